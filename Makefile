@@ -1,0 +1,107 @@
+# xdpfw: clang -target bpf -> bpftool gen skeleton -> one userspace binary.
+# `make V=1` prints full commands.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD := build
+
+CC ?= gcc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+ARCH_INCLUDE := /usr/include/$(shell $(CC) -dumpmachine)
+
+WARN := -Wall -Wextra -Werror
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 $(WARN) -MMD -MP -Ifw -I$(BUILD) -D_GNU_SOURCE
+BPF_CFLAGS := -O2 -g -target bpf $(WARN) -MMD -MP -Ifw -I$(ARCH_INCLUDE)
+LDLIBS := -lbpf -lelf -lz -lyaml -lsystemd
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+BPF_OBJ := $(BUILD)/xdpfw.bpf.o
+SKEL := $(BUILD)/xdpfw.skel.h
+LIB_SRCS := $(filter-out fw/main.c,$(wildcard fw/*.c))
+LIB_OBJS := $(patsubst fw/%.c,$(BUILD)/fw/%.o,$(LIB_SRCS))
+LIB := $(BUILD)/libxdpfw.a
+BIN := $(BUILD)/xdpfw
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_HELPERS := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
+UNIT_HELPER_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(UNIT_HELPERS))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all deps test unit-tests install clean demo bench
+.SECONDARY:
+all: $(BIN) $(UNIT_BINS)
+
+$(BUILD) $(BUILD)/fw $(BUILD)/tests:
+	$(Q)mkdir -p $@
+
+$(BPF_OBJ): bpf/xdpfw.bpf.c | $(BUILD)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(SKEL): $(BPF_OBJ)
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name xdpfw > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/fw/%.o: fw/%.c $(SKEL) | $(BUILD)/fw
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)$(AR) rcs $@ $^
+
+$(BIN): $(BUILD)/fw/main.o $(LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%.o: tests/unit/%.c $(SKEL) | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests/unit -c $< -o $@
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(UNIT_HELPER_OBJS) $(LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+# Installs what a fresh Debian 12 lacks; a no-op when everything is there.
+DEB_PACKAGES := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libyaml-dev \
+	libsystemd-dev libcmocka-dev pkg-config iproute2 ethtool iputils-ping \
+	python3-scapy systemd
+deps:
+	$(Q)tests/install-deps.sh $(DEB_PACKAGES)
+
+unit-tests: $(UNIT_BINS)
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/run.sh
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)conf/demo.sh
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)bench/run.sh
+
+install: $(BIN)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/xdpfw
+	@if [ -f conf/xdpfw.yaml ] && [ ! -e $(DESTDIR)/etc/xdpfw/xdpfw.yaml ]; then \
+		install -D -m 0644 conf/xdpfw.yaml $(DESTDIR)/etc/xdpfw/xdpfw.yaml; fi
+	@if [ -f systemd/xdpfw.service ]; then \
+		install -D -m 0644 systemd/xdpfw.service $(DESTDIR)/lib/systemd/system/xdpfw.service; fi
+	@for page in man/*.[0-9]; do [ -f "$$page" ] || continue; \
+		sec=$${page##*.}; install -D -m 0644 $$page $(DESTDIR)$(PREFIX)/share/man/man$$sec/$$(basename $$page); done
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(wildcard $(BUILD)/*.d $(BUILD)/fw/*.d $(BUILD)/tests/*.d)

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Header walking: Ethernet, VLAN, IPv4/IPv6 with options and extension headers, L4. */
+#ifndef XDPFW_PARSE_H
+#define XDPFW_PARSE_H
+
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+#include "xdpfw.h"
+
+enum fw_parse_result {
+	FW_PARSE_IP,
+	FW_PARSE_LINK,      /* ARP or neighbour discovery: always passes */
+	FW_PARSE_NON_IP,
+	FW_PARSE_MALFORMED,
+};
+
+/* What the rules look at. */
+struct fw_packet {
+	__u8 src[16];     /* IPv6, or IPv4 v4-mapped */
+	__u16 dport;      /* host order; 0 = the packet carries no port */
+	__u8 proto;       /* enum fw_proto, or FW_PROTO_OTHER */
+	__u8 fragment;    /* any fragment, first or not */
+};
+
+struct fw_cursor {
+	void *pos;
+	void *end;
+};
+
+/* The kernel's struct vlan_hdr is not UAPI. */
+struct fw_vlan_hdr {
+	__be16 tci;
+	__be16 encapsulated_proto;
+};
+
+/* ICMP and ICMPv6 share this 8-byte header (linux/icmp.h drags in libc). */
+struct fw_icmp_hdr {
+	__u8 type;
+	__u8 code;
+	__be16 checksum;
+	__be32 rest;
+};
+
+#define FW_IPV4_FRAG_OFFSET 0x1fff
+#define FW_IPV4_MORE_FRAGS 0x2000
+#define FW_IPV6_FRAG_OFFSET 0xfff8
+#define FW_IPV6_MORE_FRAGS 0x0001
+#define FW_ICMPV6_ND_FIRST 133 /* router solicitation */
+#define FW_ICMPV6_ND_LAST 137  /* redirect */
+
+static __always_inline int fw_is_vlan(__be16 proto)
+{
+	return proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD);
+}
+
+/* Finds the ethertype behind up to two VLAN tags; -1 when cut short or nested deeper. */
+static __always_inline int fw_parse_l2(struct fw_cursor *c, __be16 *ethertype)
+{
+	struct ethhdr *eth = c->pos;
+	__be16 proto;
+
+	if ((void *)(eth + 1) > c->end)
+		return -1;
+	proto = eth->h_proto;
+	c->pos = eth + 1;
+
+#pragma unroll
+	for (int i = 0; i < FW_MAX_VLAN_TAGS; i++) {
+		struct fw_vlan_hdr *vlan = c->pos;
+
+		if (!fw_is_vlan(proto))
+			break;
+		if ((void *)(vlan + 1) > c->end)
+			return -1;
+		proto = vlan->encapsulated_proto;
+		c->pos = vlan + 1;
+	}
+	*ethertype = proto;
+	return fw_is_vlan(proto) ? -1 : 0;
+}
+
+static __always_inline int fw_parse_ipv4(struct fw_cursor *c, struct fw_packet *pkt,
+					 __u8 *ipproto, int *later_fragment)
+{
+	struct iphdr *ip = c->pos;
+	__u16 frag;
+
+	if ((void *)(ip + 1) > c->end || ip->version != 4 || ip->ihl < 5)
+		return -1;
+	if (c->pos + ip->ihl * 4 > c->end)
+		return -1;
+	c->pos += ip->ihl * 4;
+
+	__builtin_memset(pkt->src, 0, 10);
+	pkt->src[10] = 0xff;
+	pkt->src[11] = 0xff;
+	__builtin_memcpy(&pkt->src[12], &ip->saddr, 4);
+
+	frag = bpf_ntohs(ip->frag_off);
+	pkt->fragment = (frag & (FW_IPV4_FRAG_OFFSET | FW_IPV4_MORE_FRAGS)) != 0;
+	*later_fragment = (frag & FW_IPV4_FRAG_OFFSET) != 0;
+	*ipproto = ip->protocol;
+	return 0;
+}
+
+static __always_inline int fw_is_ipv6_ext(__u8 nexthdr)
+{
+	return nexthdr == IPPROTO_HOPOPTS || nexthdr == IPPROTO_ROUTING ||
+	       nexthdr == IPPROTO_DSTOPTS || nexthdr == IPPROTO_FRAGMENT;
+}
+
+static __always_inline int fw_parse_ipv6(struct fw_cursor *c, struct fw_packet *pkt,
+					 __u8 *ipproto, int *later_fragment)
+{
+	struct ipv6hdr *ip6 = c->pos;
+	__u8 nexthdr;
+
+	if ((void *)(ip6 + 1) > c->end || ip6->version != 6)
+		return -1;
+	__builtin_memcpy(pkt->src, &ip6->saddr, 16);
+	nexthdr = ip6->nexthdr;
+	c->pos = ip6 + 1;
+
+#pragma unroll
+	for (int i = 0; i < FW_MAX_IPV6_EXT_HDRS; i++) {
+		if (!fw_is_ipv6_ext(nexthdr))
+			break;
+		if (nexthdr == IPPROTO_FRAGMENT) {
+			struct frag_hdr {
+				__u8 nexthdr;
+				__u8 reserved;
+				__be16 frag_off;
+				__be32 identification;
+			} *fh = c->pos;
+			__u16 off;
+
+			if ((void *)(fh + 1) > c->end)
+				return -1;
+			off = bpf_ntohs(fh->frag_off);
+			nexthdr = fh->nexthdr;
+			c->pos = fh + 1;
+			pkt->fragment = 1;
+			if (off & FW_IPV6_FRAG_OFFSET) {
+				/* The payload of a later fragment is not a header. */
+				*later_fragment = 1;
+				break;
+			}
+		} else {
+			struct ipv6_opt_hdr *opt = c->pos;
+
+			if ((void *)(opt + 1) > c->end)
+				return -1;
+			nexthdr = opt->nexthdr;
+			c->pos += (opt->hdrlen + 1) * 8;
+		}
+	}
+	if (!*later_fragment && fw_is_ipv6_ext(nexthdr))
+		return -1; /* chain too long to walk */
+
+	*ipproto = nexthdr;
+	return 0;
+}
+
+static __always_inline __u8 fw_proto_slot(__u8 ipproto, int ipv6)
+{
+	if (ipproto == IPPROTO_TCP)
+		return FW_PROTO_TCP;
+	if (ipproto == IPPROTO_UDP)
+		return FW_PROTO_UDP;
+	if (ipproto == (ipv6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP))
+		return ipv6 ? FW_PROTO_ICMPV6 : FW_PROTO_ICMP;
+	return FW_PROTO_OTHER;
+}
+
+/* Reads the destination port; a cut-short L4 header is malformed. Returns the ICMP type or 0. */
+static __always_inline int fw_parse_l4(struct fw_cursor *c, struct fw_packet *pkt, __u8 ipproto)
+{
+	if (ipproto == IPPROTO_TCP) {
+		struct tcphdr *tcp = c->pos;
+
+		if ((void *)(tcp + 1) > c->end)
+			return -1;
+		pkt->dport = bpf_ntohs(tcp->dest);
+	} else if (ipproto == IPPROTO_UDP) {
+		struct udphdr *udp = c->pos;
+
+		if ((void *)(udp + 1) > c->end)
+			return -1;
+		pkt->dport = bpf_ntohs(udp->dest);
+	} else if (pkt->proto == FW_PROTO_ICMP || pkt->proto == FW_PROTO_ICMPV6) {
+		struct fw_icmp_hdr *icmp = c->pos;
+
+		if ((void *)(icmp + 1) > c->end)
+			return -1;
+		return icmp->type;
+	}
+	return 0;
+}
+
+/* Fills pkt from the frame at [data, data_end). */
+static __always_inline enum fw_parse_result fw_parse(void *data, void *data_end,
+						     struct fw_packet *pkt)
+{
+	struct fw_cursor c = { .pos = data, .end = data_end };
+	int later_fragment = 0;
+	__u8 ipproto = 0;
+	__be16 ethertype;
+	int l4;
+
+	if (fw_parse_l2(&c, &ethertype))
+		return FW_PARSE_MALFORMED;
+	if (ethertype == bpf_htons(ETH_P_IP)) {
+		if (fw_parse_ipv4(&c, pkt, &ipproto, &later_fragment))
+			return FW_PARSE_MALFORMED;
+	} else if (ethertype == bpf_htons(ETH_P_IPV6)) {
+		if (fw_parse_ipv6(&c, pkt, &ipproto, &later_fragment))
+			return FW_PARSE_MALFORMED;
+	} else if (ethertype == bpf_htons(ETH_P_ARP)) {
+		return FW_PARSE_LINK;
+	} else {
+		return FW_PARSE_NON_IP;
+	}
+
+	pkt->proto = fw_proto_slot(ipproto, ethertype == bpf_htons(ETH_P_IPV6));
+	if (later_fragment)
+		return FW_PARSE_IP;
+
+	l4 = fw_parse_l4(&c, pkt, ipproto);
+	if (l4 < 0)
+		return FW_PARSE_MALFORMED;
+	if (pkt->proto == FW_PROTO_ICMPV6 && !pkt->fragment &&
+	    l4 >= FW_ICMPV6_ND_FIRST && l4 <= FW_ICMPV6_ND_LAST)
+		return FW_PARSE_LINK;
+	return FW_PARSE_IP;
+}
+
+#endif /* XDPFW_PARSE_H */

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/* xdpfw datapath: parse, pick the most specific rule, count, decide. */
+#include "parse.h"
+#include "maps.h"
+
+static __always_inline __u32 fw_param(__u32 index)
+{
+	__u32 *value = bpf_map_lookup_elem(&fw_params, &index);
+
+	return value ? *value : 0;
+}
+
+static __always_inline int fw_ref_found(const struct fw_rule_ref *ref)
+{
+	return ref && ref->action != FW_ACTION_NONE;
+}
+
+static __always_inline const struct fw_rule_ref *
+fw_match_port_value(__u32 set, __u16 port, __u8 proto)
+{
+	__u32 index = set * FW_PORTS + port;
+	struct fw_port_value *ports = bpf_map_lookup_elem(&fw_ports, &index);
+
+	if (!ports)
+		return 0;
+	if (proto < FW_PROTO_SLOTS && fw_ref_found(&ports->by_proto[proto]))
+		return &ports->by_proto[proto];
+	if (port && fw_ref_found(&ports->by_proto[FW_PROTO_ANY]))
+		return &ports->by_proto[FW_PROTO_ANY];
+	return 0;
+}
+
+/*
+ * DESIGN §1 precedence: (src,port,proto) (src,port,any) (src,any,proto)
+ * (src,any,any) (any,port,proto) (any,port,any) (any,any,proto).
+ * One hash lookup says whether the source has rules at all, so the common
+ * miss costs that lookup plus array reads.
+ */
+static __always_inline const struct fw_rule_ref *fw_match(__u32 set, const struct fw_packet *pkt)
+{
+	struct fw_source_key skey = { .set = set };
+	const struct fw_rule_ref *ref;
+	struct fw_source_value *source;
+
+	__builtin_memcpy(skey.addr, pkt->src, 16);
+	source = bpf_map_lookup_elem(&fw_sources, &skey);
+	if (source) {
+		if (pkt->dport && (source->flags & FW_SOURCE_HAS_PORT_RULES)) {
+			struct fw_port_rule_key pkey = {
+				.set = set, .proto = pkt->proto, .port = pkt->dport,
+			};
+
+			__builtin_memcpy(pkey.addr, pkt->src, 16);
+			ref = bpf_map_lookup_elem(&fw_port_rules, &pkey);
+			if (fw_ref_found(ref))
+				return ref;
+			pkey.proto = FW_PROTO_ANY;
+			ref = bpf_map_lookup_elem(&fw_port_rules, &pkey);
+			if (fw_ref_found(ref))
+				return ref;
+		}
+		if (pkt->proto < FW_PROTO_SLOTS && fw_ref_found(&source->by_proto[pkt->proto]))
+			return &source->by_proto[pkt->proto];
+		if (fw_ref_found(&source->by_proto[FW_PROTO_ANY]))
+			return &source->by_proto[FW_PROTO_ANY];
+	}
+	if (pkt->dport) {
+		ref = fw_match_port_value(set, pkt->dport, pkt->proto);
+		if (ref)
+			return ref;
+	}
+	/* Port 0 holds the (any, any, proto) rules; its ANY slot is never set. */
+	return fw_match_port_value(set, 0, pkt->proto);
+}
+
+static __always_inline int fw_count_rule(const struct fw_rule_ref *ref, __u64 len)
+{
+	__u32 id = ref->id;
+	struct fw_counter *counter = bpf_map_lookup_elem(&fw_counters, &id);
+
+	if (counter) {
+		__sync_fetch_and_add(&counter->packets, 1);
+		__sync_fetch_and_add(&counter->bytes, len);
+	}
+	return ref->action == FW_ACTION_DROP ? FW_STAT_DROP_RULE : FW_STAT_PASS_RULE;
+}
+
+static __always_inline enum fw_stat fw_decide(struct xdp_md *ctx, __u64 len)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct fw_packet pkt = {};
+	const struct fw_rule_ref *ref;
+	__u32 set;
+
+	switch (fw_parse(data, data_end, &pkt)) {
+	case FW_PARSE_MALFORMED:
+		return FW_STAT_DROP_MALFORMED;
+	case FW_PARSE_LINK:
+		return FW_STAT_PASS_LINK;
+	case FW_PARSE_NON_IP:
+		return FW_STAT_PASS_NON_IP;
+	case FW_PARSE_IP:
+		break;
+	}
+
+	set = fw_param(FW_PARAM_ACTIVE_SET) & 1;
+	if (pkt.fragment && fw_param(FW_PARAM_INDEX(set, FW_PARAM_FRAGMENTS)) == FW_FRAGMENTS_DROP)
+		return FW_STAT_DROP_FRAGMENT;
+
+	ref = fw_match(set, &pkt);
+	if (ref)
+		return fw_count_rule(ref, len);
+	if (fw_param(FW_PARAM_INDEX(set, FW_PARAM_DEFAULT_ACTION)) == FW_ACTION_DROP)
+		return FW_STAT_DROP_DEFAULT;
+	return FW_STAT_PASS_DEFAULT;
+}
+
+SEC("xdp")
+int xdpfw(struct xdp_md *ctx)
+{
+	__u64 len = ctx->data_end - ctx->data;
+	__u32 reason = fw_decide(ctx, len);
+	struct fw_stat_value *stat = bpf_map_lookup_elem(&fw_stats, &reason);
+
+	if (stat) {
+		stat->packets++;
+		stat->bytes += len;
+	}
+	switch (reason) {
+	case FW_STAT_DROP_RULE:
+	case FW_STAT_DROP_DEFAULT:
+	case FW_STAT_DROP_FRAGMENT:
+	case FW_STAT_DROP_MALFORMED:
+		return XDP_DROP;
+	default:
+		return XDP_PASS;
+	}
+}
+
+char LICENSE[] SEC("license") = "GPL";

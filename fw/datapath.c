@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Loading the skeleton, and reading and writing single map entries. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "datapath.h"
+#include "xdpfw.skel.h"
+
+static void fw_datapath_take_fds(struct fw_datapath *dp)
+{
+	struct xdpfw *skel = dp->skel;
+
+	dp->prog_fd = bpf_program__fd(skel->progs.xdpfw);
+	dp->sources_fd = bpf_map__fd(skel->maps.fw_sources);
+	dp->port_rules_fd = bpf_map__fd(skel->maps.fw_port_rules);
+	dp->ports_fd = bpf_map__fd(skel->maps.fw_ports);
+	dp->counters_fd = bpf_map__fd(skel->maps.fw_counters);
+	dp->params_fd = bpf_map__fd(skel->maps.fw_params);
+	dp->stats_fd = bpf_map__fd(skel->maps.fw_stats);
+}
+
+int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity)
+{
+	uint32_t entries = FW_SETS * capacity;
+	struct xdpfw *skel;
+	int err;
+
+	memset(dp, 0, sizeof(*dp));
+	dp->prog_fd = -1;
+	if (!capacity || capacity > UINT32_MAX / FW_SETS)
+		return -EINVAL;
+	skel = xdpfw__open();
+	if (!skel)
+		return -errno;
+	dp->skel = skel;
+	err = bpf_map__set_max_entries(skel->maps.fw_sources, entries);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.fw_port_rules, entries);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.fw_counters, entries);
+	if (!err)
+		err = xdpfw__load(skel);
+	if (err)
+		goto cleanup;
+	fw_datapath_take_fds(dp);
+	dp->capacity = capacity;
+	err = fw_param_write(dp, FW_PARAM_LAYOUT, FW_LAYOUT_VERSION);
+	if (!err)
+		err = fw_param_write(dp, FW_PARAM_CAPACITY, capacity);
+	if (!err)
+		return 0;
+cleanup:
+	fw_datapath_close(dp);
+	return err;
+}
+
+void fw_datapath_close(struct fw_datapath *dp)
+{
+	xdpfw__destroy(dp->skel);
+	memset(dp, 0, sizeof(*dp));
+	dp->prog_fd = -1;
+}
+
+int fw_param_read(const struct fw_datapath *dp, uint32_t index, uint32_t *value)
+{
+	return bpf_map_lookup_elem(dp->params_fd, &index, value) ? -errno : 0;
+}
+
+int fw_param_write(const struct fw_datapath *dp, uint32_t index, uint32_t value)
+{
+	return bpf_map_update_elem(dp->params_fd, &index, &value, BPF_ANY) ? -errno : 0;
+}
+
+int fw_counter_read(const struct fw_datapath *dp, uint32_t id, struct fw_counter *out)
+{
+	return bpf_map_lookup_elem(dp->counters_fd, &id, out) ? -errno : 0;
+}
+
+int fw_counter_reset(const struct fw_datapath *dp, uint32_t id)
+{
+	struct fw_counter zero = { 0 };
+
+	return bpf_map_update_elem(dp->counters_fd, &id, &zero, BPF_ANY) ? -errno : 0;
+}
+
+int fw_stats_read(const struct fw_datapath *dp, struct fw_stat_value *out)
+{
+	int cpus = libbpf_num_possible_cpus();
+	struct fw_stat_value *percpu;
+	uint32_t slot;
+	int err = 0;
+
+	if (cpus < 0)
+		return cpus;
+	percpu = calloc(cpus, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	for (slot = 0; slot < FW_STAT_COUNT && !err; slot++) {
+		out[slot] = (struct fw_stat_value){ 0 };
+		if (bpf_map_lookup_elem(dp->stats_fd, &slot, percpu)) {
+			err = -errno;
+			break;
+		}
+		for (int cpu = 0; cpu < cpus; cpu++) {
+			out[slot].packets += percpu[cpu].packets;
+			out[slot].bytes += percpu[cpu].bytes;
+		}
+	}
+	free(percpu);
+	return err;
+}
+
+int fw_stats_reset(const struct fw_datapath *dp)
+{
+	int cpus = libbpf_num_possible_cpus();
+	struct fw_stat_value *zero;
+	int err = 0;
+
+	if (cpus < 0)
+		return cpus;
+	zero = calloc(cpus, sizeof(*zero));
+	if (!zero)
+		return -ENOMEM;
+	for (uint32_t slot = 0; slot < FW_STAT_COUNT && !err; slot++)
+		if (bpf_map_update_elem(dp->stats_fd, &slot, zero, BPF_ANY))
+			err = -errno;
+	free(zero);
+	return err;
+}

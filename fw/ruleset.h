@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* A rule set as userspace holds it, and the entries it compiles to. */
+#ifndef FW_RULESET_H
+#define FW_RULESET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "xdpfw.h"
+
+struct fw_rule {
+	char name[FW_RULE_NAME_MAX];
+	uint8_t src[16];  /* IPv6, or IPv4 v4-mapped; meaningful when has_src */
+	bool has_src;
+	uint16_t port;    /* 0 = any port */
+	uint8_t proto;    /* enum fw_proto; FW_PROTO_ANY = any */
+	uint8_t action;   /* FW_ACTION_PASS or FW_ACTION_DROP */
+	uint32_t id;      /* counter slot in fw_counters */
+	int line;         /* where the config defines it; 0 = not from a file */
+	int col;
+};
+
+struct fw_ruleset {
+	struct fw_rule *rules;
+	size_t count;
+	uint32_t default_action; /* FW_ACTION_PASS or FW_ACTION_DROP */
+	uint32_t fragments;      /* enum fw_fragment_policy */
+};
+
+/* Map entries for one set, ready for batch updates. */
+struct fw_compiled {
+	struct fw_source_key *source_keys;
+	struct fw_source_value *source_values;
+	size_t sources;
+	struct fw_port_rule_key *port_rule_keys;
+	struct fw_rule_ref *port_rule_values;
+	size_t port_rules;
+	struct fw_port_value *ports; /* FW_PORTS entries, indexed by port */
+};
+
+/* Fills out with the entries of rs for set; -ENOMEM or -EINVAL (duplicate match). */
+int fw_compile(const struct fw_ruleset *rs, uint8_t set, struct fw_compiled *out);
+void fw_compiled_free(struct fw_compiled *c);
+
+/* Sets addr to the v4-mapped form of a network-order IPv4 address. */
+void fw_addr_from_ipv4(uint8_t addr[16], const void *ipv4);
+
+/* How the reference classifier decided, and by which rule (index into rules, or -1). */
+struct fw_verdict {
+	enum fw_stat reason;
+	long rule;
+};
+
+/* The datapath's semantics in plain C, for differential tests and dry runs. */
+struct fw_verdict fw_classify(const struct fw_ruleset *rs, const uint8_t *frame, size_t len);
+
+static inline bool fw_stat_is_drop(enum fw_stat reason)
+{
+	return reason == FW_STAT_DROP_RULE || reason == FW_STAT_DROP_DEFAULT ||
+	       reason == FW_STAT_DROP_FRAGMENT || reason == FW_STAT_DROP_MALFORMED;
+}
+
+#endif /* FW_RULESET_H */

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one header shared by bpf/ and fw/: every map key, value, param index
+ * and stat index. Only fixed-width kernel UAPI types, so both sides agree
+ * byte for byte.
+ */
+#ifndef XDPFW_H
+#define XDPFW_H
+
+#include <linux/types.h>
+
+#define XDPFW_VERSION "0.1.0"
+
+/*
+ * Layout version of the pinned maps. Bump it whenever a key, a value or a
+ * map changes shape, so a daemon never adopts maps it cannot read.
+ */
+#define FW_LAYOUT_VERSION 1
+
+/* Rules per rule set; both sets live side by side while a reload runs. */
+#ifndef FW_DEFAULT_CAPACITY
+#define FW_DEFAULT_CAPACITY 131072
+#endif
+
+#define FW_SETS 2
+#define FW_PORTS 65536
+#define FW_RULE_NAME_MAX 64
+#define FW_MAX_VLAN_TAGS 2
+#define FW_MAX_IPV6_EXT_HDRS 8
+
+/* What a rule or a default does with a packet. NONE marks an empty slot. */
+enum fw_action {
+	FW_ACTION_NONE = 0,
+	FW_ACTION_PASS = 1,
+	FW_ACTION_DROP = 2,
+};
+
+enum fw_fragment_policy {
+	FW_FRAGMENTS_INSPECT = 0,
+	FW_FRAGMENTS_DROP = 1,
+};
+
+/*
+ * Protocol slots. ANY is the wildcard; OTHER is a packet whose L4 protocol
+ * no rule can name, so only (src, any, any) rules can match it.
+ */
+enum fw_proto {
+	FW_PROTO_ANY = 0,
+	FW_PROTO_TCP = 1,
+	FW_PROTO_UDP = 2,
+	FW_PROTO_ICMP = 3,
+	FW_PROTO_ICMPV6 = 4,
+	FW_PROTO_SLOTS = 5,
+	FW_PROTO_OTHER = FW_PROTO_SLOTS,
+};
+
+/* A rule as the datapath sees it: which counter to bump, what to do. */
+struct fw_rule_ref {
+	__u32 id;     /* index into the counters map */
+	__u32 action; /* enum fw_action; NONE = no rule here */
+};
+
+/*
+ * fw_sources: one entry per (set, source address) that any rule names.
+ * Addresses are IPv6; IPv4 is stored v4-mapped (::ffff:a.b.c.d).
+ */
+struct fw_source_key {
+	__u8 set;
+	__u8 pad[3];
+	__u8 addr[16];
+};
+
+#define FW_SOURCE_HAS_PORT_RULES (1u << 0)
+
+struct fw_source_value {
+	__u32 flags;                          /* FW_SOURCE_* */
+	struct fw_rule_ref by_proto[FW_PROTO_SLOTS]; /* (src, any, proto); [ANY] = (src, any, any) */
+};
+
+/* fw_port_rules: rules with a source and a port, precedence levels 1 and 2. */
+struct fw_port_rule_key {
+	__u8 set;
+	__u8 proto;  /* enum fw_proto: TCP, UDP or ANY */
+	__u16 port;  /* host byte order */
+	__u8 addr[16];
+};
+
+/*
+ * fw_ports: an ARRAY indexed by set * FW_PORTS + port, for rules without a
+ * source. Index port 0 holds the port-less (any, any, proto) rules.
+ */
+struct fw_port_value {
+	struct fw_rule_ref by_proto[FW_PROTO_SLOTS];
+};
+
+/* fw_counters: an ARRAY indexed by rule id, shared by both sets. */
+struct fw_counter {
+	__u64 packets;
+	__u64 bytes;
+};
+
+/*
+ * fw_params: an ARRAY of __u32. FW_PARAM_ACTIVE_SET selects the rule set in
+ * force; every per-set param lives at FW_PARAM_INDEX(set, param), so the
+ * whole policy swaps with a single store.
+ */
+enum fw_global_param {
+	FW_PARAM_ACTIVE_SET = 0,
+	FW_PARAM_LAYOUT = 1,   /* FW_LAYOUT_VERSION, written at creation */
+	FW_PARAM_CAPACITY = 2, /* rules per set the maps were sized for */
+	FW_PARAM_GLOBALS = 4,
+};
+
+enum fw_set_param {
+	FW_PARAM_DEFAULT_ACTION = 0, /* enum fw_action */
+	FW_PARAM_FRAGMENTS = 1,      /* enum fw_fragment_policy */
+	FW_PARAM_RULE_COUNT = 2,
+	FW_PARAM_PER_SET = 4,
+};
+
+#define FW_PARAM_INDEX(set, param) (FW_PARAM_GLOBALS + (set) * FW_PARAM_PER_SET + (param))
+#define FW_PARAM_ENTRIES FW_PARAM_INDEX(FW_SETS, 0)
+
+/* fw_stats: a PERCPU_ARRAY; every packet bumps exactly one slot. */
+enum fw_stat {
+	FW_STAT_PASS_RULE = 0,
+	FW_STAT_PASS_DEFAULT,
+	FW_STAT_DROP_RULE,
+	FW_STAT_DROP_DEFAULT,
+	FW_STAT_DROP_FRAGMENT,  /* fragments: drop */
+	FW_STAT_DROP_MALFORMED,
+	FW_STAT_PASS_LINK,      /* ARP, IPv6 neighbour discovery */
+	FW_STAT_PASS_NON_IP,
+	FW_STAT_COUNT,
+};
+
+struct fw_stat_value {
+	__u64 packets;
+	__u64 bytes;
+};
+
+#endif /* XDPFW_H */
