@@ -159,6 +159,8 @@ static __always_inline int fw_parse_ipv6(struct fw_cursor *c, struct fw_packet *
 				return -1;
 			nexthdr = opt->nexthdr;
 			c->pos += (opt->hdrlen + 1) * 8;
+			if (c->pos > c->end)
+				return -1; /* cut short: its length runs past the frame */
 		}
 	}
 	if (!*later_fragment && fw_is_ipv6_ext(nexthdr))

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Frame reading for the reference classifier. Written from DESIGN §1, not
+ * from bpf/parse.h, so the two can be checked against each other.
+ */
+#include <string.h>
+#include "classify.h"
+#include "ruleset.h"
+
+enum {
+	ETHERTYPE_IPV4 = 0x0800,
+	ETHERTYPE_ARP = 0x0806,
+	ETHERTYPE_VLAN = 0x8100,
+	ETHERTYPE_QINQ = 0x88a8,
+	ETHERTYPE_IPV6 = 0x86dd,
+};
+
+enum {
+	IPPROTO_NUM_HOPOPTS = 0,
+	IPPROTO_NUM_ICMP = 1,
+	IPPROTO_NUM_TCP = 6,
+	IPPROTO_NUM_UDP = 17,
+	IPPROTO_NUM_ROUTING = 43,
+	IPPROTO_NUM_FRAGMENT = 44,
+	IPPROTO_NUM_ICMPV6 = 58,
+	IPPROTO_NUM_DSTOPTS = 60,
+};
+
+enum {
+	ETH_HEADER_LEN = 14,
+	VLAN_TAG_LEN = 4,
+	IPV4_MIN_HEADER_LEN = 20,
+	IPV6_HEADER_LEN = 40,
+	IPV6_FRAGMENT_HEADER_LEN = 8,
+	TCP_HEADER_LEN = 20,
+	UDP_HEADER_LEN = 8,
+	ICMP_HEADER_LEN = 8,
+	ND_FIRST_TYPE = 133,
+	ND_LAST_TYPE = 137,
+};
+
+/* A read position in the frame; off never passes len. */
+struct reader {
+	const uint8_t *frame;
+	size_t len;
+	size_t off;
+};
+
+/* What the IP layer leaves for the L4 step. */
+struct ip_result {
+	uint8_t ipproto;
+	bool ipv6;
+	bool non_first_fragment;
+};
+
+static bool reader_has(const struct reader *r, size_t bytes)
+{
+	return r->len - r->off >= bytes;
+}
+
+static const uint8_t *reader_at(const struct reader *r)
+{
+	return r->frame + r->off;
+}
+
+static uint16_t be16_at(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static bool is_vlan_tpid(uint16_t ethertype)
+{
+	return ethertype == ETHERTYPE_VLAN || ethertype == ETHERTYPE_QINQ;
+}
+
+/* Steps over Ethernet and up to two VLAN tags; false if cut short or tagged deeper. */
+static bool read_ethernet(struct reader *r, uint16_t *ethertype)
+{
+	int tags = 0;
+
+	if (!reader_has(r, ETH_HEADER_LEN))
+		return false;
+	*ethertype = be16_at(reader_at(r) + 12);
+	r->off += ETH_HEADER_LEN;
+	while (is_vlan_tpid(*ethertype)) {
+		if (tags == FW_MAX_VLAN_TAGS || !reader_has(r, VLAN_TAG_LEN))
+			return false;
+		*ethertype = be16_at(reader_at(r) + 2);
+		r->off += VLAN_TAG_LEN;
+		tags++;
+	}
+	return true;
+}
+
+static bool read_ipv4(struct reader *r, struct fw_frame_facts *facts, struct ip_result *ip)
+{
+	const uint8_t *h = reader_at(r);
+	size_t header_len;
+	uint16_t flags_and_offset;
+
+	if (!reader_has(r, IPV4_MIN_HEADER_LEN) || h[0] >> 4 != 4)
+		return false;
+	header_len = (size_t)(h[0] & 0x0f) * 4;
+	if (header_len < IPV4_MIN_HEADER_LEN || !reader_has(r, header_len))
+		return false;
+
+	fw_addr_from_ipv4(facts->src, h + 12);
+	flags_and_offset = be16_at(h + 6);
+	facts->fragment = (flags_and_offset & 0x3fff) != 0; /* MF flag or an offset */
+	ip->non_first_fragment = (flags_and_offset & 0x1fff) != 0;
+	ip->ipproto = h[9];
+	ip->ipv6 = false;
+	r->off += header_len;
+	return true;
+}
+
+static bool is_ipv6_extension(uint8_t next_header)
+{
+	return next_header == IPPROTO_NUM_HOPOPTS || next_header == IPPROTO_NUM_ROUTING ||
+	       next_header == IPPROTO_NUM_DSTOPTS || next_header == IPPROTO_NUM_FRAGMENT;
+}
+
+/* Steps over one extension header; false if it is cut short. */
+static bool read_ipv6_extension(struct reader *r, uint8_t *next_header,
+				struct fw_frame_facts *facts, struct ip_result *ip)
+{
+	const uint8_t *h = reader_at(r);
+	size_t header_len;
+
+	if (*next_header == IPPROTO_NUM_FRAGMENT) {
+		header_len = IPV6_FRAGMENT_HEADER_LEN;
+		if (!reader_has(r, header_len))
+			return false;
+		facts->fragment = true;
+		ip->non_first_fragment = (be16_at(h + 2) & 0xfff8) != 0;
+	} else {
+		if (!reader_has(r, 2))
+			return false;
+		header_len = ((size_t)h[1] + 1) * 8;
+		if (!reader_has(r, header_len))
+			return false;
+	}
+	*next_header = h[0];
+	r->off += header_len;
+	return true;
+}
+
+static bool read_ipv6(struct reader *r, struct fw_frame_facts *facts, struct ip_result *ip)
+{
+	const uint8_t *h = reader_at(r);
+	uint8_t next_header;
+	int walked = 0;
+
+	if (!reader_has(r, IPV6_HEADER_LEN) || h[0] >> 4 != 6)
+		return false;
+	memcpy(facts->src, h + 8, 16);
+	next_header = h[6];
+	r->off += IPV6_HEADER_LEN;
+
+	/* Past a non-first fragment header comes payload, not headers. */
+	while (is_ipv6_extension(next_header) && !ip->non_first_fragment) {
+		if (walked++ == FW_MAX_IPV6_EXT_HDRS)
+			return false; /* too long a chain to walk */
+		if (!read_ipv6_extension(r, &next_header, facts, ip))
+			return false;
+	}
+	ip->ipproto = next_header;
+	ip->ipv6 = true;
+	return true;
+}
+
+static uint8_t proto_slot(const struct ip_result *ip)
+{
+	if (ip->ipproto == IPPROTO_NUM_TCP)
+		return FW_PROTO_TCP;
+	if (ip->ipproto == IPPROTO_NUM_UDP)
+		return FW_PROTO_UDP;
+	if (!ip->ipv6 && ip->ipproto == IPPROTO_NUM_ICMP)
+		return FW_PROTO_ICMP;
+	if (ip->ipv6 && ip->ipproto == IPPROTO_NUM_ICMPV6)
+		return FW_PROTO_ICMPV6;
+	return FW_PROTO_OTHER;
+}
+
+/* Reads the destination port or the ICMP type; the kind the L4 header makes of the frame. */
+static enum fw_frame_kind read_l4(struct reader *r, struct fw_frame_facts *facts)
+{
+	const uint8_t *h = reader_at(r);
+
+	switch (facts->proto) {
+	case FW_PROTO_TCP:
+	case FW_PROTO_UDP:
+		if (!reader_has(r, facts->proto == FW_PROTO_TCP ? TCP_HEADER_LEN : UDP_HEADER_LEN))
+			return FW_FRAME_MALFORMED;
+		facts->dport = be16_at(h + 2);
+		return FW_FRAME_IP;
+	case FW_PROTO_ICMP:
+	case FW_PROTO_ICMPV6:
+		if (!reader_has(r, ICMP_HEADER_LEN))
+			return FW_FRAME_MALFORMED;
+		/* Neighbour discovery is never fragmented (RFC 6980). */
+		if (facts->proto == FW_PROTO_ICMPV6 && !facts->fragment &&
+		    h[0] >= ND_FIRST_TYPE && h[0] <= ND_LAST_TYPE)
+			return FW_FRAME_LINK;
+		return FW_FRAME_IP;
+	default:
+		return FW_FRAME_IP;
+	}
+}
+
+struct fw_frame_facts fw_frame_read(const uint8_t *frame, size_t len)
+{
+	struct fw_frame_facts facts = { .kind = FW_FRAME_MALFORMED };
+	struct reader r = { .frame = frame, .len = len };
+	struct ip_result ip = { 0 };
+	uint16_t ethertype;
+	bool ip_ok;
+
+	if (!read_ethernet(&r, &ethertype))
+		return facts;
+	if (ethertype == ETHERTYPE_ARP) {
+		facts.kind = FW_FRAME_LINK;
+		return facts;
+	}
+	if (ethertype == ETHERTYPE_IPV4)
+		ip_ok = read_ipv4(&r, &facts, &ip);
+	else if (ethertype == ETHERTYPE_IPV6)
+		ip_ok = read_ipv6(&r, &facts, &ip);
+	else {
+		facts.kind = FW_FRAME_NON_IP;
+		return facts;
+	}
+	if (!ip_ok)
+		return facts;
+
+	facts.proto = proto_slot(&ip);
+	facts.kind = ip.non_first_fragment ? FW_FRAME_IP : read_l4(&r, &facts);
+	return facts;
+}

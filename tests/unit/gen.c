@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "gen.h"
+#include "pkt.h"
+
+uint64_t gen_next(struct gen_rng *rng)
+{
+	uint64_t z = (rng->state += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+uint32_t gen_below(struct gen_rng *rng, uint32_t n)
+{
+	return n ? (uint32_t)(gen_next(rng) % n) : 0;
+}
+
+bool gen_chance(struct gen_rng *rng, unsigned percent)
+{
+	return gen_below(rng, 100) < percent;
+}
+
+static uint8_t gen_pick(struct gen_rng *rng, const uint8_t *choices, size_t n)
+{
+	return choices[gen_below(rng, n)];
+}
+
+/* ---- rule sets ---- */
+
+static void gen_address(struct gen_rng *rng, uint8_t out[16])
+{
+	if (gen_chance(rng, 50)) {
+		uint32_t v4 = (uint32_t)gen_next(rng);
+
+		fw_addr_from_ipv4(out, &v4);
+		return;
+	}
+	out[0] = 0x20;
+	out[1] = 0x01;
+	out[2] = 0x0d;
+	out[3] = 0xb8;
+	for (int i = 4; i < 16; i++)
+		out[i] = (uint8_t)gen_next(rng);
+}
+
+static void gen_pool_fill(struct gen_rng *rng, size_t n_sources, struct gen_pool *pool)
+{
+	static const uint16_t well_known[] = { 22, 53, 80, 443 };
+
+	pool->n_sources = n_sources;
+	pool->sources = calloc(n_sources, sizeof(*pool->sources));
+	if (!pool->sources)
+		abort();
+	for (size_t i = 0; i < n_sources; i++)
+		gen_address(rng, pool->sources[i]);
+	for (size_t i = 0; i < GEN_PORTS; i++)
+		pool->ports[i] = i < 4 ? well_known[i] : (uint16_t)(1 + gen_below(rng, 65535));
+}
+
+/* A valid rule: never match-all, a port only with tcp, udp or any. */
+static void gen_rule(struct gen_rng *rng, const struct gen_pool *pool, struct fw_rule *r)
+{
+	static const uint8_t port_protos[] = { FW_PROTO_ANY, FW_PROTO_TCP, FW_PROTO_UDP };
+
+	do {
+		memset(r, 0, sizeof(*r));
+		r->has_src = gen_chance(rng, 75);
+		if (r->has_src)
+			memcpy(r->src, pool->sources[gen_below(rng, pool->n_sources)], 16);
+		r->port = gen_chance(rng, 50) ? pool->ports[gen_below(rng, GEN_PORTS)] : 0;
+		r->proto = r->port ? gen_pick(rng, port_protos, sizeof(port_protos))
+				   : (uint8_t)gen_below(rng, FW_PROTO_SLOTS);
+	} while (!r->has_src && !r->port && r->proto == FW_PROTO_ANY);
+	r->action = gen_chance(rng, 50) ? FW_ACTION_PASS : FW_ACTION_DROP;
+}
+
+static int gen_rule_cmp_match(const void *a, const void *b)
+{
+	const struct fw_rule *x = a, *y = b;
+	int c;
+
+	if (x->has_src != y->has_src)
+		return x->has_src ? 1 : -1;
+	c = x->has_src ? memcmp(x->src, y->src, 16) : 0;
+	if (c)
+		return c;
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	return (int)x->proto - (int)y->proto;
+}
+
+/* Drops rules whose match another rule already has; returns the new count. */
+static size_t gen_rules_unique(struct fw_rule *rules, size_t n)
+{
+	size_t kept = 0;
+
+	qsort(rules, n, sizeof(*rules), gen_rule_cmp_match);
+	for (size_t i = 0; i < n; i++)
+		if (!kept || gen_rule_cmp_match(&rules[kept - 1], &rules[i]))
+			rules[kept++] = rules[i];
+	return kept;
+}
+
+static void gen_rules_shuffle(struct gen_rng *rng, struct fw_rule *rules, size_t n)
+{
+	for (size_t i = n; i > 1; i--) {
+		size_t j = gen_below(rng, (uint32_t)i);
+		struct fw_rule tmp = rules[i - 1];
+
+		rules[i - 1] = rules[j];
+		rules[j] = tmp;
+	}
+}
+
+void gen_ruleset(struct gen_rng *rng, size_t n_rules, uint32_t default_action,
+		 uint32_t fragments, struct fw_ruleset *rs, struct gen_pool *pool)
+{
+	/* A quarter as many sources as rules, so one source often has several rules. */
+	size_t candidates = 2 * n_rules + 1, count; /* spare for the duplicates dropped */
+	struct fw_rule *rules = calloc(candidates, sizeof(*rules));
+
+	if (!rules)
+		abort();
+	gen_pool_fill(rng, n_rules / 4 + 1, pool);
+	for (size_t i = 0; i < candidates; i++)
+		gen_rule(rng, pool, &rules[i]);
+	count = gen_rules_unique(rules, candidates);
+	gen_rules_shuffle(rng, rules, count);
+	if (count > n_rules)
+		count = n_rules;
+	for (size_t i = 0; i < count; i++) {
+		rules[i].id = (uint32_t)i;
+		snprintf(rules[i].name, sizeof(rules[i].name), "r%zu", i);
+	}
+	pool->rules = rules;
+	pool->n_rules = count;
+	*rs = (struct fw_ruleset){
+		.rules = rules,
+		.count = count,
+		.default_action = default_action,
+		.fragments = fragments,
+	};
+}
+
+void gen_ruleset_free(struct fw_ruleset *rs, struct gen_pool *pool)
+{
+	free(rs->rules);
+	free(pool->sources);
+	memset(rs, 0, sizeof(*rs));
+	memset(pool, 0, sizeof(*pool));
+}
+
+/* ---- frames ---- */
+
+#define GEN_ADDR_TEXT 64
+
+/* Mostly a source some rule names, sometimes a near miss or a stranger. */
+static void gen_frame_source(struct gen_rng *rng, const struct gen_pool *pool, uint8_t addr[16])
+{
+	unsigned roll = gen_below(rng, 100);
+
+	if (roll < 85)
+		memcpy(addr, pool->sources[gen_below(rng, pool->n_sources)], 16);
+	else
+		gen_address(rng, addr);
+	if (roll >= 75 && roll < 85)
+		addr[15] ^= 1 << gen_below(rng, 8);
+}
+
+static void gen_source_text(struct gen_rng *rng, const uint8_t addr[16], char text[GEN_ADDR_TEXT])
+{
+	static const uint8_t v4_mapped_prefix[12] = { [10] = 0xff, [11] = 0xff };
+
+	/* A v4-mapped source sent over IPv6 must match like the IPv4 one. */
+	if (!memcmp(addr, v4_mapped_prefix, 12) && !gen_chance(rng, 10))
+		inet_ntop(AF_INET, addr + 12, text, GEN_ADDR_TEXT);
+	else
+		inet_ntop(AF_INET6, addr, text, GEN_ADDR_TEXT);
+}
+
+static uint8_t gen_ipproto(struct gen_rng *rng)
+{
+	static const uint8_t others[] = { 0, 43, 44, 60, 47, 50, 59, 132, 2, 41 };
+	unsigned roll = gen_below(rng, 100);
+
+	if (roll < 30)
+		return IPPROTO_TCP;
+	if (roll < 55)
+		return IPPROTO_UDP;
+	if (roll < 70)
+		return IPPROTO_ICMP;
+	if (roll < 85)
+		return IPPROTO_ICMPV6;
+	return gen_chance(rng, 70) ? gen_pick(rng, others, sizeof(others)) : (uint8_t)gen_next(rng);
+}
+
+static uint16_t gen_dport(struct gen_rng *rng, const struct gen_pool *pool)
+{
+	unsigned roll = gen_below(rng, 100);
+
+	if (roll < 70)
+		return pool->ports[gen_below(rng, GEN_PORTS)];
+	if (roll < 95)
+		return (uint16_t)(1 + gen_below(rng, 65535));
+	return 0;
+}
+
+static uint8_t gen_icmp_type(struct gen_rng *rng)
+{
+	return gen_chance(rng, 40) ? (uint8_t)(133 + gen_below(rng, 5)) : (uint8_t)gen_next(rng);
+}
+
+static void gen_ipv6_chain(struct gen_rng *rng, struct pkt_spec *spec)
+{
+	/* pkt_build ends the list at 0, so hop-by-hop comes later, by gen_hop_by_hop(). */
+	static const uint8_t ext_types[] = { IPPROTO_ROUTING, IPPROTO_DSTOPTS };
+	/* Around FW_MAX_IPV6_EXT_HDRS often, to find the edge of "too long". */
+	size_t n = gen_chance(rng, 25) ? FW_MAX_IPV6_EXT_HDRS - 1 + gen_below(rng, 4)
+				       : 1 + gen_below(rng, 4);
+
+	for (size_t i = 0; i < n && i < PKT_MAX_EXT; i++)
+		spec->ext[i] = gen_chance(rng, 15) ? IPPROTO_FRAGMENT
+						   : gen_pick(rng, ext_types, sizeof(ext_types));
+}
+
+static void gen_fragment(struct gen_rng *rng, struct pkt_spec *spec, bool ipv6)
+{
+	unsigned roll = gen_below(rng, 100);
+
+	if (roll < 45) {
+		spec->more_frags = 1; /* first fragment */
+	} else if (roll < 90) {
+		spec->frag_offset = (uint16_t)(1 + gen_below(rng, 0x1fff));
+		spec->more_frags = gen_chance(rng, 50);
+	} else if (ipv6) {
+		spec->fragment = 1; /* atomic: offset 0, no more fragments */
+	} else {
+		spec->frag_offset = (uint16_t)(1 + gen_below(rng, 3)); /* a small later offset */
+	}
+}
+
+static uint8_t gen_ipproto_of(struct gen_rng *rng, uint8_t fw_proto, bool has_port)
+{
+	switch (fw_proto) {
+	case FW_PROTO_TCP:
+		return IPPROTO_TCP;
+	case FW_PROTO_UDP:
+		return IPPROTO_UDP;
+	case FW_PROTO_ICMP:
+		return IPPROTO_ICMP;
+	case FW_PROTO_ICMPV6:
+		return IPPROTO_ICMPV6;
+	default:
+		return has_port && gen_chance(rng, 80) ? (gen_chance(rng, 50) ? IPPROTO_TCP : IPPROTO_UDP)
+						       : gen_ipproto(rng);
+	}
+}
+
+/* Source, protocol and port: often exactly what one rule names, so every precedence level gets hit. */
+static void gen_ip_match(struct gen_rng *rng, const struct gen_pool *pool, struct pkt_spec *spec,
+			 char src[GEN_ADDR_TEXT])
+{
+	const struct fw_rule *aim = NULL;
+	uint8_t addr[16];
+
+	if (pool->n_rules && gen_chance(rng, 40))
+		aim = &pool->rules[gen_below(rng, (uint32_t)pool->n_rules)];
+	if (aim && aim->has_src)
+		memcpy(addr, aim->src, 16);
+	else
+		gen_frame_source(rng, pool, addr);
+	gen_source_text(rng, addr, src);
+	spec->src = src;
+	spec->ipproto = aim ? gen_ipproto_of(rng, aim->proto, aim->port) : gen_ipproto(rng);
+	spec->dport = aim && aim->port ? aim->port : gen_dport(rng, pool);
+}
+
+static void gen_ip_spec(struct gen_rng *rng, const struct gen_pool *pool, struct pkt_spec *spec,
+			char src[GEN_ADDR_TEXT])
+{
+	bool ipv6;
+
+	gen_ip_match(rng, pool, spec, src);
+	ipv6 = strchr(src, ':') != NULL;
+	spec->icmp_type = gen_icmp_type(rng);
+	spec->payload = (uint16_t)gen_below(rng, 41);
+	if (gen_chance(rng, 20))
+		gen_fragment(rng, spec, ipv6);
+	if (ipv6 && gen_chance(rng, 30))
+		gen_ipv6_chain(rng, spec);
+	if (!ipv6 && gen_chance(rng, 25))
+		spec->ipv4_option_words = (uint8_t)(1 + gen_below(rng, 10));
+	if (!ipv6 && gen_chance(rng, 4))
+		spec->ihl = (int)gen_below(rng, 16);
+	if (gen_chance(rng, 3))
+		spec->version = (int)gen_below(rng, 16);
+}
+
+static void gen_non_ip_spec(struct gen_rng *rng, struct pkt_spec *spec)
+{
+	static const uint16_t ethertypes[] = { 0x0806, 0x0806, 0x88cc, 0x8847, 0x0842, 0x86dd + 1 };
+
+	spec->ethertype = gen_chance(rng, 80) ? ethertypes[gen_below(rng, 6)]
+					      : (uint16_t)gen_next(rng);
+	spec->payload = (uint16_t)gen_below(rng, 41);
+}
+
+static size_t gen_insert(uint8_t *buf, size_t len, size_t at, const uint8_t *bytes, size_t n)
+{
+	if (len + n > PKT_MAX || at > len)
+		abort();
+	memmove(buf + at + n, buf + at, len - at);
+	memcpy(buf + at, bytes, n);
+	return len + n;
+}
+
+static size_t gen_ext_count(const struct pkt_spec *spec)
+{
+	size_t n = 0;
+
+	while (n < PKT_MAX_EXT && spec->ext[n])
+		n++;
+	return n;
+}
+
+/* Relabels some option-type extension headers as hop-by-hop (same layout, type 0). */
+static void gen_hop_by_hop(struct gen_rng *rng, const struct pkt_spec *spec, size_t l3,
+			   uint8_t *buf, size_t len)
+{
+	for (size_t i = 0; i < gen_ext_count(spec); i++) {
+		size_t pointer = i ? l3 + 40 + 8 * (i - 1) : l3 + 6; /* the next-header byte naming ext i */
+
+		if (spec->ext[i] != IPPROTO_FRAGMENT && pointer < len &&
+		    gen_chance(rng, i ? 10 : 40))
+			buf[pointer] = IPPROTO_HOPOPTS;
+	}
+}
+
+/*
+ * pkt_build writes every option-type extension header 8 bytes long; make
+ * some longer (padding inserted), and some claim more than the frame holds.
+ */
+static size_t gen_stretch_extensions(struct gen_rng *rng, const struct pkt_spec *spec,
+				     size_t l3, uint8_t *buf, size_t len)
+{
+	static const uint8_t zeros[24];
+
+	for (size_t i = gen_ext_count(spec); i-- > 0;) {
+		size_t at = l3 + 40 + 8 * i;
+
+		if (spec->ext[i] == IPPROTO_FRAGMENT || at + 8 > len || !gen_chance(rng, 30))
+			continue;
+		if (gen_chance(rng, 15)) {
+			buf[at + 1] = (uint8_t)gen_next(rng); /* a length the frame may not hold */
+		} else {
+			size_t words = 1 + gen_below(rng, 3);
+
+			len = gen_insert(buf, len, at + 8, zeros, 8 * words);
+			buf[at + 1] = (uint8_t)words;
+		}
+	}
+	return len;
+}
+
+static size_t gen_third_vlan_tag(struct gen_rng *rng, uint8_t *buf, size_t len)
+{
+	uint8_t tag[4] = { 0x81, 0x00, 0x00, 0x66 };
+
+	if (gen_chance(rng, 50)) {
+		tag[0] = 0x88;
+		tag[1] = 0xa8;
+	}
+	return gen_insert(buf, len, 12, tag, sizeof(tag));
+}
+
+static void gen_flip_header_bytes(struct gen_rng *rng, uint8_t *buf, size_t len)
+{
+	size_t window = len < 100 ? len : 100;
+	int flips = 1 + (int)gen_below(rng, 3);
+
+	if (window <= 12)
+		return;
+	for (int i = 0; i < flips; i++) {
+		size_t at = 12 + gen_below(rng, (uint32_t)(window - 12));
+
+		buf[at] ^= gen_chance(rng, 50) ? (uint8_t)(1 << gen_below(rng, 8))
+					       : (uint8_t)(1 + gen_below(rng, 255));
+	}
+}
+
+static unsigned gen_vlan_tags(struct gen_rng *rng, struct pkt_spec *spec)
+{
+	unsigned roll = gen_below(rng, 100), tags;
+
+	tags = roll < 60 ? 0 : roll < 80 ? 1 : roll < 92 ? 2 : 3;
+	for (unsigned i = 0; i < tags && i < 2; i++)
+		spec->vlan_tpid[i] = gen_chance(rng, 50) ? 0x8100 : 0x88a8;
+	return tags;
+}
+
+size_t gen_frame(struct gen_rng *rng, const struct gen_pool *pool, uint8_t *buf)
+{
+	struct pkt_spec spec = { 0 };
+	char src[GEN_ADDR_TEXT];
+	unsigned tags = gen_vlan_tags(rng, &spec);
+	size_t l3 = 14 + 4 * (tags < 2 ? tags : 2), len; /* before a third tag goes in */
+
+	if (gen_chance(rng, 90))
+		gen_ip_spec(rng, pool, &spec, src);
+	else
+		gen_non_ip_spec(rng, &spec);
+	len = pkt_build(&spec, buf);
+
+	if (spec.src && strchr(spec.src, ':')) {
+		gen_hop_by_hop(rng, &spec, l3, buf, len);
+		len = gen_stretch_extensions(rng, &spec, l3, buf, len);
+	} else if (spec.src && gen_chance(rng, 10)) {
+		buf[l3 + 6] |= 0x40; /* don't fragment: still not a fragment */
+	}
+	if (tags > 2)
+		len = gen_third_vlan_tag(rng, buf, len);
+	if (gen_chance(rng, 12))
+		len = 14 + gen_below(rng, (uint32_t)(len - 14 + 1));
+	if (gen_chance(rng, 12))
+		gen_flip_header_bytes(rng, buf, len);
+	return len;
+}
