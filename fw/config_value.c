@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Config parsing, part 2: what a scalar means, and which keys a mapping holds. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include "config_internal.h"
+
+#define CFG_LIST_MAX 160
+
+static bool cfg_plain_is(const struct cfg_node *n, const char *const *words, size_t nwords)
+{
+	size_t i;
+
+	if (n->kind != CFG_SCALAR || !n->plain)
+		return false;
+	for (i = 0; i < nwords; i++)
+		if (!strcmp(n->text, words[i]))
+			return true;
+	return false;
+}
+
+bool cfg_is_null(const struct cfg_node *n)
+{
+	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
+
+	return cfg_plain_is(n, nulls, sizeof(nulls) / sizeof(nulls[0]));
+}
+
+/* YAML 1.1, which libyaml implements and many tools still follow. */
+static bool cfg_is_bool(const struct cfg_node *n)
+{
+	static const char *const bools[] = {
+		"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+		"true", "True", "TRUE", "false", "False", "FALSE",
+		"on", "On", "ON", "off", "Off", "OFF",
+	};
+
+	return cfg_plain_is(n, bools, sizeof(bools) / sizeof(bools[0]));
+}
+
+bool cfg_is_text(const struct cfg_node *n)
+{
+	return n->kind == CFG_SCALAR && !cfg_is_null(n) && !cfg_is_bool(n);
+}
+
+const char *cfg_kind_name(const struct cfg_node *n)
+{
+	switch (n->kind) {
+	case CFG_MAPPING:
+		return "a mapping";
+	case CFG_SEQUENCE:
+		return "a list";
+	default:
+		return cfg_is_null(n) ? "an empty value" : "a single value";
+	}
+}
+
+static const char *cfg_join(const struct cfg_word *words, const char *const *strs, size_t n,
+			    char *buf, size_t size)
+{
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && used < size; i++)
+		used += snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
+				 words ? words[i].word : strs[i]);
+	return buf;
+}
+
+/* Reports why n is not a usable single value; hint says what to write instead of a boolean. */
+static bool cfg_scalar_ok(struct cfg_parser *p, const struct cfg_node *n, const char *ctx,
+			  const char *key, const char *hint)
+{
+	if (n->kind == CFG_BROKEN)
+		return false;
+	if (n->kind != CFG_SCALAR) {
+		cfg_error(p, n->line, n->col, "%s%s must be a single value, found %s", ctx, key,
+			  cfg_kind_name(n));
+		return false;
+	}
+	if (cfg_is_null(n)) {
+		cfg_error(p, n->line, n->col, "%s%s is empty; give it a value or remove the key",
+			  ctx, key);
+		return false;
+	}
+	if (cfg_is_bool(n)) {
+		cfg_error(p, n->line, n->col, "%s%s is the YAML boolean %s, not text; %s", ctx, key,
+			  n->text, hint);
+		return false;
+	}
+	return true;
+}
+
+bool cfg_text(struct cfg_parser *p, const struct cfg_node *n, const char *ctx, const char *key)
+{
+	return cfg_scalar_ok(p, n, ctx, key, "quote it if you mean the text");
+}
+
+static bool cfg_all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+bool cfg_uint(struct cfg_parser *p, const struct cfg_node *n, const char *ctx, const char *key,
+	      uint32_t min, uint32_t max, uint32_t *out)
+{
+	const char *digits;
+	uint64_t value = 0;
+
+	if (!cfg_scalar_ok(p, n, ctx, key, "write a whole number"))
+		return false;
+	if (!n->plain) {
+		cfg_error(p, n->line, n->col, "%s%s \"%s\" is quoted text; write it as a plain number",
+			  ctx, key, n->text);
+		return false;
+	}
+	digits = n->text[0] == '-' ? n->text + 1 : n->text;
+	if (!cfg_all_digits(digits)) {
+		cfg_error(p, n->line, n->col,
+			  "%s%s \"%s\" is not an integer; use a whole number %u-%u", ctx, key,
+			  n->text, min, max);
+		return false;
+	}
+	if (digits[0] == '0' && digits[1]) {
+		cfg_error(p, n->line, n->col,
+			  "%s%s %s has a leading zero, which YAML reads as octal; write it without",
+			  ctx, key, n->text);
+		return false;
+	}
+	for (; *digits && value <= max; digits++)
+		value = value * 10 + (uint64_t)(*digits - '0');
+	if (n->text[0] == '-' || value < min || value > max) {
+		cfg_error(p, n->line, n->col, "%s%s %s out of range; use %u-%u", ctx, key, n->text,
+			  min, max);
+		return false;
+	}
+	*out = (uint32_t)value;
+	return true;
+}
+
+bool cfg_enum(struct cfg_parser *p, const struct cfg_node *n, const char *ctx, const char *key,
+	      const struct cfg_word *words, size_t nwords, int *out)
+{
+	const char *strs[16];
+	char list[CFG_LIST_MAX], hint[CFG_LIST_MAX + 16];
+	const char *close;
+	size_t i;
+
+	cfg_join(words, NULL, nwords, list, sizeof(list));
+	snprintf(hint, sizeof(hint), "use one of %s", list);
+	if (!cfg_scalar_ok(p, n, ctx, key, hint))
+		return false;
+	for (i = 0; i < nwords; i++) {
+		if (!strcmp(n->text, words[i].word)) {
+			*out = words[i].value;
+			return true;
+		}
+		strs[i] = words[i].word;
+	}
+	close = cfg_suggest(n->text, strs, nwords);
+	if (close)
+		cfg_error(p, n->line, n->col, "%s%s \"%s\" is not one of %s; did you mean \"%s\"?",
+			  ctx, key, n->text, list, close);
+	else
+		cfg_error(p, n->line, n->col, "%s%s \"%s\" is not one of %s", ctx, key, n->text,
+			  list);
+	return false;
+}
+
+static bool cfg_same_char(char a, char b)
+{
+	return tolower((unsigned char)a) == tolower((unsigned char)b);
+}
+
+/*
+ * Edit distance where swapping two neighbours counts as one edit, as typos
+ * do ("tpc"); case-insensitive. Known words are short, so rows fit on the stack.
+ */
+static size_t cfg_distance(const char *a, const char *b)
+{
+	size_t rows[3][32], i, j, la = strlen(a), lb = strlen(b);
+
+	if (lb >= sizeof(rows[0]) / sizeof(rows[0][0]))
+		return (size_t)-1;
+	for (j = 0; j <= lb; j++)
+		rows[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t *cur = rows[i % 3], *prev = rows[(i - 1) % 3], *prev2 = rows[(i + 1) % 3];
+
+		cur[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t best = prev[j - 1] + !cfg_same_char(a[i - 1], b[j - 1]);
+
+			if (prev[j] + 1 < best)
+				best = prev[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && cfg_same_char(a[i - 1], b[j - 2]) &&
+			    cfg_same_char(a[i - 2], b[j - 1]) && prev2[j - 2] + 1 < best)
+				best = prev2[j - 2] + 1;
+			cur[j] = best;
+		}
+	}
+	return rows[la % 3][lb];
+}
+
+/* "protocol" for "proto", "max" for "max_rules": one is the other cut short. */
+static bool cfg_prefix_related(const char *word, const char *known)
+{
+	size_t lw = strlen(word), lk = strlen(known);
+	size_t shorter = lw < lk ? lw : lk;
+
+	return shorter >= 3 && !strncasecmp(word, known, shorter);
+}
+
+const char *cfg_suggest(const char *word, const char *const *known, size_t nknown)
+{
+	size_t i, best = (size_t)-1, len = strlen(word);
+	const char *found = NULL;
+
+	for (i = 0; i < nknown; i++) {
+		size_t limit = strlen(known[i]) / 3 ? strlen(known[i]) / 3 : 1;
+		size_t d;
+
+		if (len > strlen(known[i]) + limit)
+			continue;
+		d = cfg_distance(word, known[i]);
+		/* On a tie, a word cut short ("prot") means the longer key, not a swap. */
+		if (d <= limit && (d < best || (d == best && !strncasecmp(word, known[i], len)))) {
+			best = d;
+			found = known[i];
+		}
+	}
+	for (i = 0; i < nknown && !found; i++)
+		if (cfg_prefix_related(word, known[i]))
+			found = known[i];
+	return found;
+}
+
+void cfg_unknown_key(struct cfg_parser *p, const struct cfg_node *key, const char *ctx,
+		     const char *const *known, size_t nknown)
+{
+	const char *close = cfg_suggest(key->text, known, nknown);
+	char list[CFG_LIST_MAX];
+
+	if (close)
+		cfg_error(p, key->line, key->col, "%sunknown key \"%s\"; did you mean \"%s\"?", ctx,
+			  key->text, close);
+	else
+		cfg_error(p, key->line, key->col, "%sunknown key \"%s\"; expected one of %s", ctx,
+			  key->text, cfg_join(NULL, known, nknown, list, sizeof(list)));
+}
+
+const struct cfg_node *cfg_find(const struct cfg_node *map, const char *key)
+{
+	size_t i;
+
+	if (map->kind != CFG_MAPPING)
+		return NULL;
+	for (i = 0; i + 1 < map->nkids; i += 2)
+		if (map->kids[i]->kind == CFG_SCALAR && !strcmp(map->kids[i]->text, key))
+			return map->kids[i + 1];
+	return NULL;
+}
+
+static const struct cfg_node *cfg_first_key(const struct cfg_node *map, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < map->nkids; i += 2)
+		if (map->kids[i]->kind == CFG_SCALAR && !strcmp(map->kids[i]->text, key))
+			return map->kids[i];
+	return NULL;
+}
+
+void cfg_fields(struct cfg_parser *p, const struct cfg_node *map, const char *ctx,
+		const char *const *known, size_t nknown, const struct cfg_node **values)
+{
+	size_t i, k;
+
+	for (k = 0; k < nknown; k++)
+		values[k] = NULL;
+	for (i = 0; i + 1 < map->nkids; i += 2) {
+		const struct cfg_node *key = map->kids[i];
+
+		if (key->kind == CFG_BROKEN)
+			continue;
+		if (key->kind != CFG_SCALAR) {
+			cfg_error(p, key->line, key->col, "%skeys must be single words, found %s",
+				  ctx, cfg_kind_name(key));
+			continue;
+		}
+		for (k = 0; k < nknown && strcmp(key->text, known[k]); k++)
+			;
+		if (k == nknown)
+			cfg_unknown_key(p, key, ctx, known, nknown);
+		else if (values[k])
+			cfg_error(p, key->line, key->col,
+				  "%sduplicate key \"%s\" (first at line %d); give each key once",
+				  ctx, key->text, cfg_first_key(map, key->text)->line);
+		else
+			values[k] = map->kids[i + 1];
+	}
+}
