@@ -37,7 +37,7 @@ UNIT_HELPER_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(UNIT_HELPERS)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all deps test unit-tests install clean demo bench
-.SECONDARY:
+.PRECIOUS: $(BUILD)/tests/%.o
 all: $(BIN) $(UNIT_BINS)
 
 $(BUILD) $(BUILD)/fw $(BUILD)/tests:
@@ -74,7 +74,7 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(UNIT_HELPER_OBJS) $(LIB)
 # Installs what a fresh Debian 12 lacks; a no-op when everything is there.
 DEB_PACKAGES := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libyaml-dev \
 	libsystemd-dev libcmocka-dev pkg-config iproute2 ethtool iputils-ping \
-	python3-scapy systemd
+	python3-scapy systemd man-db groff-base
 deps:
 	$(Q)tests/install-deps.sh $(DEB_PACKAGES)
 
@@ -94,14 +94,42 @@ bench: deps
 
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/xdpfw
-	@if [ -f conf/xdpfw.yaml ] && [ ! -e $(DESTDIR)/etc/xdpfw/xdpfw.yaml ]; then \
+	@# The config is the operator's once it exists: never overwrite it.
+	@if [ ! -e $(DESTDIR)/etc/xdpfw/xdpfw.yaml ]; then \
 		install -D -m 0644 conf/xdpfw.yaml $(DESTDIR)/etc/xdpfw/xdpfw.yaml; fi
-	@if [ -f systemd/xdpfw.service ]; then \
-		install -D -m 0644 systemd/xdpfw.service $(DESTDIR)/lib/systemd/system/xdpfw.service; fi
-	@for page in man/*.[0-9]; do [ -f "$$page" ] || continue; \
-		sec=$${page##*.}; install -D -m 0644 $$page $(DESTDIR)$(PREFIX)/share/man/man$$sec/$$(basename $$page); done
+	install -d $(DESTDIR)/lib/systemd/system
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/xdpfw.service > $(DESTDIR)/lib/systemd/system/xdpfw.service
+	install -D -m 0644 man/xdpfw.8 $(DESTDIR)$(PREFIX)/share/man/man8/xdpfw.8
+	install -D -m 0644 man/xdpfw.yaml.5 $(DESTDIR)$(PREFIX)/share/man/man5/xdpfw.yaml.5
 
 clean:
 	rm -rf $(BUILD)
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/fw/*.d $(BUILD)/tests/*.d)
+
+# bench: programs and tools that only `make bench` uses (bench/run.sh builds them).
+BENCH_BPF := $(patsubst bench/%.bpf.c,$(BUILD)/bench/%.bpf.o,$(wildcard bench/*.bpf.c))
+BENCH_HELPERS := bench/addrs.c bench/bpfobj.c bench/hold.c bench/timing.c bench/targets.c
+BENCH_HELPER_OBJS := $(patsubst bench/%.c,$(BUILD)/bench/%.o,$(BENCH_HELPERS)) \
+	$(BUILD)/tests/pkt.o
+BENCH_BINS := $(BUILD)/bench/pktcost $(BUILD)/bench/wiregen $(BUILD)/bench/wireload
+.PHONY: bench-bins
+.PRECIOUS: $(BUILD)/bench/%.o
+bench-bins: $(BENCH_BPF) $(BENCH_BINS)
+
+$(BUILD)/bench:
+	$(Q)mkdir -p $@
+
+$(BUILD)/bench/%.bpf.o: bench/%.bpf.c | $(BUILD)/bench
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench/%.o: bench/%.c $(SKEL) | $(BUILD)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -std=c11 -Itests/unit -c $< -o $@
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(BENCH_HELPER_OBJS) $(LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+-include $(wildcard $(BUILD)/bench/*.d)

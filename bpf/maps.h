@@ -41,6 +41,15 @@ struct {
 	__type(value, struct fw_counter);
 } fw_counters SEC(".maps");
 
+/* Userspace only: rule id -> name and match, so counters survive restarts. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, FW_SETS * FW_DEFAULT_CAPACITY);
+	__type(key, __u32);
+	__type(value, struct fw_rule_info);
+} fw_rule_info SEC(".maps");
+
 /* Active set selector and per-set policy, indexed by enum fw_global_param / FW_PARAM_INDEX(). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

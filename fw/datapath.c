@@ -20,6 +20,14 @@ static void fw_datapath_take_fds(struct fw_datapath *dp)
 	dp->counters_fd = bpf_map__fd(skel->maps.fw_counters);
 	dp->params_fd = bpf_map__fd(skel->maps.fw_params);
 	dp->stats_fd = bpf_map__fd(skel->maps.fw_stats);
+	dp->rule_info_fd = bpf_map__fd(skel->maps.fw_rule_info);
+}
+
+void fw_datapath_init(struct fw_datapath *dp)
+{
+	memset(dp, 0, sizeof(*dp));
+	dp->prog_fd = dp->sources_fd = dp->port_rules_fd = dp->ports_fd = -1;
+	dp->counters_fd = dp->params_fd = dp->stats_fd = dp->rule_info_fd = -1;
 }
 
 int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity)
@@ -28,8 +36,7 @@ int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity)
 	struct xdpfw *skel;
 	int err;
 
-	memset(dp, 0, sizeof(*dp));
-	dp->prog_fd = -1;
+	fw_datapath_init(dp);
 	if (!capacity || capacity > UINT32_MAX / FW_SETS)
 		return -EINVAL;
 	skel = xdpfw__open();
@@ -41,6 +48,8 @@ int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity)
 		err = bpf_map__set_max_entries(skel->maps.fw_port_rules, entries);
 	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.fw_counters, entries);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.fw_rule_info, entries);
 	if (!err)
 		err = xdpfw__load(skel);
 	if (err)
@@ -59,9 +68,16 @@ cleanup:
 
 void fw_datapath_close(struct fw_datapath *dp)
 {
-	xdpfw__destroy(dp->skel);
-	memset(dp, 0, sizeof(*dp));
-	dp->prog_fd = -1;
+	int fds[] = { dp->prog_fd, dp->sources_fd, dp->port_rules_fd, dp->ports_fd,
+		      dp->counters_fd, dp->params_fd, dp->stats_fd, dp->rule_info_fd };
+
+	if (dp->skel)
+		xdpfw__destroy(dp->skel);
+	else
+		for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+			if (fds[i] >= 0)
+				close(fds[i]);
+	fw_datapath_init(dp);
 }
 
 int fw_param_read(const struct fw_datapath *dp, uint32_t index, uint32_t *value)

@@ -17,12 +17,15 @@ struct fw_datapath {
 	int counters_fd;
 	int params_fd;
 	int stats_fd;
+	int rule_info_fd;
 	uint32_t capacity; /* rules per set */
 };
 
+/* Marks every fd closed, so fw_datapath_close() is safe at once. */
+void fw_datapath_init(struct fw_datapath *dp);
 /* Opens and loads the program, its maps sized for capacity rules per set. */
 int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity);
-/* Closes whatever fw_datapath_load() opened; safe on a zeroed or closed dp. */
+/* Closes whatever fw_datapath_load() opened; safe on an initialised or closed dp. */
 void fw_datapath_close(struct fw_datapath *dp);
 
 int fw_param_read(const struct fw_datapath *dp, uint32_t index, uint32_t *value);

@@ -1,26 +1,190 @@
 // SPDX-License-Identifier: GPL-2.0
-/* xdpfw: the command table. */
+/* xdpfw: global options, then a table of subcommands. */
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include "xdpfw.h"
+#include "config.h"
+#include "daemon.h"
+#include "log.h"
+#include "pin.h"
+#include "show.h"
+#include "state.h"
+
+struct fw_options {
+	const char *pin_dir;
+	bool json;
+};
+
+struct fw_command {
+	const char *name;
+	const char *args;   /* NULL: no argument; else the name of the one FILE argument */
+	int (*func)(const struct fw_options *opts, const char *arg);
+	const char *help;
+};
+
+static int fw_cmd_check(const struct fw_options *opts, const char *path)
+{
+	struct fw_config cfg = { 0 };
+	int err = fw_config_load(path, &cfg, stderr);
+
+	(void)opts;
+	if (!err)
+		printf("%s: valid, %zu rules, %zu interfaces\n", path, cfg.rules.count,
+		       cfg.interface_count);
+	fw_config_free(&cfg);
+	return err ? 1 : 0;
+}
+
+static int fw_cmd_run(const struct fw_options *opts, const char *path)
+{
+	return fw_daemon_run(opts->pin_dir, path) ? 1 : 0;
+}
+
+static int fw_cmd_apply(const struct fw_options *opts, const char *path)
+{
+	return fw_config_enforce(opts->pin_dir, path) ? 1 : 0;
+}
+
+static int fw_cmd_show(const struct fw_options *opts,
+		       int (*show)(FILE *, const struct fw_datapath *, bool))
+{
+	struct fw_state st;
+	int err = fw_state_open(&st, opts->pin_dir, 0);
+
+	if (err)
+		return 1;
+	err = show(stdout, &st.dp, opts->json);
+	if (err)
+		fw_error("%s: reading the maps failed: %s", opts->pin_dir, strerror(-err));
+	fw_state_close(&st);
+	return err ? 1 : 0;
+}
+
+static int fw_cmd_rules(const struct fw_options *opts, const char *arg)
+{
+	(void)arg;
+	return fw_cmd_show(opts, fw_show_rules);
+}
+
+static int fw_cmd_stats(const struct fw_options *opts, const char *arg)
+{
+	(void)arg;
+	return fw_cmd_show(opts, fw_show_stats);
+}
+
+static int fw_cmd_down(const struct fw_options *opts, const char *arg)
+{
+	int lock_fd, err;
+
+	(void)arg;
+	err = fw_pin_lock(opts->pin_dir, false, &lock_fd);
+	if (err == -ENOENT) {
+		fw_info("%s: nothing pinned; nothing to do", opts->pin_dir);
+		return 0;
+	}
+	if (err)
+		return 1;
+	err = fw_pin_remove_all(opts->pin_dir);
+	fw_pin_unlock(lock_fd);
+	if (!err)
+		fw_info("%s: detached from every interface and removed every pin", opts->pin_dir);
+	return err ? 1 : 0;
+}
+
+static const struct fw_command fw_commands[] = {
+	{ "check", "FILE", fw_cmd_check, "validate FILE without touching the kernel" },
+	{ "run", "FILE", fw_cmd_run, "enforce FILE as a daemon; SIGHUP reloads it" },
+	{ "apply", "FILE", fw_cmd_apply, "enforce FILE once and exit" },
+	{ "rules", NULL, fw_cmd_rules, "show the rules in force with their counters" },
+	{ "stats", NULL, fw_cmd_stats, "show the global counters" },
+	{ "down", NULL, fw_cmd_down, "detach from every interface and remove every pin" },
+};
+
+#define FW_COMMANDS (sizeof(fw_commands) / sizeof(fw_commands[0]))
 
 static void fw_usage(FILE *out)
 {
-	fprintf(out,
-		"Usage: xdpfw [--pin-dir DIR] [-j|--json] [-v] COMMAND ...\n"
-		"       xdpfw --version | --help\n");
+	fprintf(out, "Usage: xdpfw [--pin-dir DIR] [-j|--json] [-v] COMMAND [FILE]\n\n"
+		     "Commands:\n");
+	for (size_t i = 0; i < FW_COMMANDS; i++)
+		fprintf(out, "  %-6s %-5s  %s\n", fw_commands[i].name,
+			fw_commands[i].args ? fw_commands[i].args : "", fw_commands[i].help);
+	fprintf(out, "\nOptions:\n"
+		     "  --pin-dir DIR  where the program and maps are pinned (default %s,\n"
+		     "                 or $XDPFW_PIN_DIR)\n"
+		     "  -j, --json     machine-readable output for rules and stats\n"
+		     "  -v, --verbose  say more\n"
+		     "  --version, -h/--help\n", FW_DEFAULT_PIN_DIR);
+}
+
+/* Options may come before or after the command; returns the first non-option index or -1. */
+static int fw_parse_options(int argc, char **argv, struct fw_options *opts)
+{
+	static const struct option longopts[] = {
+		{ "pin-dir", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "jvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			opts->pin_dir = optarg;
+			break;
+		case 'j':
+			opts->json = true;
+			break;
+		case 'v':
+			fw_verbose = true;
+			break;
+		case 'V':
+			printf("xdpfw %s\n", XDPFW_VERSION);
+			exit(0);
+		case 'h':
+			fw_usage(stdout);
+			exit(0);
+		default:
+			fw_usage(stderr);
+			return -1;
+		}
+	}
+	return optind;
 }
 
 int main(int argc, char **argv)
 {
-	if (argc == 2 && !strcmp(argv[1], "--version")) {
-		printf("xdpfw %s\n", XDPFW_VERSION);
-		return 0;
+	struct fw_options opts = { .pin_dir = getenv("XDPFW_PIN_DIR") };
+	const struct fw_command *cmd = NULL;
+	int first = fw_parse_options(argc, argv, &opts);
+	const char *name, *arg;
+
+	if (first < 0)
+		return 2;
+	if (!opts.pin_dir || !*opts.pin_dir)
+		opts.pin_dir = FW_DEFAULT_PIN_DIR;
+	if (first >= argc) {
+		fw_usage(stderr);
+		return 2;
 	}
-	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		fw_usage(stdout);
-		return 0;
+	name = argv[first];
+	for (size_t i = 0; i < FW_COMMANDS; i++)
+		if (!strcmp(fw_commands[i].name, name))
+			cmd = &fw_commands[i];
+	if (!cmd) {
+		fw_error("unknown command '%s'; see 'xdpfw --help'", name);
+		return 2;
 	}
-	fw_usage(stderr);
-	return 2;
+	arg = first + 1 < argc ? argv[first + 1] : NULL;
+	if ((cmd->args && (!arg || first + 2 < argc)) || (!cmd->args && arg)) {
+		fw_error("usage: xdpfw %s%s%s", cmd->name, cmd->args ? " " : "",
+			 cmd->args ? cmd->args : "");
+		return 2;
+	}
+	return cmd->func(&opts, arg);
 }

@@ -10,12 +10,12 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "datapath.h"
-
-#define FW_DUMP_CHUNK 8192
+#include "identity.h"
+#include "mapio.h"
 
 /* Keys of one hash map, split by the set byte every key starts with. */
 struct fw_set_keys {
-	void *keys[FW_SETS];
+	uint8_t *keys[FW_SETS];
 	size_t count[FW_SETS];
 };
 
@@ -26,79 +26,32 @@ static void fw_set_keys_free(struct fw_set_keys *k)
 	memset(k, 0, sizeof(*k));
 }
 
-static int fw_set_keys_add(struct fw_set_keys *k, const uint8_t *keys, size_t n, size_t key_size)
+static int fw_set_keys_dump(int fd, size_t key_size, size_t value_size, struct fw_set_keys *out)
 {
-	for (int s = 0; s < FW_SETS; s++) {
-		void *grown = realloc(k->keys[s], (k->count[s] + n) * key_size + 1);
-
-		if (!grown)
-			return -ENOMEM;
-		k->keys[s] = grown;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const uint8_t *key = keys + i * key_size;
-		uint8_t set = key[0] & 1;
-
-		memcpy((uint8_t *)k->keys[set] + k->count[set]++ * key_size, key, key_size);
-	}
-	return 0;
-}
-
-static int fw_map_dump_keys(int fd, size_t key_size, size_t value_size, struct fw_set_keys *out)
-{
-	LIBBPF_OPTS(bpf_map_batch_opts, opts);
-	uint8_t *keys = calloc(FW_DUMP_CHUNK, key_size);
-	uint8_t *values = calloc(FW_DUMP_CHUNK, value_size);
-	uint64_t token[8];
-	bool first = true;
-	int err = 0;
+	uint8_t *keys;
+	void *values;
+	size_t n;
+	int err;
 
 	memset(out, 0, sizeof(*out));
-	if (!keys || !values) {
-		err = -ENOMEM;
-		goto cleanup;
-	}
-	for (;;) {
-		__u32 count = FW_DUMP_CHUNK;
-		int ret = bpf_map_lookup_batch(fd, first ? NULL : token, token, keys, values,
-					       &count, &opts);
-		bool done = ret && errno == ENOENT;
-
-		if (ret && !done) {
-			err = -errno;
-			break;
-		}
-		first = false;
-		err = fw_set_keys_add(out, keys, count, key_size);
-		if (err || done)
-			break;
-	}
-cleanup:
-	free(keys);
+	err = fw_map_dump(fd, key_size, value_size, (void **)&keys, &values, &n);
 	free(values);
+	if (err)
+		return err;
+	for (int s = 0; s < FW_SETS && !err; s++) {
+		out->keys[s] = malloc(n * key_size + 1);
+		if (!out->keys[s])
+			err = -ENOMEM;
+	}
+	for (size_t i = 0; i < n && !err; i++) {
+		uint8_t set = keys[i * key_size] & 1;
+
+		memcpy(out->keys[set] + out->count[set]++ * key_size, keys + i * key_size, key_size);
+	}
+	free(keys);
 	if (err)
 		fw_set_keys_free(out);
 	return err;
-}
-
-static int fw_map_delete_keys(int fd, void *keys, size_t n)
-{
-	LIBBPF_OPTS(bpf_map_batch_opts, opts);
-	__u32 count = n;
-
-	if (!n)
-		return 0;
-	return bpf_map_delete_batch(fd, keys, &count, &opts) ? -errno : 0;
-}
-
-static int fw_map_write(int fd, const void *keys, const void *values, size_t n)
-{
-	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
-	__u32 count = n;
-
-	if (!n)
-		return 0;
-	return bpf_map_update_batch(fd, keys, values, &count, &opts) ? -errno : 0;
 }
 
 /*
@@ -107,9 +60,9 @@ static int fw_map_write(int fd, const void *keys, const void *values, size_t n)
  */
 static int fw_wait_for_readers(void)
 {
+	LIBBPF_OPTS(bpf_map_create_opts, opts);
 	int inner, outer, err = 0;
 	__u32 zero = 0;
-	LIBBPF_OPTS(bpf_map_create_opts, opts);
 
 	inner = bpf_map_create(BPF_MAP_TYPE_ARRAY, "fw_rcu_inner", 4, 4, 1, NULL);
 	if (inner < 0)
@@ -154,7 +107,22 @@ static int fw_set_params_write(const struct fw_datapath *dp, uint8_t set,
 	return err;
 }
 
-/* Writes the compiled set into the inactive slot; on failure removes what it wrote. */
+/* Rule names and fresh counters, for ids the new set brings in. */
+static int fw_identities_write(const struct fw_datapath *dp, const struct fw_identity_plan *plan)
+{
+	struct fw_counter *zeros = calloc(plan->fresh_count + 1, sizeof(*zeros));
+	int err;
+
+	if (!zeros)
+		return -ENOMEM;
+	err = fw_map_write(dp->counters_fd, plan->fresh_ids, zeros, plan->fresh_count);
+	free(zeros);
+	if (!err)
+		err = fw_map_write(dp->rule_info_fd, plan->info_ids, plan->infos, plan->info_count);
+	return err;
+}
+
+/* Writes the compiled set into the idle slot; on failure removes what it wrote. */
 static int fw_set_write(const struct fw_datapath *dp, uint8_t set, const struct fw_ruleset *rs,
 			const struct fw_compiled *c)
 {
@@ -176,61 +144,95 @@ static int fw_set_write(const struct fw_datapath *dp, uint8_t set, const struct 
 	return err;
 }
 
-int fw_datapath_sync(struct fw_datapath *dp, const struct fw_ruleset *rs)
+/* Removes one set's entries from both hash maps, once no packet can be reading them. */
+static int fw_set_delete(const struct fw_datapath *dp, uint8_t set, const struct fw_set_keys *sources,
+			 const struct fw_set_keys *port_rules)
+{
+	int err;
+
+	if (!sources->count[set] && !port_rules->count[set])
+		return 0;
+	err = fw_wait_for_readers();
+	if (!err)
+		err = fw_map_delete(dp->sources_fd, sources->keys[set], sources->count[set]);
+	if (!err)
+		err = fw_map_delete(dp->port_rules_fd, port_rules->keys[set],
+				    port_rules->count[set]);
+	return err;
+}
+
+static int fw_sync_sets(struct fw_datapath *dp, uint8_t active, const struct fw_ruleset *rs,
+			const struct fw_identity_plan *plan)
 {
 	struct fw_set_keys sources = { 0 }, port_rules = { 0 };
 	struct fw_compiled compiled = { 0 };
-	uint32_t active;
-	uint8_t next;
+	uint8_t next = active ^ 1;
 	int err;
 
-	if (rs->count > dp->capacity)
-		return -ENOSPC;
-	err = fw_param_read(dp, FW_PARAM_ACTIVE_SET, &active);
-	if (err)
-		return err;
-	next = (active & 1) ^ 1;
 	err = fw_compile(rs, next, &compiled);
 	if (!err)
-		err = fw_map_dump_keys(dp->sources_fd, sizeof(struct fw_source_key),
+		err = fw_set_keys_dump(dp->sources_fd, sizeof(struct fw_source_key),
 				       sizeof(struct fw_source_value), &sources);
 	if (!err)
-		err = fw_map_dump_keys(dp->port_rules_fd, sizeof(struct fw_port_rule_key),
+		err = fw_set_keys_dump(dp->port_rules_fd, sizeof(struct fw_port_rule_key),
 				       sizeof(struct fw_rule_ref), &port_rules);
-	if (err)
-		goto cleanup;
-
-	/* Leftovers of an interrupted sync in the inactive slot. */
-	if (sources.count[next] || port_rules.count[next]) {
-		err = fw_wait_for_readers();
-		if (!err)
-			err = fw_map_delete_keys(dp->sources_fd, sources.keys[next],
-						 sources.count[next]);
-		if (!err)
-			err = fw_map_delete_keys(dp->port_rules_fd, port_rules.keys[next],
-						 port_rules.count[next]);
-		if (err)
-			goto cleanup;
-	}
-
-	err = fw_set_write(dp, next, rs, &compiled);
-	if (err)
-		goto cleanup;
-	err = fw_param_write(dp, FW_PARAM_ACTIVE_SET, next);
+	/* Leftovers of an interrupted sync in the idle slot. */
+	if (!err)
+		err = fw_set_delete(dp, next, &sources, &port_rules);
+	if (!err && plan)
+		err = fw_identities_write(dp, plan);
+	if (!err)
+		err = fw_set_write(dp, next, rs, &compiled);
+	if (!err)
+		err = fw_param_write(dp, FW_PARAM_ACTIVE_SET, next);
 	if (err)
 		goto cleanup;
 
 	/* The new set is in force; a failure from here on only leaves garbage in the idle slot. */
-	err = fw_wait_for_readers();
-	if (!err)
-		err = fw_map_delete_keys(dp->sources_fd, sources.keys[next ^ 1],
-					 sources.count[next ^ 1]);
-	if (!err)
-		err = fw_map_delete_keys(dp->port_rules_fd, port_rules.keys[next ^ 1],
-					 port_rules.count[next ^ 1]);
+	err = fw_set_delete(dp, active, &sources, &port_rules);
+	if (!err && plan)
+		err = fw_map_delete(dp->rule_info_fd, plan->gone_ids, plan->gone_count);
 cleanup:
 	fw_set_keys_free(&sources);
 	fw_set_keys_free(&port_rules);
 	fw_compiled_free(&compiled);
+	return err;
+}
+
+static int fw_active_set(const struct fw_datapath *dp, const struct fw_ruleset *rs, uint8_t *active)
+{
+	uint32_t value;
+	int err;
+
+	if (rs->count > dp->capacity)
+		return -ENOSPC;
+	err = fw_param_read(dp, FW_PARAM_ACTIVE_SET, &value);
+	*active = value & 1;
+	return err;
+}
+
+int fw_datapath_sync(struct fw_datapath *dp, const struct fw_ruleset *rs)
+{
+	uint8_t active;
+	int err = fw_active_set(dp, rs, &active);
+
+	return err ? err : fw_sync_sets(dp, active, rs, NULL);
+}
+
+int fw_rules_sync(struct fw_datapath *dp, struct fw_ruleset *rs, struct fw_sync_report *report)
+{
+	struct fw_identity_plan plan;
+	uint8_t active;
+	int err = fw_active_set(dp, rs, &active);
+
+	if (err)
+		return err;
+	err = fw_identity_plan(dp, active, rs, &plan);
+	if (err)
+		return err;
+	err = fw_sync_sets(dp, active, rs, &plan);
+	if (report)
+		*report = plan.report;
+	fw_identity_plan_free(&plan);
 	return err;
 }

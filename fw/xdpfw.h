@@ -93,6 +93,23 @@ struct fw_port_value {
 	struct fw_rule_ref by_proto[FW_PROTO_SLOTS];
 };
 
+/*
+ * fw_rule_info: a HASH from rule id to the rule's name and match. Only
+ * userspace reads it: it lets a restarted daemon give each rule back its
+ * counters, and `xdpfw rules` name what is in force.
+ */
+struct fw_rule_info {
+	char name[FW_RULE_NAME_MAX];
+	__u8 src[16];
+	__u8 has_src;
+	__u8 proto;   /* enum fw_proto */
+	__u16 port;   /* 0 = any */
+	__u8 action;  /* enum fw_action */
+	__u8 sets;    /* bit n: the rule is in set n */
+	__u8 pad[2];
+	__u32 line;   /* where the config defined it */
+};
+
 /* fw_counters: an ARRAY indexed by rule id, shared by both sets. */
 struct fw_counter {
 	__u64 packets;

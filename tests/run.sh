@@ -35,9 +35,8 @@ run_one() {
 
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 
-for t in build/tests/test_*; do
-	[ -x "$t" ] || continue
-	case "$t" in *.o | *.d) continue ;; esac
+for src in tests/unit/test_*.c; do
+	t=build/tests/$(basename "$src" .c)
 	[ -n "$only" ] && [[ "$t" != *"$only"* ]] && continue
 	CMOCKA_MESSAGE_OUTPUT=TAP run_one "$(basename "$t")" "$t"
 done

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Messages for operators: errors once, where the context is known. */
+#ifndef FW_LOG_H
+#define FW_LOG_H
+
+#include <stdbool.h>
+
+extern bool fw_verbose;
+
+void fw_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void fw_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Printed only with -v. */
+void fw_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* FW_LOG_H */

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+#include <linux/magic.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "log.h"
+#include "pin.h"
+
+struct fw_pinned_map {
+	const char *name;
+	size_t fd_offset; /* in struct fw_datapath */
+	uint32_t key_size;
+	uint32_t value_size;
+};
+
+#define FW_MAP(field, name, key, value) \
+	{ name, offsetof(struct fw_datapath, field), sizeof(key), sizeof(value) }
+
+static const struct fw_pinned_map fw_pinned_maps[] = {
+	FW_MAP(sources_fd, "fw_sources", struct fw_source_key, struct fw_source_value),
+	FW_MAP(port_rules_fd, "fw_port_rules", struct fw_port_rule_key, struct fw_rule_ref),
+	FW_MAP(ports_fd, "fw_ports", __u32, struct fw_port_value),
+	FW_MAP(counters_fd, "fw_counters", __u32, struct fw_counter),
+	FW_MAP(params_fd, "fw_params", __u32, __u32),
+	FW_MAP(stats_fd, "fw_stats", __u32, struct fw_stat_value),
+	FW_MAP(rule_info_fd, "fw_rule_info", __u32, struct fw_rule_info),
+};
+
+#define FW_PINNED_MAPS (sizeof(fw_pinned_maps) / sizeof(fw_pinned_maps[0]))
+
+static int *fw_map_fd(struct fw_datapath *dp, const struct fw_pinned_map *m)
+{
+	return (int *)((char *)dp + m->fd_offset);
+}
+
+static bool fw_on_bpffs(const char *path)
+{
+	struct statfs st;
+
+	return !statfs(path, &st) && st.f_type == BPF_FS_MAGIC;
+}
+
+int fw_pin_lock(const char *dir, bool create, int *lock_fd)
+{
+	char parent[PATH_MAX];
+	int fd;
+
+	snprintf(parent, sizeof(parent), "%s", dir);
+	if (access(dir, F_OK) && !fw_on_bpffs(dirname(parent))) {
+		fw_error("%s: not on a BPF filesystem; mount one with 'mount -t bpf bpf %s' "
+			 "or pass --pin-dir on bpffs", dir, parent);
+		return -ENOTSUP;
+	}
+	if (create && mkdir(dir, 0700) && errno != EEXIST) {
+		fw_error("%s: cannot create pin dir: %s", dir, strerror(errno));
+		return -errno;
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno != ENOENT)
+			fw_error("%s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	if (!fw_on_bpffs(dir)) {
+		fw_error("%s: not on a BPF filesystem; mount one with 'mount -t bpf bpf %s' "
+			 "or pass --pin-dir on bpffs", dir, dir);
+		close(fd);
+		return -ENOTSUP;
+	}
+	if (flock(fd, LOCK_EX)) {
+		fw_error("%s: cannot lock: %s", dir, strerror(errno));
+		close(fd);
+		return -errno;
+	}
+	*lock_fd = fd;
+	return 0;
+}
+
+void fw_pin_unlock(int lock_fd)
+{
+	if (lock_fd >= 0)
+		close(lock_fd);
+}
+
+static int fw_pin_check_map(const char *dir, int fd, const struct fw_pinned_map *m)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	if (info.key_size == m->key_size && info.value_size == m->value_size)
+		return 0;
+	fw_error("%s/%s: pinned by an incompatible xdpfw build (key %u, value %u bytes; this "
+		 "build expects %u, %u); run 'xdpfw --pin-dir %s down' to remove it",
+		 dir, m->name, info.key_size, info.value_size, m->key_size, m->value_size, dir);
+	return -EPROTO;
+}
+
+int fw_pin_adopt(const char *dir, struct fw_datapath *dp)
+{
+	char path[PATH_MAX];
+	uint32_t layout = 0;
+	int err = 0;
+
+	fw_datapath_init(dp);
+	snprintf(path, sizeof(path), "%s/%s", dir, FW_PIN_PROG);
+	dp->prog_fd = bpf_obj_get(path);
+	if (dp->prog_fd < 0)
+		return -ENOENT;
+	for (size_t i = 0; i < FW_PINNED_MAPS && !err; i++) {
+		int *fd = fw_map_fd(dp, &fw_pinned_maps[i]);
+
+		snprintf(path, sizeof(path), "%s/%s", dir, fw_pinned_maps[i].name);
+		*fd = bpf_obj_get(path);
+		if (*fd < 0) {
+			fw_error("%s: missing from the pinned state (%s); run 'xdpfw --pin-dir %s "
+				 "down' and start again", path, strerror(errno), dir);
+			err = -EPROTO;
+		} else {
+			err = fw_pin_check_map(dir, *fd, &fw_pinned_maps[i]);
+		}
+	}
+	if (!err)
+		err = fw_param_read(dp, FW_PARAM_LAYOUT, &layout);
+	if (!err && layout != FW_LAYOUT_VERSION) {
+		fw_error("%s: pinned state has layout %u, this build uses %u; run 'xdpfw "
+			 "--pin-dir %s down' to remove it", dir, layout, FW_LAYOUT_VERSION, dir);
+		err = -EPROTO;
+	}
+	if (!err)
+		err = fw_param_read(dp, FW_PARAM_CAPACITY, &dp->capacity);
+	if (err)
+		fw_datapath_close(dp);
+	return err;
+}
+
+static int fw_pin_obj(int fd, const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (bpf_obj_pin(fd, path)) {
+		fw_error("%s: cannot pin: %s", path, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static void fw_unpin_obj(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	unlink(path);
+}
+
+/* Pins under temporary names first, so a crash never leaves a half-pinned set behind. */
+int fw_pin_replace(const char *dir, struct fw_datapath *dp)
+{
+	char tmp[128], final[PATH_MAX], staged[PATH_MAX];
+	int err = fw_pin_obj(dp->prog_fd, dir, "staged_" FW_PIN_PROG);
+
+	for (size_t i = 0; i < FW_PINNED_MAPS && !err; i++) {
+		snprintf(tmp, sizeof(tmp), "staged_%s", fw_pinned_maps[i].name);
+		err = fw_pin_obj(*fw_map_fd(dp, &fw_pinned_maps[i]), dir, tmp);
+	}
+	for (size_t i = 0; i <= FW_PINNED_MAPS && !err; i++) {
+		const char *name = i < FW_PINNED_MAPS ? fw_pinned_maps[i].name : FW_PIN_PROG;
+
+		snprintf(staged, sizeof(staged), "%s/staged_%s", dir, name);
+		snprintf(final, sizeof(final), "%s/%s", dir, name);
+		if (rename(staged, final)) {
+			fw_error("%s: cannot pin: %s", final, strerror(errno));
+			err = -errno;
+		}
+	}
+	if (err) {
+		fw_unpin_obj(dir, "staged_" FW_PIN_PROG);
+		for (size_t i = 0; i < FW_PINNED_MAPS; i++) {
+			snprintf(tmp, sizeof(tmp), "staged_%s", fw_pinned_maps[i].name);
+			fw_unpin_obj(dir, tmp);
+		}
+	}
+	return err;
+}
+
+int fw_pin_create(const char *dir, struct fw_datapath *dp, uint32_t capacity)
+{
+	int err = fw_datapath_load(dp, capacity);
+
+	if (err) {
+		fw_error("loading the XDP program failed: %s", strerror(-err));
+		return err;
+	}
+	err = fw_pin_replace(dir, dp);
+	if (err)
+		fw_datapath_close(dp);
+	return err;
+}
+
+static int fw_remove_tree(const char *path)
+{
+	struct dirent *entry;
+	DIR *d = opendir(path);
+	int err = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((entry = readdir(d))) {
+		char child[PATH_MAX];
+
+		if (!strcmp(entry->d_name, ".") || !strcmp(entry->d_name, ".."))
+			continue;
+		snprintf(child, sizeof(child), "%s/%s", path, entry->d_name);
+		if (entry->d_type == DT_DIR)
+			err = fw_remove_tree(child) ?: err;
+		else if (unlink(child))
+			err = -errno;
+	}
+	closedir(d);
+	if (rmdir(path) && errno != ENOENT)
+		err = -errno;
+	return err;
+}
+
+int fw_pin_remove_all(const char *dir)
+{
+	int err = fw_remove_tree(dir);
+
+	if (err)
+		fw_error("%s: cannot remove every pin: %s", dir, strerror(-err));
+	return err;
+}

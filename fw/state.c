@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "attach.h"
+#include "log.h"
+#include "mapio.h"
+#include "pin.h"
+#include "state.h"
+
+/* Copies rule names and counters into bigger maps, so counters survive the move. */
+static int fw_state_copy_identities(const struct fw_datapath *from, struct fw_datapath *to)
+{
+	struct fw_rule_info *infos = NULL;
+	struct fw_counter *counters = NULL;
+	uint32_t *ids = NULL;
+	size_t count = 0;
+	int err = fw_rule_infos_dump(from, &ids, &infos, &count);
+
+	counters = calloc(count + 1, sizeof(*counters));
+	if (!err && !counters)
+		err = -ENOMEM;
+	for (size_t i = 0; i < count && !err; i++)
+		err = fw_counter_read(from, ids[i], &counters[i]);
+	if (!err)
+		err = fw_map_write(to->rule_info_fd, ids, infos, count);
+	if (!err)
+		err = fw_map_write(to->counters_fd, ids, counters, count);
+	free(ids);
+	free(infos);
+	free(counters);
+	return err;
+}
+
+/*
+ * Maps cannot be resized, so a config that needs more rules gets a new
+ * program and maps; the links switch over in one step each.
+ */
+static int fw_state_grow(struct fw_state *st, uint32_t capacity)
+{
+	struct fw_datapath bigger;
+	int err = fw_datapath_load(&bigger, capacity);
+
+	if (err) {
+		fw_error("cannot create maps for %u rules: %s; lower settings.max_rules or raise "
+			 "the memory limit", capacity, strerror(-err));
+		return err;
+	}
+	err = fw_state_copy_identities(&st->dp, &bigger);
+	if (err)
+		fw_error("cannot carry counters over to the bigger maps: %s", strerror(-err));
+	else
+		fw_info("%s: growing rule capacity from %u to %u rules", st->pin_dir,
+			st->dp.capacity, capacity);
+	if (!err) {
+		fw_datapath_close(&st->dp);
+		st->dp = bigger;
+		st->unpinned = true;
+		return 0;
+	}
+	fw_datapath_close(&bigger);
+	return err;
+}
+
+int fw_state_open(struct fw_state *st, const char *pin_dir, uint32_t min_capacity)
+{
+	bool create = min_capacity > 0;
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	st->pin_dir = pin_dir;
+	fw_datapath_init(&st->dp);
+	err = fw_pin_lock(pin_dir, create, &st->lock_fd);
+	if (err) {
+		if (err == -ENOENT)
+			fw_error("%s: nothing is pinned here; start xdpfw with 'xdpfw run' or "
+				 "'xdpfw apply'", pin_dir);
+		st->lock_fd = -1;
+		return err;
+	}
+	err = fw_pin_adopt(pin_dir, &st->dp);
+	if (err == -ENOENT && create) {
+		err = fw_pin_create(pin_dir, &st->dp, min_capacity);
+		if (!err)
+			fw_debug("%s: loaded a new XDP program for %u rules", pin_dir, min_capacity);
+	} else if (err == -ENOENT) {
+		fw_error("%s: nothing is pinned here; start xdpfw with 'xdpfw run' or 'xdpfw "
+			 "apply'", pin_dir);
+	} else if (!err) {
+		fw_debug("%s: adopted the pinned XDP program (%u rules per set)", pin_dir,
+			 st->dp.capacity);
+		if (min_capacity > st->dp.capacity)
+			err = fw_state_grow(st, min_capacity);
+	}
+	if (err)
+		fw_state_close(st);
+	return err;
+}
+
+void fw_state_close(struct fw_state *st)
+{
+	fw_datapath_close(&st->dp);
+	fw_pin_unlock(st->lock_fd);
+	st->lock_fd = -1;
+}
+
+int fw_state_apply(struct fw_state *st, struct fw_config *cfg, struct fw_sync_report *report)
+{
+	bool grown = st->unpinned;
+	int err = fw_interfaces_resolve(cfg->path, cfg->interfaces, cfg->interface_count);
+
+	if (err)
+		return err;
+	err = fw_rules_sync(&st->dp, &cfg->rules, report);
+	if (err == -ENOSPC || err == -E2BIG)
+		fw_error("%s: the maps are full (%zu rules, room for %u); raise settings.max_rules",
+			 cfg->path, cfg->rules.count, st->dp.capacity);
+	else if (err)
+		fw_error("%s: syncing the rules into the kernel failed: %s; the previous rules "
+			 "stay in force", cfg->path, strerror(-err));
+	if (!err && grown)
+		err = fw_links_update_prog(st->pin_dir, st->dp.prog_fd);
+	if (!err && grown)
+		err = fw_pin_replace(st->pin_dir, &st->dp);
+	if (!err)
+		st->unpinned = false;
+	if (!err)
+		err = fw_attach_interfaces(st->pin_dir, st->dp.prog_fd, cfg->interfaces,
+					   cfg->interface_count);
+	return err;
+}
+
+static double fw_elapsed_ms(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) * 1e3 + (now.tv_nsec - start->tv_nsec) / 1e6;
+}
+
+int fw_config_enforce(const char *pin_dir, const char *path)
+{
+	struct fw_sync_report report = { 0 };
+	struct fw_config cfg = { 0 };
+	struct fw_state st;
+	struct timespec start;
+	int err;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	err = fw_config_load(path, &cfg, stderr);
+	if (err) {
+		fw_error("%s: not applied; the rules in force are unchanged", path);
+		return err;
+	}
+	err = fw_state_open(&st, pin_dir, cfg.capacity);
+	if (!err) {
+		err = fw_state_apply(&st, &cfg, &report);
+		fw_state_close(&st);
+	}
+	if (!err)
+		fw_info("%s: %zu rules in force (+%zu -%zu ~%zu) in %.1f ms", path,
+			cfg.rules.count, report.added, report.removed, report.changed,
+			fw_elapsed_ms(&start));
+	fw_config_free(&cfg);
+	return err;
+}
