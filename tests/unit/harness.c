@@ -50,13 +50,18 @@ void harness_ruleset(struct fw_ruleset *rs, const struct rule_spec *specs, size_
 
 int harness_run(struct fw_datapath *dp, const uint8_t *frame, size_t len)
 {
+	return harness_run_repeat(dp, frame, len, 1);
+}
+
+int harness_run_repeat(struct fw_datapath *dp, const uint8_t *frame, size_t len, uint32_t repeat)
+{
 	uint8_t out[PKT_MAX + 256];
 	LIBBPF_OPTS(bpf_test_run_opts, opts,
 		.data_in = frame,
 		.data_size_in = len,
 		.data_out = out,
 		.data_size_out = sizeof(out),
-		.repeat = 1,
+		.repeat = repeat,
 	);
 
 	if (bpf_prog_test_run_opts(dp->prog_fd, &opts)) {

@@ -27,4 +27,7 @@ void harness_ruleset(struct fw_ruleset *rs, const struct rule_spec *specs, size_
 /* Runs one frame through the loaded program; returns the XDP action. */
 int harness_run(struct fw_datapath *dp, const uint8_t *frame, size_t len);
 
+/* Runs the same frame repeat times in one BPF_PROG_TEST_RUN; returns the last XDP action. */
+int harness_run_repeat(struct fw_datapath *dp, const uint8_t *frame, size_t len, uint32_t repeat);
+
 #endif /* TEST_HARNESS_H */

@@ -16,6 +16,14 @@ void pkt_addr(const char *text, uint8_t out[16])
 		abort();
 }
 
+/* A header field: the spec's override if it has one, else the natural value. */
+static int pkt_field(int override, int natural)
+{
+	if (override == PKT_ZERO)
+		return 0;
+	return override > 0 ? override : natural;
+}
+
 static uint8_t *put16(uint8_t *p, uint16_t v)
 {
 	p[0] = v >> 8;
@@ -47,12 +55,28 @@ static size_t pkt_l4(const struct pkt_spec *s, uint8_t *p)
 		len = 8;
 		memset(p, 0, len);
 		p[0] = s->icmp_type;
+		put16(p + 2, s->dport); /* bait: where TCP and UDP keep the port */
 		break;
 	default:
 		len = 0;
 	}
 	memset(p + len, 0xab, s->payload);
 	return len + s->payload;
+}
+
+/* A later fragment's payload: no L4 header, but bytes that look like ports if dport is set. */
+static size_t pkt_later_fragment(const struct pkt_spec *s, uint8_t *p)
+{
+	size_t len = s->payload;
+
+	if (s->dport && len < 4)
+		len = 4;
+	memset(p, 0xcd, len);
+	if (s->dport) {
+		put16(p, s->sport ? s->sport : 40000);
+		put16(p + 2, s->dport);
+	}
+	return len;
 }
 
 static size_t pkt_ipv4(const struct pkt_spec *s, uint8_t *p)
@@ -64,14 +88,15 @@ static size_t pkt_ipv4(const struct pkt_spec *s, uint8_t *p)
 	inet_pton(AF_INET, s->src, &src);
 	inet_pton(AF_INET, s->dst ? s->dst : "198.18.0.2", &dst);
 	memset(p, 0, hlen);
-	p[0] = (s->version ? s->version : 4) << 4 | (s->ihl ? s->ihl : (int)(hlen / 4));
-	put16(p + 6, (s->more_frags ? 0x2000 : 0) | (s->frag_offset & 0x1fff));
+	p[0] = pkt_field(s->version, 4) << 4 | pkt_field(s->ihl, (int)(hlen / 4));
+	put16(p + 6, (s->dont_frag ? 0x4000 : 0) | (s->more_frags ? 0x2000 : 0) |
+		     (s->frag_offset & 0x1fff));
 	p[8] = 64;
 	p[9] = s->ipproto;
 	memcpy(p + 12, &src, 4);
 	memcpy(p + 16, &dst, 4);
 	memset(p + 20, 1, hlen - 20); /* NOP options */
-	l4 = s->frag_offset ? (memset(p + hlen, 0xcd, s->payload), s->payload) : pkt_l4(s, p + hlen);
+	l4 = s->frag_offset ? pkt_later_fragment(s, p + hlen) : pkt_l4(s, p + hlen);
 	put16(p + 2, hlen + l4);
 	return hlen + l4;
 }
@@ -84,11 +109,11 @@ static size_t pkt_ipv6(const struct pkt_spec *s, uint8_t *p)
 	size_t l4;
 
 	memset(p, 0, 40);
-	p[0] = (s->version ? s->version : 6) << 4;
+	p[0] = pkt_field(s->version, 6) << 4;
 	p[7] = 64;
 	inet_pton(AF_INET6, s->src, p + 8);
 	inet_pton(AF_INET6, s->dst ? s->dst : "2001:2::2", p + 24);
-	for (int i = 0; i < PKT_MAX_EXT && s->ext[i]; i++) {
+	for (int i = 0; i < PKT_MAX_EXT && (s->ext_count ? i < s->ext_count : s->ext[i]); i++) {
 		*nexthdr = s->ext[i];
 		nexthdr = q;
 		if (s->ext[i] == IPPROTO_FRAGMENT) {
@@ -97,11 +122,15 @@ static size_t pkt_ipv6(const struct pkt_spec *s, uint8_t *p)
 			q += 8;
 			frag_done = 1;
 		} else {
-			memset(q, 0, 8);
-			q[1] = 0;   /* 8 bytes */
+			size_t size = 8 * (1 + (size_t)s->ext_words[i]);
+
+			if ((size_t)(q - p) + size > PKT_MAX / 2)
+				abort(); /* the frame would not fit in PKT_MAX */
+			memset(q, 0, size); /* zeros past the PadN are Pad1 options */
+			q[1] = s->ext_words[i];
 			q[2] = 1;   /* PadN */
 			q[3] = 4;
-			q += 8;
+			q += size;
 		}
 	}
 	if (frag && !frag_done) {
@@ -112,15 +141,31 @@ static size_t pkt_ipv6(const struct pkt_spec *s, uint8_t *p)
 		q += 8;
 	}
 	*nexthdr = s->ipproto;
-	l4 = s->frag_offset ? (memset(q, 0xcd, s->payload), s->payload) : pkt_l4(s, q);
+	l4 = s->frag_offset ? pkt_later_fragment(s, q) : pkt_l4(s, q);
 	put16(p + 4, (q - p - 40) + l4);
 	return (q - p) + l4;
 }
 
+static const uint8_t dst_mac[6] = { 0x02, 0, 0, 0, 0, 2 };
+static const uint8_t src_mac[6] = { 0x02, 0, 0, 0, 0, 1 };
+
+/* An ARP request from src asking for dst. */
+static size_t pkt_arp(const struct pkt_spec *s, uint8_t *p)
+{
+	memset(p, 0, 28);
+	put16(p, 1);       /* Ethernet */
+	put16(p + 2, 0x0800);
+	p[4] = 6;
+	p[5] = 4;
+	put16(p + 6, 1);   /* request */
+	memcpy(p + 8, src_mac, 6);
+	inet_pton(AF_INET, s->src, p + 14);
+	inet_pton(AF_INET, s->dst ? s->dst : "198.18.0.2", p + 24);
+	return 28 + s->payload;
+}
+
 size_t pkt_build(const struct pkt_spec *s, uint8_t *buf)
 {
-	static const uint8_t dst_mac[6] = { 0x02, 0, 0, 0, 0, 2 };
-	static const uint8_t src_mac[6] = { 0x02, 0, 0, 0, 0, 1 };
 	int v6 = s->src && strchr(s->src, ':');
 	uint16_t ethertype = s->ethertype ? s->ethertype : v6 ? 0x86dd : 0x0800;
 	uint8_t *p = buf;
@@ -130,7 +175,7 @@ size_t pkt_build(const struct pkt_spec *s, uint8_t *buf)
 	memcpy(p, dst_mac, 6);
 	memcpy(p + 6, src_mac, 6);
 	p += 12;
-	for (int i = 0; i < 2 && s->vlan_tpid[i]; i++) {
+	for (int i = 0; i < PKT_MAX_VLAN && s->vlan_tpid[i]; i++) {
 		p = put16(p, s->vlan_tpid[i]);
 		p = put16(p, 100 + i);
 	}
@@ -139,6 +184,8 @@ size_t pkt_build(const struct pkt_spec *s, uint8_t *buf)
 		p += pkt_ipv4(s, p);
 	else if (ethertype == 0x86dd && s->src)
 		p += pkt_ipv6(s, p);
+	else if (ethertype == 0x0806 && s->src)
+		p += pkt_arp(s, p);
 	else
 		p += 28 + s->payload; /* an ARP-sized body of zeros */
 	len = p - buf;
