@@ -127,15 +127,7 @@ int xdpfw(struct xdp_md *ctx)
 		stat->packets++;
 		stat->bytes += len;
 	}
-	switch (reason) {
-	case FW_STAT_DROP_RULE:
-	case FW_STAT_DROP_DEFAULT:
-	case FW_STAT_DROP_FRAGMENT:
-	case FW_STAT_DROP_MALFORMED:
-		return XDP_DROP;
-	default:
-		return XDP_PASS;
-	}
+	return fw_stat_is_drop(reason) ? XDP_DROP : XDP_PASS;
 }
 
 char LICENSE[] SEC("license") = "GPL";

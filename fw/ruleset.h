@@ -54,10 +54,4 @@ struct fw_verdict {
 /* The datapath's semantics in plain C, for differential tests and dry runs. */
 struct fw_verdict fw_classify(const struct fw_ruleset *rs, const uint8_t *frame, size_t len);
 
-static inline bool fw_stat_is_drop(enum fw_stat reason)
-{
-	return reason == FW_STAT_DROP_RULE || reason == FW_STAT_DROP_DEFAULT ||
-	       reason == FW_STAT_DROP_FRAGMENT || reason == FW_STAT_DROP_MALFORMED;
-}
-
 #endif /* FW_RULESET_H */

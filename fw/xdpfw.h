@@ -156,4 +156,11 @@ struct fw_stat_value {
 	__u64 bytes;
 };
 
+/* The reasons that drop a packet; every other reason passes it. */
+static inline int fw_stat_is_drop(__u32 reason)
+{
+	return reason == FW_STAT_DROP_RULE || reason == FW_STAT_DROP_DEFAULT ||
+	       reason == FW_STAT_DROP_FRAGMENT || reason == FW_STAT_DROP_MALFORMED;
+}
+
 #endif /* XDPFW_H */
