@@ -74,7 +74,7 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(UNIT_HELPER_OBJS) $(LIB)
 # Installs what a fresh Debian 12 lacks; a no-op when everything is there.
 DEB_PACKAGES := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libyaml-dev \
 	libsystemd-dev libcmocka-dev pkg-config iproute2 ethtool iputils-ping \
-	python3-scapy systemd man-db groff-base
+	python3-scapy jq systemd man-db groff-base
 deps:
 	$(Q)tests/install-deps.sh $(DEB_PACKAGES)
 
@@ -86,7 +86,7 @@ test: deps
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)conf/demo.sh
+	$(Q)scripts/demo.sh
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -112,7 +112,8 @@ BENCH_BPF := $(patsubst bench/%.bpf.c,$(BUILD)/bench/%.bpf.o,$(wildcard bench/*.
 BENCH_HELPERS := bench/addrs.c bench/bpfobj.c bench/hold.c bench/timing.c bench/targets.c
 BENCH_HELPER_OBJS := $(patsubst bench/%.c,$(BUILD)/bench/%.o,$(BENCH_HELPERS)) \
 	$(BUILD)/tests/pkt.o
-BENCH_BINS := $(BUILD)/bench/pktcost $(BUILD)/bench/wiregen $(BUILD)/bench/wireload
+BENCH_BINS := $(BUILD)/bench/pktcost $(BUILD)/bench/wiregen $(BUILD)/bench/wireload \
+	$(BUILD)/bench/verdictwait
 .PHONY: bench-bins
 .PRECIOUS: $(BUILD)/bench/%.o
 bench-bins: $(BENCH_BPF) $(BENCH_BINS)

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The benchmark's rule sources and test frames, inside 198.18.0.0/15 and
+ * 2001:2::/48 only. A set of n rules is min(n/2, 65536) IPv4 sources
+ * 198.18.0.0 + i and the rest IPv6 sources 2001:2::i; misses come from
+ * 198.19.0.0/16 and 2001:2:0:1::/64, where no rule lives.
+ */
+#ifndef BENCH_ADDRS_H
+#define BENCH_ADDRS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define BENCH_V4_MAX 65536u
+
+struct bench_split {
+	uint32_t v4;
+	uint32_t v6;
+};
+
+struct bench_split bench_split(uint32_t rules);
+/* Rule i of a set split as s: its 16-byte source (v4-mapped for IPv4). */
+void bench_rule_addr(const struct bench_split *s, uint32_t i, uint8_t out[16]);
+/* The network-order IPv4 address of rule i < s->v4, for maps keyed by IPv4 alone. */
+uint32_t bench_rule_v4(uint32_t i);
+
+/*
+ * A 64-byte UDP frame (60 without FCS; IPv6 needs 66) to port 53 from the
+ * source of index `index` of the family, hit (a rule source) or miss.
+ * Returns its length; *addr_off is the offset where rotor rewrites the source.
+ */
+size_t bench_frame(int ipv6, int hit, uint32_t index, uint8_t *buf, uint32_t *addr_off);
+
+#endif

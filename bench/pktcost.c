@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-packet cost of xdpfw, the floor programs and xdp-filter through
+ * BPF_PROG_TEST_RUN, for rule sets of the sizes given.
+ *
+ * usage: pktcost OBJ_DIR XDP_FILTER_OBJ REPEAT REPS RULES...
+ * Prints CSV lines: overhead,NS / sync,RULES,SECONDS /
+ *   cost,RULES,FAMILY,hit|miss,one|rotate,PROG,MEDIAN,MIN,MAX,XDP_ACTION
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <linux/bpf.h>
+#include "addrs.h"
+#include "bpfobj.h"
+#include "hold.h"
+#include "pkt.h"
+#include "targets.h"
+#include "timing.h"
+
+struct rotor_cfg {
+	uint32_t count, step, pos, offset, wide;
+};
+
+struct bench_run {
+	const char *obj_dir, *xfilter;
+	uint32_t repeat;
+	int reps;
+	double overhead;
+};
+
+static uint32_t bench_gcd(uint32_t a, uint32_t b)
+{
+	while (b) {
+		uint32_t r = a % b;
+
+		a = b;
+		b = r;
+	}
+	return a;
+}
+
+/* Points rotor at prog over count sources; count 0 leaves frames as they are. */
+static void bench_rotor_set(const struct bench_targets *t, int prog_fd, uint32_t count,
+			    uint32_t offset, int wide)
+{
+	struct rotor_cfg cfg = { .count = count, .offset = offset, .wide = wide };
+	uint32_t zero = 0;
+
+	if (count) {
+		cfg.step = count > 7919 ? 7919 : 1;
+		while (bench_gcd(cfg.step, count) != 1)
+			cfg.step++;
+	}
+	if (bpf_map_update_elem(bench_obj_map(t->rotor, "rotor_state"), &zero, &cfg, BPF_ANY) ||
+	    bpf_map_update_elem(bench_obj_map(t->rotor, "rotor_target"), &zero, &prog_fd, BPF_ANY)) {
+		perror("bench: rotor");
+		exit(1);
+	}
+}
+
+static void bench_case(const struct bench_run *run, const struct bench_targets *t, uint32_t n,
+		       int ipv6, int hit, int rotate)
+{
+	struct bench_split s = bench_split(n);
+	uint32_t count = ipv6 ? s.v6 : s.v4, off;
+	uint8_t frame[PKT_MAX];
+	size_t len = bench_frame(ipv6, hit, count / 2, frame, &off);
+
+	if (!count)
+		return;
+	for (int p = 0; p < BP_COUNT; p++) {
+		int fd = bench_targets_fd(t, p);
+		struct bench_stat st;
+
+		if (rotate) {
+			bench_rotor_set(t, fd, count, off, ipv6);
+			fd = bench_obj_prog(t->rotor, "rotor");
+		}
+		st = bench_measure(fd, frame, len, run->repeat, run->reps, run->overhead);
+		printf("cost,%u,%s,%s,%s,%s,%.3f,%.3f,%.3f,%d\n", n, ipv6 ? "v6" : "v4",
+		       hit ? "hit" : "miss", rotate ? "rotate" : "one", bench_prog_names[p], st.median,
+		       st.min, st.max, st.retval);
+		fflush(stdout);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct bench_run run;
+
+	if (argc < 6) {
+		fprintf(stderr, "usage: pktcost OBJ_DIR XDP_FILTER_OBJ REPEAT REPS RULES...\n");
+		return 2;
+	}
+	run.obj_dir = argv[1];
+	run.xfilter = argv[2];
+	run.repeat = strtoul(argv[3], NULL, 0);
+	run.reps = atoi(argv[4]);
+	printf("params,%u,%d\n", run.repeat, run.reps);
+	for (int a = 5; a < argc; a++) {
+		uint32_t n = strtoul(argv[a], NULL, 0);
+		struct bench_targets t;
+
+		bench_targets_load(&t, n, run.obj_dir, run.xfilter);
+		for (int p = 0; p < BP_COUNT; p++)
+			bench_hold(p, bench_targets_fd(&t, p));
+		bench_hold(BP_COUNT, bench_obj_prog(t.rotor, "rotor"));
+		printf("sync,%u,%.4f\n", n, t.fw_sync_s);
+		if (a == 5) {
+			uint8_t frame[PKT_MAX];
+			uint32_t off;
+			size_t len = bench_frame(0, 0, 0, frame, &off);
+
+			run.overhead = bench_call_overhead(bench_targets_fd(&t, BP_DROP), frame, len);
+			printf("overhead,%.1f\n", run.overhead);
+		}
+		for (int rotate = 0; rotate < 2; rotate++)
+			for (int ipv6 = 0; ipv6 < 2; ipv6++)
+				for (int hit = 1; hit >= 0; hit--)
+					bench_case(&run, &t, n, ipv6, hit, rotate);
+		for (int p = 0; p <= BP_COUNT; p++)
+			bench_release(p);
+		bench_targets_close(&t);
+	}
+	return 0;
+}

@@ -1,0 +1,22 @@
+#!/bin/bash
+# Writes bench/RESULTS.md from the CSVs in RESULTS_DIR (default build/bench/results).
+# A section whose CSV is missing says so; nothing is invented.
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+R=${RESULTS_DIR:-$ROOT/build/bench/results}
+OUT=${RESULTS_MD:-$ROOT/bench/RESULTS.md}
+for lib in "$ROOT"/bench/report_*.sh; do
+	# shellcheck source=/dev/null
+	. "$lib"
+done
+call() { if declare -F "$1" >/dev/null; then "$1"; fi; }
+{
+	report_header
+	report_targets
+	report_pktcost
+	call report_wire
+	call report_control
+	[ -f "$ROOT/bench/ANALYSIS.md" ] && cat "$ROOT/bench/ANALYSIS.md"
+} >"$OUT.tmp"
+mv "$OUT.tmp" "$OUT"
+echo "  REPORT   $OUT"

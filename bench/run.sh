@@ -1,0 +1,42 @@
+#!/bin/bash
+# `make bench`: per-packet cost, wire drop rate, control plane; then
+# bench/RESULTS.md and bench/results.png. Needs root. BENCH_QUICK=1: a shorter run.
+# Each section writes its CSV under build/bench/results and the report is
+# regenerated after each, so a failing section leaves the others' results.
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+R=$ROOT/build/bench/results
+QUICK=${BENCH_QUICK:-0}
+export BENCH_QUICK=$QUICK
+
+tests/install-deps.sh xdp-tools nftables iptables ipset gnuplot-nox
+make --no-print-directory bench-bins
+mkdir -p "$R"
+rm -f "$R"/*.csv
+
+if [ "$QUICK" = 1 ]; then
+	PC_REPEAT=300000 PC_REPS=5 WIRE_SECS=0.5 WIRE_REPS=5 CTL_REPS=3
+else
+	PC_REPEAT=2000000 PC_REPS=7 WIRE_SECS=2 WIRE_REPS=5 CTL_REPS=5
+fi
+
+section() { # NAME CMD...: runs one section into $R/NAME.csv, then the report
+	local name=$1 t0
+	shift
+	t0=$(date +%s)
+	echo "  BENCH    $name"
+	if "$@" >"$R/$name.csv.tmp"; then
+		mv "$R/$name.csv.tmp" "$R/$name.csv"
+	else
+		echo "bench: section $name failed; its partial output is in $R/$name.csv.tmp" >&2
+	fi
+	echo "  BENCH    $name done in $(($(date +%s) - t0)) s"
+	bench/report.sh
+}
+
+section pktcost bench/pktcost.sh "$PC_REPEAT" "$PC_REPS" 1000 100000 1000000
+section wire bench/wire.sh "$WIRE_SECS" "$WIRE_REPS" 1000
+section control bench/control.sh "$CTL_REPS" 10000 100000 1000000
+bench/plot.sh
+bench/report.sh

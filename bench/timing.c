@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <bpf/bpf.h>
+#include "timing.h"
+
+double bench_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+double bench_call_ns(int prog_fd, const uint8_t *frame, size_t len, uint32_t repeat, int *retval)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = len,
+		    .repeat = repeat);
+	double t0, t1;
+
+	t0 = bench_now_ns();
+	if (bpf_prog_test_run_opts(prog_fd, &opts)) {
+		perror("bench: BPF_PROG_TEST_RUN");
+		exit(1);
+	}
+	t1 = bench_now_ns();
+	if (retval)
+		*retval = opts.retval;
+	return t1 - t0;
+}
+
+static int bench_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+double bench_median(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), bench_cmp);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+double bench_call_overhead(int prog_fd, const uint8_t *frame, size_t len)
+{
+	enum { CALLS = 301 };
+	double t[CALLS];
+
+	for (int i = 0; i < CALLS; i++)
+		t[i] = bench_call_ns(prog_fd, frame, len, 1, NULL);
+	return bench_median(t, CALLS);
+}
+
+struct bench_stat bench_measure(int prog_fd, const uint8_t *frame, size_t len, uint32_t repeat,
+				int reps, double overhead)
+{
+	struct bench_stat st = { 0 };
+	double v[64];
+
+	if (reps > 64)
+		reps = 64;
+	bench_call_ns(prog_fd, frame, len, repeat / 8 + 1, NULL); /* warm caches and maps */
+	for (int i = 0; i < reps; i++)
+		v[i] = (bench_call_ns(prog_fd, frame, len, repeat, &st.retval) - overhead) / repeat;
+	st.median = bench_median(v, reps);
+	st.min = v[0];
+	st.max = v[reps - 1];
+	return st;
+}

@@ -1,0 +1,127 @@
+#!/bin/bash
+# Drop rate on the wire: 64-byte UDP frames from bench/wiregen over a veth
+# between two fresh namespaces per case, the generator and the receiver's
+# softirq on the same CPU. Prints CSV:
+#   wire,CASE,REP,DROPPED,SECONDS,SOFTIRQ_TICKS,SENT
+# usage: bench/wire.sh SECONDS REPS RULES [CASE...]
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+B=$ROOT/build/bench
+XDPFW=$ROOT/build/xdpfw
+SECS=$1 REPS=$2 RULES=$3
+shift 3
+CASES=${*:-floor_drop floor_hit xdp_filter xdpfw_native xdpfw_generic nft_ingress nft_input iptables_raw}
+CPU=${BENCH_CPU:-1}
+XF_OBJ=${XF_OBJ:-/usr/lib/$(gcc -dumpmachine)/bpf/xdpfilt_alw_all.o}
+WORK=$(mktemp -d /tmp/xfb-wire.XXXXXX)
+G=xfbg-$$ X=xfbx-$$
+IPT=iptables-legacy
+command -v "$IPT" >/dev/null || IPT=iptables
+
+teardown() {
+	ip netns del "$G" 2>/dev/null || true
+	ip netns del "$X" 2>/dev/null || true
+}
+cleanup() {
+	teardown
+	umount "$WORK/bpffs" 2>/dev/null || true
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+mkdir "$WORK/bpffs"
+mount -t bpf bpf "$WORK/bpffs"
+
+# The generator's namespace has wa (and a veth that holds the generator program);
+# the receiver's has wb, with the MAC and address the frames are sent to.
+setup() {
+	ip netns add "$G"
+	ip netns add "$X"
+	ip -n "$G" link add xfbh0 type veth peer name xfbp0
+	ip -n "$G" link add wa type veth peer name wb netns "$X"
+	ip -n "$X" link set wb address 02:00:00:00:00:02
+	ip netns exec "$X" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+	ip -n "$G" link set wa up
+	ip -n "$X" link set lo up
+	ip -n "$X" link set wb up
+	ip -n "$X" addr add 198.19.255.254/16 dev wb
+	ip -n "$X" route add 198.18.0.0/16 dev wb
+}
+
+nsx() { ip netns exec "$X" "$@"; }
+xdp_drops() { nsx ethtool -S wb | awk '/rx_queue_0_xdp_drops/ {print $2}'; }
+softirq_ticks() { awk -v c="cpu$CPU" '$1==c {print $8}' /proc/stat; }
+
+nft_set() {
+	awk -v n="$RULES" 'BEGIN { if (n > 65536) n = 65536
+		for (i = 0; i < n; i++) printf "%s198.18.%d.%d", i ? ", " : "", int(i / 256), i % 256 }'
+}
+
+# load CASE: puts the case's filter in place; echoes how to read its drop count.
+load() {
+	case $1 in
+	floor_drop | floor_hit | xdp_filter)
+		nsx "$B/wireload" "$B" "$1" wb "$RULES" "$XF_OBJ"
+		echo xdp ;;
+	xdpfw_native | xdpfw_generic)
+		# Generic XDP does not turn on the veth's NAPI receive path; GRO does.
+		[ "$1" = xdpfw_generic ] && nsx ethtool -K wb gro on
+		"$ROOT/bench/mkconf.sh" "$RULES" wb "${1#xdpfw_}" >"$WORK/wire.yaml"
+		nsx "$XDPFW" --pin-dir "$WORK/bpffs/xdpfw" apply "$WORK/wire.yaml" 2>"$WORK/apply.log" ||
+			{ cat "$WORK/apply.log" >&2; return 1; }
+		[ "$1" = xdpfw_native ] && echo xdp || echo xdpfw ;;
+	nft_ingress)
+		nsx ethtool -K wb gro on
+		nsx nft -f - <<-EOF
+		table netdev xfb {
+			counter c {}
+			set src { type ipv4_addr; elements = { $(nft_set) } }
+			chain in { type filter hook ingress device wb priority 0; ip saddr @src counter name c drop; }
+		}
+		EOF
+		echo nft_netdev ;;
+	nft_input)
+		nsx ethtool -K wb gro on
+		nsx nft -f - <<-EOF
+		table inet xfb {
+			counter c {}
+			set src { type ipv4_addr; elements = { $(nft_set) } }
+			chain in { type filter hook input priority 0; ip saddr @src counter name c drop; }
+		}
+		EOF
+		echo nft_inet ;;
+	iptables_raw)
+		nsx ethtool -K wb gro on
+		nft_set | tr -d ' ' | tr , '\n' | sed 's/^/add xfb /' |
+			{ echo "create xfb hash:ip family inet maxelem 1048576"; cat; } | nsx ipset restore
+		nsx "$IPT" -t raw -A PREROUTING -m set --match-set xfb src -j DROP
+		echo ipt ;;
+	esac
+}
+
+drops() {
+	case $1 in
+	xdp) xdp_drops ;;
+	xdpfw) nsx "$XDPFW" --pin-dir "$WORK/bpffs/xdpfw" --json stats |
+		tr -d ' \n' | grep -o '"drop_rule":{"packets":[0-9]*' | grep -o '[0-9]*$' ;;
+	nft_netdev) nsx nft list counter netdev xfb c | awk '/packets/ {print $2}' ;;
+	nft_inet) nsx nft list counter inet xfb c | awk '/packets/ {print $2}' ;;
+	ipt) nsx "$IPT" -t raw -L PREROUTING -vnx | awk 'NR==3 {print $1}' ;;
+	esac
+}
+
+for c in $CASES; do
+	setup
+	if how=$(load "$c"); then
+		for rep in $(seq 1 "$REPS"); do
+			d0=$(drops "$how") s0=$(softirq_ticks)
+			out=$(taskset -c "$CPU" ip netns exec "$G" "$B/wiregen" "$B" wa "$SECS")
+			d1=$(drops "$how") s1=$(softirq_ticks)
+			IFS=, read -r _ sent secs <<<"$out"
+			echo "wire,$c,$rep,$((d1 - d0)),$secs,$((s1 - s0)),$sent"
+		done
+	else
+		echo "bench: wire case $c could not be set up" >&2
+	fi
+	[ "${c#xdpfw}" != "$c" ] && nsx "$XDPFW" --pin-dir "$WORK/bpffs/xdpfw" down >/dev/null 2>&1
+	teardown
+done
