@@ -5,25 +5,28 @@
 
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+#include <linux/in6.h>
 #include "xdpfw.h"
 
-/* Every source address that some rule names, per set: precedence 3 and 4. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, FW_SETS * FW_DEFAULT_CAPACITY);
-	__type(key, struct fw_source_key);
-	__type(value, struct fw_source_value);
-} fw_sources SEC(".maps");
+/* One hash map per set, so a key is just what the packet holds; see fw/xdpfw.h. */
+#define FW_SET_HASH(name, key_type, value_type)                 \
+	struct {                                                \
+		__uint(type, BPF_MAP_TYPE_HASH);                \
+		__uint(map_flags, BPF_F_NO_PREALLOC);           \
+		__uint(max_entries, FW_DEFAULT_CAPACITY);       \
+		__type(key, key_type);                          \
+		__type(value, value_type);                      \
+	} name SEC(".maps")
 
-/* (source, port, proto) rules, per set: precedence 1 and 2. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, FW_SETS * FW_DEFAULT_CAPACITY);
-	__type(key, struct fw_port_rule_key);
-	__type(value, struct fw_rule_ref);
-} fw_port_rules SEC(".maps");
+/* IPv4 sources that some rule names: precedence 3 and 4, and the way to 1 and 2. */
+FW_SET_HASH(fw_sources4_0, __be32, struct fw_source_value);
+FW_SET_HASH(fw_sources4_1, __be32, struct fw_source_value);
+/* IPv6 sources, the same. */
+FW_SET_HASH(fw_sources6_0, struct in6_addr, struct fw_source_value);
+FW_SET_HASH(fw_sources6_1, struct in6_addr, struct fw_source_value);
+/* (source, port, proto) rules: precedence 1 and 2. */
+FW_SET_HASH(fw_port_rules_0, struct fw_port_rule_key, struct fw_rule_ref);
+FW_SET_HASH(fw_port_rules_1, struct fw_port_rule_key, struct fw_rule_ref);
 
 /* Source-less rules by destination port, per set: precedence 5, 6 and 7 (port 0). */
 struct {

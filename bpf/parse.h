@@ -23,10 +23,11 @@ enum fw_parse_result {
 
 /* What the rules look at. */
 struct fw_packet {
-	__u8 src[16];     /* IPv6, or IPv4 v4-mapped */
+	const void *src;  /* the source address in the frame: 4 bytes, or 16 when v6 */
 	__u16 dport;      /* host order; 0 = the packet carries no port */
 	__u8 proto;       /* enum fw_proto, or FW_PROTO_OTHER */
 	__u8 fragment;    /* any fragment, first or not */
+	__u8 v6;
 };
 
 struct fw_cursor {
@@ -97,11 +98,7 @@ static __always_inline int fw_parse_ipv4(struct fw_cursor *c, struct fw_packet *
 	if (c->pos + ip->ihl * 4 > c->end)
 		return -1;
 	c->pos += ip->ihl * 4;
-
-	__builtin_memset(pkt->src, 0, 10);
-	pkt->src[10] = 0xff;
-	pkt->src[11] = 0xff;
-	__builtin_memcpy(&pkt->src[12], &ip->saddr, 4);
+	pkt->src = &ip->saddr;
 
 	frag = bpf_ntohs(ip->frag_off);
 	pkt->fragment = (frag & (FW_IPV4_FRAG_OFFSET | FW_IPV4_MORE_FRAGS)) != 0;
@@ -124,7 +121,14 @@ static __always_inline int fw_parse_ipv6(struct fw_cursor *c, struct fw_packet *
 
 	if ((void *)(ip6 + 1) > c->end || ip6->version != 6)
 		return -1;
-	__builtin_memcpy(pkt->src, &ip6->saddr, 16);
+	/* ::ffff:a.b.c.d is a.b.c.d: the same rules apply. */
+	if (ip6->saddr.in6_u.u6_addr32[0] == 0 && ip6->saddr.in6_u.u6_addr32[1] == 0 &&
+	    ip6->saddr.in6_u.u6_addr32[2] == bpf_htonl(0xffff)) {
+		pkt->src = &ip6->saddr.in6_u.u6_addr32[3];
+	} else {
+		pkt->src = &ip6->saddr;
+		pkt->v6 = 1;
+	}
 	nexthdr = ip6->nexthdr;
 	c->pos = ip6 + 1;
 

@@ -31,6 +31,59 @@ fw_match_port_value(__u32 set, __u16 port, __u8 proto)
 }
 
 /*
+ * One call site per map: if clang merged the lookups into one call with a
+ * choice of maps, the verifier could no longer inline them. The distinct
+ * asm markers keep the calls apart.
+ */
+#define FW_LOOKUP(map, key, marker)                                   \
+	({                                                            \
+		void *value_ = bpf_map_lookup_elem(&(map), (key));    \
+		asm volatile("/* " marker " */" : "+r"(value_));      \
+		value_;                                               \
+	})
+
+/* The maps of a set are separate, so the set picks the map, not a key byte. */
+static __always_inline struct fw_source_value *fw_source_lookup(__u32 set,
+								 const struct fw_packet *pkt)
+{
+	if (pkt->v6)
+		return set ? FW_LOOKUP(fw_sources6_1, pkt->src, "s6_1")
+			   : FW_LOOKUP(fw_sources6_0, pkt->src, "s6_0");
+	return set ? FW_LOOKUP(fw_sources4_1, pkt->src, "s4_1")
+		   : FW_LOOKUP(fw_sources4_0, pkt->src, "s4_0");
+}
+
+static __always_inline const struct fw_rule_ref *
+fw_port_rule_lookup(__u32 set, struct fw_port_rule_key *key)
+{
+	const struct fw_rule_ref *ref = set ? FW_LOOKUP(fw_port_rules_1, key, "p_1")
+					    : FW_LOOKUP(fw_port_rules_0, key, "p_0");
+
+	return fw_ref_found(ref) ? ref : 0;
+}
+
+/* Levels 1 and 2, only for sources known to have port rules: the key is built here. */
+static __always_inline const struct fw_rule_ref *fw_match_source_port(__u32 set,
+								       const struct fw_packet *pkt)
+{
+	struct fw_port_rule_key key = { .port = pkt->dport, .proto = pkt->proto };
+	const struct fw_rule_ref *ref;
+
+	if (pkt->v6) {
+		__builtin_memcpy(key.addr, pkt->src, 16);
+	} else {
+		key.addr[10] = 0xff;
+		key.addr[11] = 0xff;
+		__builtin_memcpy(&key.addr[12], pkt->src, 4);
+	}
+	ref = fw_port_rule_lookup(set, &key);
+	if (ref)
+		return ref;
+	key.proto = FW_PROTO_ANY;
+	return fw_port_rule_lookup(set, &key);
+}
+
+/*
  * DESIGN §1 precedence: (src,port,proto) (src,port,any) (src,any,proto)
  * (src,any,any) (any,port,proto) (any,port,any) (any,any,proto).
  * One hash lookup says whether the source has rules at all, so the common
@@ -38,25 +91,13 @@ fw_match_port_value(__u32 set, __u16 port, __u8 proto)
  */
 static __always_inline const struct fw_rule_ref *fw_match(__u32 set, const struct fw_packet *pkt)
 {
-	struct fw_source_key skey = { .set = set };
+	struct fw_source_value *source = fw_source_lookup(set, pkt);
 	const struct fw_rule_ref *ref;
-	struct fw_source_value *source;
 
-	__builtin_memcpy(skey.addr, pkt->src, 16);
-	source = bpf_map_lookup_elem(&fw_sources, &skey);
 	if (source) {
 		if (pkt->dport && (source->flags & FW_SOURCE_HAS_PORT_RULES)) {
-			struct fw_port_rule_key pkey = {
-				.set = set, .proto = pkt->proto, .port = pkt->dport,
-			};
-
-			__builtin_memcpy(pkey.addr, pkt->src, 16);
-			ref = bpf_map_lookup_elem(&fw_port_rules, &pkey);
-			if (fw_ref_found(ref))
-				return ref;
-			pkey.proto = FW_PROTO_ANY;
-			ref = bpf_map_lookup_elem(&fw_port_rules, &pkey);
-			if (fw_ref_found(ref))
+			ref = fw_match_source_port(set, pkt);
+			if (ref)
 				return ref;
 		}
 		if (pkt->proto < FW_PROTO_SLOTS && fw_ref_found(&source->by_proto[pkt->proto]))

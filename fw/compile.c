@@ -5,6 +5,13 @@
 #include <string.h>
 #include "ruleset.h"
 
+bool fw_addr_is_v4_mapped(const uint8_t addr[16])
+{
+	static const uint8_t prefix[12] = { [10] = 0xff, [11] = 0xff };
+
+	return !memcmp(addr, prefix, sizeof(prefix));
+}
+
 void fw_addr_from_ipv4(uint8_t addr[16], const void *ipv4)
 {
 	memset(addr, 0, 10);
@@ -49,37 +56,49 @@ static int fw_compile_sourceless(const struct fw_rule *r, struct fw_port_value *
 	return fw_ref_set(&ports[r->port].by_proto[r->proto], r);
 }
 
-static int fw_compile_sources(const struct fw_rule **sorted, size_t n, uint8_t set,
-			      struct fw_compiled *out)
+/* A new source entry, in the IPv4 or the IPv6 map by the form of its address. */
+static struct fw_source_value *fw_source_add(struct fw_compiled *out, const uint8_t addr[16])
 {
-	size_t i;
+	struct fw_source_value *value;
 
-	for (i = 0; i < n; i++) {
+	if (fw_addr_is_v4_mapped(addr)) {
+		memcpy(&out->source4_keys[out->sources4], addr + 12, 4);
+		value = &out->source4_values[out->sources4++];
+	} else {
+		memcpy(out->source6_keys[out->sources6], addr, 16);
+		value = &out->source6_values[out->sources6++];
+	}
+	memset(value, 0, sizeof(*value));
+	return value;
+}
+
+static void fw_port_rule_add(struct fw_compiled *out, const struct fw_rule *r)
+{
+	struct fw_port_rule_key *key = &out->port_rule_keys[out->port_rules];
+
+	memset(key, 0, sizeof(*key));
+	memcpy(key->addr, r->src, sizeof(key->addr));
+	key->port = r->port;
+	key->proto = r->proto;
+	out->port_rule_values[out->port_rules++] =
+		(struct fw_rule_ref){ .id = r->id, .action = r->action };
+}
+
+/* sorted: the rules with a source, ordered by match, so each source is one run. */
+static int fw_compile_sources(const struct fw_rule **sorted, size_t n, struct fw_compiled *out)
+{
+	struct fw_source_value *value = NULL;
+
+	for (size_t i = 0; i < n; i++) {
 		const struct fw_rule *r = sorted[i];
-		struct fw_source_value *value;
 		int err;
 
 		if (i && fw_rule_same_match(sorted[i - 1], r))
 			return -EEXIST;
-		if (!i || memcmp(sorted[i - 1]->src, r->src, sizeof(r->src))) {
-			struct fw_source_key *key = &out->source_keys[out->sources++];
-
-			memset(key, 0, sizeof(*key));
-			key->set = set;
-			memcpy(key->addr, r->src, sizeof(key->addr));
-			memset(&out->source_values[out->sources - 1], 0, sizeof(*value));
-		}
-		value = &out->source_values[out->sources - 1];
+		if (!i || memcmp(sorted[i - 1]->src, r->src, sizeof(r->src)))
+			value = fw_source_add(out, r->src);
 		if (r->port) {
-			struct fw_port_rule_key *key = &out->port_rule_keys[out->port_rules];
-
-			memset(key, 0, sizeof(*key));
-			key->set = set;
-			key->proto = r->proto;
-			key->port = r->port;
-			memcpy(key->addr, r->src, sizeof(key->addr));
-			out->port_rule_values[out->port_rules++] =
-				(struct fw_rule_ref){ .id = r->id, .action = r->action };
+			fw_port_rule_add(out, r);
 			value->flags |= FW_SOURCE_HAS_PORT_RULES;
 			continue;
 		}
@@ -90,21 +109,23 @@ static int fw_compile_sources(const struct fw_rule **sorted, size_t n, uint8_t s
 	return 0;
 }
 
-int fw_compile(const struct fw_ruleset *rs, uint8_t set, struct fw_compiled *out)
+int fw_compile(const struct fw_ruleset *rs, struct fw_compiled *out)
 {
+	size_t i, n = 0, slots = rs->count + 1;
 	const struct fw_rule **sorted;
-	size_t i, n = 0;
 	int err = 0;
 
 	memset(out, 0, sizeof(*out));
-	sorted = calloc(rs->count + 1, sizeof(*sorted));
-	out->source_keys = calloc(rs->count + 1, sizeof(*out->source_keys));
-	out->source_values = calloc(rs->count + 1, sizeof(*out->source_values));
-	out->port_rule_keys = calloc(rs->count + 1, sizeof(*out->port_rule_keys));
-	out->port_rule_values = calloc(rs->count + 1, sizeof(*out->port_rule_values));
+	sorted = calloc(slots, sizeof(*sorted));
+	out->source4_keys = calloc(slots, sizeof(*out->source4_keys));
+	out->source4_values = calloc(slots, sizeof(*out->source4_values));
+	out->source6_keys = calloc(slots, sizeof(*out->source6_keys));
+	out->source6_values = calloc(slots, sizeof(*out->source6_values));
+	out->port_rule_keys = calloc(slots, sizeof(*out->port_rule_keys));
+	out->port_rule_values = calloc(slots, sizeof(*out->port_rule_values));
 	out->ports = calloc(FW_PORTS, sizeof(*out->ports));
-	if (!sorted || !out->source_keys || !out->source_values || !out->port_rule_keys ||
-	    !out->port_rule_values || !out->ports) {
+	if (!sorted || !out->source4_keys || !out->source4_values || !out->source6_keys ||
+	    !out->source6_values || !out->port_rule_keys || !out->port_rule_values || !out->ports) {
 		err = -ENOMEM;
 		goto cleanup;
 	}
@@ -123,7 +144,7 @@ int fw_compile(const struct fw_ruleset *rs, uint8_t set, struct fw_compiled *out
 	}
 	if (!err) {
 		qsort(sorted, n, sizeof(*sorted), fw_rule_cmp_match);
-		err = fw_compile_sources(sorted, n, set, out);
+		err = fw_compile_sources(sorted, n, out);
 	}
 
 cleanup:
@@ -135,8 +156,10 @@ cleanup:
 
 void fw_compiled_free(struct fw_compiled *c)
 {
-	free(c->source_keys);
-	free(c->source_values);
+	free(c->source4_keys);
+	free(c->source4_values);
+	free(c->source6_keys);
+	free(c->source6_values);
 	free(c->port_rule_keys);
 	free(c->port_rule_values);
 	free(c->ports);

@@ -14,8 +14,12 @@ static void fw_datapath_take_fds(struct fw_datapath *dp)
 	struct xdpfw *skel = dp->skel;
 
 	dp->prog_fd = bpf_program__fd(skel->progs.xdpfw);
-	dp->sources_fd = bpf_map__fd(skel->maps.fw_sources);
-	dp->port_rules_fd = bpf_map__fd(skel->maps.fw_port_rules);
+	dp->sources4_fd[0] = bpf_map__fd(skel->maps.fw_sources4_0);
+	dp->sources4_fd[1] = bpf_map__fd(skel->maps.fw_sources4_1);
+	dp->sources6_fd[0] = bpf_map__fd(skel->maps.fw_sources6_0);
+	dp->sources6_fd[1] = bpf_map__fd(skel->maps.fw_sources6_1);
+	dp->port_rules_fd[0] = bpf_map__fd(skel->maps.fw_port_rules_0);
+	dp->port_rules_fd[1] = bpf_map__fd(skel->maps.fw_port_rules_1);
 	dp->ports_fd = bpf_map__fd(skel->maps.fw_ports);
 	dp->counters_fd = bpf_map__fd(skel->maps.fw_counters);
 	dp->params_fd = bpf_map__fd(skel->maps.fw_params);
@@ -26,13 +30,28 @@ static void fw_datapath_take_fds(struct fw_datapath *dp)
 void fw_datapath_init(struct fw_datapath *dp)
 {
 	memset(dp, 0, sizeof(*dp));
-	dp->prog_fd = dp->sources_fd = dp->port_rules_fd = dp->ports_fd = -1;
-	dp->counters_fd = dp->params_fd = dp->stats_fd = dp->rule_info_fd = -1;
+	for (int i = 0; i < FW_DATAPATH_FDS; i++)
+		dp->fds[i] = -1;
+}
+
+/* Each set's maps hold capacity rules; ids (counters, names) span both sets. */
+static int fw_datapath_size(struct xdpfw *skel, uint32_t capacity)
+{
+	struct bpf_map *per_set[] = {
+		skel->maps.fw_sources4_0, skel->maps.fw_sources4_1, skel->maps.fw_sources6_0,
+		skel->maps.fw_sources6_1, skel->maps.fw_port_rules_0, skel->maps.fw_port_rules_1,
+	};
+	int err = bpf_map__set_max_entries(skel->maps.fw_counters, FW_SETS * capacity);
+
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.fw_rule_info, FW_SETS * capacity);
+	for (size_t i = 0; i < sizeof(per_set) / sizeof(per_set[0]) && !err; i++)
+		err = bpf_map__set_max_entries(per_set[i], capacity);
+	return err;
 }
 
 int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity)
 {
-	uint32_t entries = FW_SETS * capacity;
 	struct xdpfw *skel;
 	int err;
 
@@ -43,13 +62,7 @@ int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity)
 	if (!skel)
 		return -errno;
 	dp->skel = skel;
-	err = bpf_map__set_max_entries(skel->maps.fw_sources, entries);
-	if (!err)
-		err = bpf_map__set_max_entries(skel->maps.fw_port_rules, entries);
-	if (!err)
-		err = bpf_map__set_max_entries(skel->maps.fw_counters, entries);
-	if (!err)
-		err = bpf_map__set_max_entries(skel->maps.fw_rule_info, entries);
+	err = fw_datapath_size(skel, capacity);
 	if (!err)
 		err = xdpfw__load(skel);
 	if (err)
@@ -60,6 +73,8 @@ int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity)
 	if (!err)
 		err = fw_param_write(dp, FW_PARAM_CAPACITY, capacity);
 	if (!err)
+		err = fw_param_write(dp, FW_PARAM_SETTLED, 1);
+	if (!err)
 		return 0;
 cleanup:
 	fw_datapath_close(dp);
@@ -68,15 +83,12 @@ cleanup:
 
 void fw_datapath_close(struct fw_datapath *dp)
 {
-	int fds[] = { dp->prog_fd, dp->sources_fd, dp->port_rules_fd, dp->ports_fd,
-		      dp->counters_fd, dp->params_fd, dp->stats_fd, dp->rule_info_fd };
-
 	if (dp->skel)
 		xdpfw__destroy(dp->skel);
 	else
-		for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
-			if (fds[i] >= 0)
-				close(fds[i]);
+		for (int i = 0; i < FW_DATAPATH_FDS; i++)
+			if (dp->fds[i] >= 0)
+				close(dp->fds[i]);
 	fw_datapath_init(dp);
 }
 

@@ -3,23 +3,36 @@
 #ifndef FW_DATAPATH_H
 #define FW_DATAPATH_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "ruleset.h"
 
 struct xdpfw;
 
+#define FW_DATAPATH_FDS (1 + 3 * FW_SETS + 5)
+
 struct fw_datapath {
 	struct xdpfw *skel; /* the skeleton that loaded it, if this process did */
-	int prog_fd;
-	int sources_fd;
-	int port_rules_fd;
-	int ports_fd;
-	int counters_fd;
-	int params_fd;
-	int stats_fd;
-	int rule_info_fd;
+	union {
+		struct {
+			int prog_fd;
+			int sources4_fd[FW_SETS];
+			int sources6_fd[FW_SETS];
+			int port_rules_fd[FW_SETS];
+			int ports_fd;
+			int counters_fd;
+			int params_fd;
+			int stats_fd;
+			int rule_info_fd;
+		};
+		int fds[FW_DATAPATH_FDS]; /* all of the above, to open and close them alike */
+	};
 	uint32_t capacity; /* rules per set */
 };
+
+_Static_assert(offsetof(struct fw_datapath, rule_info_fd) ==
+		       offsetof(struct fw_datapath, fds[FW_DATAPATH_FDS - 1]),
+	       "fds[] must cover every descriptor");
 
 /* Marks every fd closed, so fw_datapath_close() is safe at once. */
 void fw_datapath_init(struct fw_datapath *dp);

@@ -87,3 +87,36 @@ int fw_map_delete(int fd, const void *keys, size_t count)
 		return 0;
 	return bpf_map_delete_batch(fd, keys, &n, &opts) ? -errno : 0;
 }
+
+int fw_map_clear(int fd)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	struct bpf_map_info info = { 0 };
+	__u32 info_len = sizeof(info);
+	void *keys = NULL, *values = NULL;
+	uint64_t token[8];
+	bool first = true;
+	int err = 0;
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &info_len))
+		return -errno;
+	keys = malloc((size_t)FW_DUMP_CHUNK * info.key_size);
+	values = malloc((size_t)FW_DUMP_CHUNK * info.value_size);
+	if (!keys || !values)
+		err = -ENOMEM;
+	while (!err) {
+		__u32 chunk = FW_DUMP_CHUNK;
+
+		if (!bpf_map_lookup_and_delete_batch(fd, first ? NULL : token, token, keys, values,
+						     &chunk, &opts)) {
+			first = false;
+			continue;
+		}
+		if (errno != ENOENT)
+			err = -errno;
+		break;
+	}
+	free(keys);
+	free(values);
+	return err;
+}

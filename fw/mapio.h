@@ -10,5 +10,7 @@ int fw_map_dump(int fd, size_t key_size, size_t value_size, void **keys, void **
 		size_t *count);
 int fw_map_write(int fd, const void *keys, const void *values, size_t count);
 int fw_map_delete(int fd, const void *keys, size_t count);
+/* Deletes every entry of a hash map. */
+int fw_map_clear(int fd);
 
 #endif /* FW_MAPIO_H */

@@ -29,8 +29,12 @@ struct fw_pinned_map {
 	{ name, offsetof(struct fw_datapath, field), sizeof(key), sizeof(value) }
 
 static const struct fw_pinned_map fw_pinned_maps[] = {
-	FW_MAP(sources_fd, "fw_sources", struct fw_source_key, struct fw_source_value),
-	FW_MAP(port_rules_fd, "fw_port_rules", struct fw_port_rule_key, struct fw_rule_ref),
+	FW_MAP(sources4_fd[0], "fw_sources4_0", __u32, struct fw_source_value),
+	FW_MAP(sources4_fd[1], "fw_sources4_1", __u32, struct fw_source_value),
+	FW_MAP(sources6_fd[0], "fw_sources6_0", __u8[16], struct fw_source_value),
+	FW_MAP(sources6_fd[1], "fw_sources6_1", __u8[16], struct fw_source_value),
+	FW_MAP(port_rules_fd[0], "fw_port_rules_0", struct fw_port_rule_key, struct fw_rule_ref),
+	FW_MAP(port_rules_fd[1], "fw_port_rules_1", struct fw_port_rule_key, struct fw_rule_ref),
 	FW_MAP(ports_fd, "fw_ports", __u32, struct fw_port_value),
 	FW_MAP(counters_fd, "fw_counters", __u32, struct fw_counter),
 	FW_MAP(params_fd, "fw_params", __u32, __u32),

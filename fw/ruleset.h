@@ -29,18 +29,24 @@ struct fw_ruleset {
 
 /* Map entries for one set, ready for batch updates. */
 struct fw_compiled {
-	struct fw_source_key *source_keys;
-	struct fw_source_value *source_values;
-	size_t sources;
+	uint32_t *source4_keys;              /* IPv4, network order */
+	struct fw_source_value *source4_values;
+	size_t sources4;
+	uint8_t (*source6_keys)[16];
+	struct fw_source_value *source6_values;
+	size_t sources6;
 	struct fw_port_rule_key *port_rule_keys;
 	struct fw_rule_ref *port_rule_values;
 	size_t port_rules;
 	struct fw_port_value *ports; /* FW_PORTS entries, indexed by port */
 };
 
-/* Fills out with the entries of rs for set; -ENOMEM or -EINVAL (duplicate match). */
-int fw_compile(const struct fw_ruleset *rs, uint8_t set, struct fw_compiled *out);
+/* Fills out with the map entries of rs; -ENOMEM, or -EINVAL/-EEXIST for a rule the config should have refused. */
+int fw_compile(const struct fw_ruleset *rs, struct fw_compiled *out);
 void fw_compiled_free(struct fw_compiled *c);
+
+/* True for ::ffff:a.b.c.d, the form IPv4 addresses take in rules. */
+bool fw_addr_is_v4_mapped(const uint8_t addr[16]);
 
 /* Sets addr to the v4-mapped form of a network-order IPv4 address. */
 void fw_addr_from_ipv4(uint8_t addr[16], const void *ipv4);

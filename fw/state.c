@@ -14,7 +14,7 @@ static int fw_state_copy_identities(const struct fw_datapath *from, struct fw_da
 {
 	struct fw_rule_info *infos = NULL;
 	struct fw_counter *counters = NULL;
-	uint32_t *ids = NULL;
+	uint32_t *ids = NULL, active = 0;
 	size_t count = 0;
 	int err = fw_rule_infos_dump(from, &ids, &infos, &count);
 
@@ -27,6 +27,11 @@ static int fw_state_copy_identities(const struct fw_datapath *from, struct fw_da
 		err = fw_map_write(to->rule_info_fd, ids, infos, count);
 	if (!err)
 		err = fw_map_write(to->counters_fd, ids, counters, count);
+	/* The names say which set they belong to: the same set must be the active one. */
+	if (!err)
+		err = fw_param_read(from, FW_PARAM_ACTIVE_SET, &active);
+	if (!err)
+		err = fw_param_write(to, FW_PARAM_ACTIVE_SET, active);
 	free(ids);
 	free(infos);
 	free(counters);

@@ -13,47 +13,6 @@
 #include "identity.h"
 #include "mapio.h"
 
-/* Keys of one hash map, split by the set byte every key starts with. */
-struct fw_set_keys {
-	uint8_t *keys[FW_SETS];
-	size_t count[FW_SETS];
-};
-
-static void fw_set_keys_free(struct fw_set_keys *k)
-{
-	for (int s = 0; s < FW_SETS; s++)
-		free(k->keys[s]);
-	memset(k, 0, sizeof(*k));
-}
-
-static int fw_set_keys_dump(int fd, size_t key_size, size_t value_size, struct fw_set_keys *out)
-{
-	uint8_t *keys;
-	void *values;
-	size_t n;
-	int err;
-
-	memset(out, 0, sizeof(*out));
-	err = fw_map_dump(fd, key_size, value_size, (void **)&keys, &values, &n);
-	free(values);
-	if (err)
-		return err;
-	for (int s = 0; s < FW_SETS && !err; s++) {
-		out->keys[s] = malloc(n * key_size + 1);
-		if (!out->keys[s])
-			err = -ENOMEM;
-	}
-	for (size_t i = 0; i < n && !err; i++) {
-		uint8_t set = keys[i * key_size] & 1;
-
-		memcpy(out->keys[set] + out->count[set]++ * key_size, keys + i * key_size, key_size);
-	}
-	free(keys);
-	if (err)
-		fw_set_keys_free(out);
-	return err;
-}
-
 /*
  * Updating a map-in-map makes the kernel wait for every running XDP program
  * to finish (synchronize_rcu), so no packet still sees the old set after it.
@@ -122,80 +81,83 @@ static int fw_identities_write(const struct fw_datapath *dp, const struct fw_ide
 	return err;
 }
 
-/* Writes the compiled set into the idle slot; on failure removes what it wrote. */
+/* Empties one set's hash maps; only ever called on a set no packet can see. */
+static int fw_set_clear(const struct fw_datapath *dp, uint8_t set)
+{
+	int fds[] = { dp->sources4_fd[set], dp->sources6_fd[set], dp->port_rules_fd[set] };
+	int err = 0;
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]) && !err; i++)
+		err = fw_map_clear(fds[i]);
+	return err;
+}
+
+/* Writes the compiled set into the idle slot; on failure empties it again. */
 static int fw_set_write(const struct fw_datapath *dp, uint8_t set, const struct fw_ruleset *rs,
 			const struct fw_compiled *c)
 {
-	int err = fw_map_write(dp->sources_fd, c->source_keys, c->source_values, c->sources);
+	int err = fw_map_write(dp->sources4_fd[set], c->source4_keys, c->source4_values,
+			       c->sources4);
 
 	if (!err)
-		err = fw_map_write(dp->port_rules_fd, c->port_rule_keys, c->port_rule_values,
+		err = fw_map_write(dp->sources6_fd[set], c->source6_keys, c->source6_values,
+				   c->sources6);
+	if (!err)
+		err = fw_map_write(dp->port_rules_fd[set], c->port_rule_keys, c->port_rule_values,
 				   c->port_rules);
 	if (!err)
 		err = fw_ports_write(dp, set, c->ports);
 	if (!err)
 		err = fw_set_params_write(dp, set, rs);
-	if (err) {
-		for (size_t i = 0; i < c->sources; i++)
-			bpf_map_delete_elem(dp->sources_fd, &c->source_keys[i]);
-		for (size_t i = 0; i < c->port_rules; i++)
-			bpf_map_delete_elem(dp->port_rules_fd, &c->port_rule_keys[i]);
-	}
+	if (err)
+		fw_set_clear(dp, set);
 	return err;
 }
 
-/* Removes one set's entries from both hash maps, once no packet can be reading them. */
-static int fw_set_delete(const struct fw_datapath *dp, uint8_t set, const struct fw_set_keys *sources,
-			 const struct fw_set_keys *port_rules)
+/*
+ * SETTLED is cleared before a flip and set once no packet can still be
+ * reading the old set; a sync that finds it cleared (a crash in between)
+ * waits before touching the idle set.
+ */
+static int fw_settle(const struct fw_datapath *dp, bool force)
 {
-	int err;
+	uint32_t settled = 0;
+	int err = force ? 0 : fw_param_read(dp, FW_PARAM_SETTLED, &settled);
 
-	if (!sources->count[set] && !port_rules->count[set])
-		return 0;
+	if (err || settled)
+		return err;
 	err = fw_wait_for_readers();
-	if (!err)
-		err = fw_map_delete(dp->sources_fd, sources->keys[set], sources->count[set]);
-	if (!err)
-		err = fw_map_delete(dp->port_rules_fd, port_rules->keys[set],
-				    port_rules->count[set]);
-	return err;
+	return err ? err : fw_param_write(dp, FW_PARAM_SETTLED, 1);
 }
 
 static int fw_sync_sets(struct fw_datapath *dp, uint8_t active, const struct fw_ruleset *rs,
 			const struct fw_identity_plan *plan)
 {
-	struct fw_set_keys sources = { 0 }, port_rules = { 0 };
 	struct fw_compiled compiled = { 0 };
 	uint8_t next = active ^ 1;
 	int err;
 
-	err = fw_compile(rs, next, &compiled);
+	err = fw_compile(rs, &compiled);
 	if (!err)
-		err = fw_set_keys_dump(dp->sources_fd, sizeof(struct fw_source_key),
-				       sizeof(struct fw_source_value), &sources);
+		err = fw_settle(dp, false);
 	if (!err)
-		err = fw_set_keys_dump(dp->port_rules_fd, sizeof(struct fw_port_rule_key),
-				       sizeof(struct fw_rule_ref), &port_rules);
-	/* Leftovers of an interrupted sync in the idle slot. */
-	if (!err)
-		err = fw_set_delete(dp, next, &sources, &port_rules);
+		err = fw_set_clear(dp, next);
 	if (!err && plan)
 		err = fw_identities_write(dp, plan);
 	if (!err)
 		err = fw_set_write(dp, next, rs, &compiled);
 	if (!err)
+		err = fw_param_write(dp, FW_PARAM_SETTLED, 0);
+	if (!err)
 		err = fw_param_write(dp, FW_PARAM_ACTIVE_SET, next);
+	fw_compiled_free(&compiled);
 	if (err)
-		goto cleanup;
+		return err;
 
-	/* The new set is in force; a failure from here on only leaves garbage in the idle slot. */
-	err = fw_set_delete(dp, active, &sources, &port_rules);
+	/* The new set is in force; the old one stays whole in the idle slot until the next sync. */
+	err = fw_settle(dp, true);
 	if (!err && plan)
 		err = fw_map_delete(dp->rule_info_fd, plan->gone_ids, plan->gone_count);
-cleanup:
-	fw_set_keys_free(&sources);
-	fw_set_keys_free(&port_rules);
-	fw_compiled_free(&compiled);
 	return err;
 }
 

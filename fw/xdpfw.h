@@ -15,7 +15,7 @@
  * Layout version of the pinned maps. Bump it whenever a key, a value or a
  * map changes shape, so a daemon never adopts maps it cannot read.
  */
-#define FW_LAYOUT_VERSION 1
+#define FW_LAYOUT_VERSION 2
 
 /* Rules per rule set; both sets live side by side while a reload runs. */
 #ifndef FW_DEFAULT_CAPACITY
@@ -61,15 +61,13 @@ struct fw_rule_ref {
 };
 
 /*
- * fw_sources: one entry per (set, source address) that any rule names.
- * Addresses are IPv6; IPv4 is stored v4-mapped (::ffff:a.b.c.d).
+ * Rule sets: every hash map exists twice, one per set (suffix _0 and _1),
+ * so keys carry no set byte and the common lookup hashes only the address.
+ *
+ * fw_sources4_N: key = IPv4 source (__be32, network order, as in the
+ * packet); fw_sources6_N: key = the 16-byte IPv6 source. An IPv6 packet
+ * from a v4-mapped address (::ffff:a.b.c.d) is looked up as IPv4.
  */
-struct fw_source_key {
-	__u8 set;
-	__u8 pad[3];
-	__u8 addr[16];
-};
-
 #define FW_SOURCE_HAS_PORT_RULES (1u << 0)
 
 struct fw_source_value {
@@ -77,12 +75,12 @@ struct fw_source_value {
 	struct fw_rule_ref by_proto[FW_PROTO_SLOTS]; /* (src, any, proto); [ANY] = (src, any, any) */
 };
 
-/* fw_port_rules: rules with a source and a port, precedence levels 1 and 2. */
+/* fw_port_rules_N: rules with a source and a port, precedence levels 1 and 2. */
 struct fw_port_rule_key {
-	__u8 set;
-	__u8 proto;  /* enum fw_proto: TCP, UDP or ANY */
-	__u16 port;  /* host byte order */
-	__u8 addr[16];
+	__u8 addr[16]; /* IPv6, or IPv4 v4-mapped */
+	__u16 port;    /* host byte order */
+	__u8 proto;    /* enum fw_proto: TCP, UDP or ANY */
+	__u8 pad;
 };
 
 /*
@@ -125,6 +123,7 @@ enum fw_global_param {
 	FW_PARAM_ACTIVE_SET = 0,
 	FW_PARAM_LAYOUT = 1,   /* FW_LAYOUT_VERSION, written at creation */
 	FW_PARAM_CAPACITY = 2, /* rules per set the maps were sized for */
+	FW_PARAM_SETTLED = 3,  /* 0 from a set flip until no packet can see the old set */
 	FW_PARAM_GLOBALS = 4,
 };
 
