@@ -53,10 +53,10 @@ struct {
 	__type(value, struct fw_rule_info);
 } fw_rule_info SEC(".maps");
 
-/* Active set selector and per-set policy, indexed by enum fw_global_param / FW_PARAM_INDEX(). */
+/* The set in force and its policy, and layout facts; indexed by enum fw_param. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, FW_PARAM_ENTRIES);
+	__uint(max_entries, FW_PARAM_COUNT);
 	__type(key, __u32);
 	__type(value, __u32);
 } fw_params SEC(".maps");

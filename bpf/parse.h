@@ -61,16 +61,27 @@ static __always_inline int fw_is_vlan(__be16 proto)
 	return proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD);
 }
 
+/* linux/if_ether.h's ethhdr is packed, which makes clang read h_proto byte by byte. */
+struct fw_eth_hdr {
+	__u8 dst[6];
+	__u8 src[6];
+	__be16 proto;
+};
+
 /* Finds the ethertype behind up to two VLAN tags; -1 when cut short or nested deeper. */
 static __always_inline int fw_parse_l2(struct fw_cursor *c, __be16 *ethertype)
 {
-	struct ethhdr *eth = c->pos;
+	struct fw_eth_hdr *eth = c->pos;
 	__be16 proto;
 
 	if ((void *)(eth + 1) > c->end)
 		return -1;
-	proto = eth->h_proto;
+	proto = eth->proto;
 	c->pos = eth + 1;
+	if (!fw_is_vlan(proto)) {
+		*ethertype = proto;
+		return 0;
+	}
 
 #pragma unroll
 	for (int i = 0; i < FW_MAX_VLAN_TAGS; i++) {
@@ -87,22 +98,29 @@ static __always_inline int fw_parse_l2(struct fw_cursor *c, __be16 *ethertype)
 	return fw_is_vlan(proto) ? -1 : 0;
 }
 
+#define FW_IPV4_PLAIN 0x45 /* version 4, no options */
+
 static __always_inline int fw_parse_ipv4(struct fw_cursor *c, struct fw_packet *pkt,
 					 __u8 *ipproto, int *later_fragment)
 {
 	struct iphdr *ip = c->pos;
-	__u16 frag;
+	__u8 version_ihl;
 
-	if ((void *)(ip + 1) > c->end || ip->version != 4 || ip->ihl < 5)
+	if ((void *)(ip + 1) > c->end)
 		return -1;
-	if (c->pos + ip->ihl * 4 > c->end)
-		return -1;
-	c->pos += ip->ihl * 4;
+	version_ihl = *(__u8 *)ip;
+	if (version_ihl == FW_IPV4_PLAIN) {
+		c->pos = ip + 1;
+	} else {
+		if (ip->version != 4 || ip->ihl < 5 || c->pos + ip->ihl * 4 > c->end)
+			return -1;
+		c->pos += ip->ihl * 4;
+	}
 	pkt->src = &ip->saddr;
-
-	frag = bpf_ntohs(ip->frag_off);
-	pkt->fragment = (frag & (FW_IPV4_FRAG_OFFSET | FW_IPV4_MORE_FRAGS)) != 0;
-	*later_fragment = (frag & FW_IPV4_FRAG_OFFSET) != 0;
+	if (ip->frag_off & bpf_htons(FW_IPV4_FRAG_OFFSET | FW_IPV4_MORE_FRAGS)) {
+		pkt->fragment = 1;
+		*later_fragment = (ip->frag_off & bpf_htons(FW_IPV4_FRAG_OFFSET)) != 0;
+	}
 	*ipproto = ip->protocol;
 	return 0;
 }
@@ -188,18 +206,14 @@ static __always_inline __u8 fw_proto_slot(__u8 ipproto, int ipv6)
 /* Reads the destination port; a cut-short L4 header is malformed. Returns the ICMP type or 0. */
 static __always_inline int fw_parse_l4(struct fw_cursor *c, struct fw_packet *pkt, __u8 ipproto)
 {
-	if (ipproto == IPPROTO_TCP) {
-		struct tcphdr *tcp = c->pos;
+	if (ipproto == IPPROTO_TCP || ipproto == IPPROTO_UDP) {
+		/* Both keep the destination port at byte 2; only their sizes differ. */
+		struct udphdr *ports = c->pos;
+		__u32 size = ipproto == IPPROTO_TCP ? sizeof(struct tcphdr) : sizeof(struct udphdr);
 
-		if ((void *)(tcp + 1) > c->end)
+		if (c->pos + size > c->end)
 			return -1;
-		pkt->dport = bpf_ntohs(tcp->dest);
-	} else if (ipproto == IPPROTO_UDP) {
-		struct udphdr *udp = c->pos;
-
-		if ((void *)(udp + 1) > c->end)
-			return -1;
-		pkt->dport = bpf_ntohs(udp->dest);
+		pkt->dport = bpf_ntohs(ports->dest);
 	} else if (pkt->proto == FW_PROTO_ICMP || pkt->proto == FW_PROTO_ICMPV6) {
 		struct fw_icmp_hdr *icmp = c->pos;
 

@@ -15,19 +15,16 @@ static __always_inline int fw_ref_found(const struct fw_rule_ref *ref)
 	return ref && ref->action != FW_ACTION_NONE;
 }
 
-static __always_inline const struct fw_rule_ref *
-fw_match_port_value(__u32 set, __u16 port, __u8 proto)
+/* Source-less rules, already resolved per (port, protocol) by the compiler. */
+static __always_inline const struct fw_rule_ref *fw_match_port(__u32 set,
+							       const struct fw_packet *pkt)
 {
-	__u32 index = set * FW_PORTS + port;
+	__u32 index = set * FW_PORTS + pkt->dport;
 	struct fw_port_value *ports = bpf_map_lookup_elem(&fw_ports, &index);
 
-	if (!ports)
+	if (!ports || pkt->proto >= FW_PROTO_COUNT)
 		return 0;
-	if (proto < FW_PROTO_SLOTS && fw_ref_found(&ports->by_proto[proto]))
-		return &ports->by_proto[proto];
-	if (port && fw_ref_found(&ports->by_proto[FW_PROTO_ANY]))
-		return &ports->by_proto[FW_PROTO_ANY];
-	return 0;
+	return fw_ref_found(&ports->by_proto[pkt->proto]) ? &ports->by_proto[pkt->proto] : 0;
 }
 
 /*
@@ -62,12 +59,11 @@ fw_port_rule_lookup(__u32 set, struct fw_port_rule_key *key)
 	return fw_ref_found(ref) ? ref : 0;
 }
 
-/* Levels 1 and 2, only for sources known to have port rules: the key is built here. */
+/* Levels 1 and 2 (resolved into one entry), only for sources known to have port rules. */
 static __always_inline const struct fw_rule_ref *fw_match_source_port(__u32 set,
 								       const struct fw_packet *pkt)
 {
 	struct fw_port_rule_key key = { .port = pkt->dport, .proto = pkt->proto };
-	const struct fw_rule_ref *ref;
 
 	if (pkt->v6) {
 		__builtin_memcpy(key.addr, pkt->src, 16);
@@ -76,42 +72,30 @@ static __always_inline const struct fw_rule_ref *fw_match_source_port(__u32 set,
 		key.addr[11] = 0xff;
 		__builtin_memcpy(&key.addr[12], pkt->src, 4);
 	}
-	ref = fw_port_rule_lookup(set, &key);
-	if (ref)
-		return ref;
-	key.proto = FW_PROTO_ANY;
 	return fw_port_rule_lookup(set, &key);
 }
 
 /*
  * DESIGN §1 precedence: (src,port,proto) (src,port,any) (src,any,proto)
- * (src,any,any) (any,port,proto) (any,port,any) (any,any,proto).
- * One hash lookup says whether the source has rules at all, so the common
- * miss costs that lookup plus array reads.
+ * (src,any,any) (any,port,proto) (any,port,any) (any,any,proto). The
+ * compiler folds each group into one slot, so a packet costs at most one
+ * lookup per group, and a source no rule names costs one hash miss.
  */
 static __always_inline const struct fw_rule_ref *fw_match(__u32 set, const struct fw_packet *pkt)
 {
 	struct fw_source_value *source = fw_source_lookup(set, pkt);
-	const struct fw_rule_ref *ref;
 
 	if (source) {
 		if (pkt->dport && (source->flags & FW_SOURCE_HAS_PORT_RULES)) {
-			ref = fw_match_source_port(set, pkt);
+			const struct fw_rule_ref *ref = fw_match_source_port(set, pkt);
+
 			if (ref)
 				return ref;
 		}
-		if (pkt->proto < FW_PROTO_SLOTS && fw_ref_found(&source->by_proto[pkt->proto]))
+		if (pkt->proto < FW_PROTO_COUNT && fw_ref_found(&source->by_proto[pkt->proto]))
 			return &source->by_proto[pkt->proto];
-		if (fw_ref_found(&source->by_proto[FW_PROTO_ANY]))
-			return &source->by_proto[FW_PROTO_ANY];
 	}
-	if (pkt->dport) {
-		ref = fw_match_port_value(set, pkt->dport, pkt->proto);
-		if (ref)
-			return ref;
-	}
-	/* Port 0 holds the (any, any, proto) rules; its ANY slot is never set. */
-	return fw_match_port_value(set, 0, pkt->proto);
+	return fw_match_port(set, pkt);
 }
 
 static __always_inline int fw_count_rule(const struct fw_rule_ref *ref, __u64 len)
@@ -132,7 +116,7 @@ static __always_inline enum fw_stat fw_decide(struct xdp_md *ctx, __u64 len)
 	void *data_end = (void *)(long)ctx->data_end;
 	struct fw_packet pkt = {};
 	const struct fw_rule_ref *ref;
-	__u32 set;
+	__u32 active;
 
 	switch (fw_parse(data, data_end, &pkt)) {
 	case FW_PARSE_MALFORMED:
@@ -145,14 +129,14 @@ static __always_inline enum fw_stat fw_decide(struct xdp_md *ctx, __u64 len)
 		break;
 	}
 
-	set = fw_param(FW_PARAM_ACTIVE_SET) & 1;
-	if (pkt.fragment && fw_param(FW_PARAM_INDEX(set, FW_PARAM_FRAGMENTS)) == FW_FRAGMENTS_DROP)
+	active = fw_param(FW_PARAM_ACTIVE);
+	if (pkt.fragment && (active & FW_ACTIVE_FRAGMENTS_DROP))
 		return FW_STAT_DROP_FRAGMENT;
 
-	ref = fw_match(set, &pkt);
+	ref = fw_match(active & FW_ACTIVE_SET, &pkt);
 	if (ref)
 		return fw_count_rule(ref, len);
-	if (fw_param(FW_PARAM_INDEX(set, FW_PARAM_DEFAULT_ACTION)) == FW_ACTION_DROP)
+	if (active & FW_ACTIVE_DEFAULT_DROP)
 		return FW_STAT_DROP_DEFAULT;
 	return FW_STAT_PASS_DEFAULT;
 }

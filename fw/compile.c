@@ -48,12 +48,44 @@ static int fw_ref_set(struct fw_rule_ref *slot, const struct fw_rule *r)
 	return 0;
 }
 
-/* Source-less rules go straight into the port array; port 0 holds (any, any, proto). */
+/* Source-less rules, first as written: ports[p] for (any, p, s), ports[0] for (any, any, s). */
 static int fw_compile_sourceless(const struct fw_rule *r, struct fw_port_value *ports)
 {
 	if (!r->port && r->proto == FW_PROTO_ANY)
 		return -EINVAL; /* would match everything */
 	return fw_ref_set(&ports[r->port].by_proto[r->proto], r);
+}
+
+static struct fw_rule_ref fw_ref_first(struct fw_rule_ref a, struct fw_rule_ref b)
+{
+	return a.action != FW_ACTION_NONE ? a : b;
+}
+
+static bool fw_proto_has_ports(unsigned int proto)
+{
+	return proto == FW_PROTO_TCP || proto == FW_PROTO_UDP;
+}
+
+/* Precedence 5, 6 and 7 folded into one slot per (port, protocol), in place. */
+static void fw_ports_resolve(struct fw_port_value *ports)
+{
+	struct fw_port_value by_proto_only = ports[0];
+
+	for (uint32_t port = 1; port < FW_PORTS; port++) {
+		struct fw_port_value *v = &ports[port];
+
+		for (int p = FW_PROTO_TCP; p < FW_PROTO_COUNT; p++) {
+			struct fw_rule_ref exact = fw_proto_has_ports(p) ? v->by_proto[p]
+									   : (struct fw_rule_ref){ 0 };
+			struct fw_rule_ref any_proto = fw_proto_has_ports(p)
+							       ? v->by_proto[FW_PROTO_ANY]
+							       : (struct fw_rule_ref){ 0 };
+
+			v->by_proto[p] = fw_ref_first(fw_ref_first(exact, any_proto),
+						      by_proto_only.by_proto[p]);
+		}
+		v->by_proto[FW_PROTO_ANY] = (struct fw_rule_ref){ 0 };
+	}
 }
 
 /* A new source entry, in the IPv4 or the IPv6 map by the form of its address. */
@@ -72,39 +104,58 @@ static struct fw_source_value *fw_source_add(struct fw_compiled *out, const uint
 	return value;
 }
 
-static void fw_port_rule_add(struct fw_compiled *out, const struct fw_rule *r)
+/* Precedence 3 and 4 folded: by_proto[p] = (src, any, p), else (src, any, any). */
+static void fw_source_resolve(struct fw_source_value *v)
 {
-	struct fw_port_rule_key *key = &out->port_rule_keys[out->port_rules];
-
-	memset(key, 0, sizeof(*key));
-	memcpy(key->addr, r->src, sizeof(key->addr));
-	key->port = r->port;
-	key->proto = r->proto;
-	out->port_rule_values[out->port_rules++] =
-		(struct fw_rule_ref){ .id = r->id, .action = r->action };
+	for (int p = FW_PROTO_TCP; p < FW_PROTO_COUNT; p++)
+		v->by_proto[p] = fw_ref_first(v->by_proto[p], v->by_proto[FW_PROTO_ANY]);
+	v->by_proto[FW_PROTO_ANY] = (struct fw_rule_ref){ 0 };
 }
 
-/* sorted: the rules with a source, ordered by match, so each source is one run. */
+/* Precedence 1 and 2 folded: one entry for TCP and one for UDP of (src, port). */
+static void fw_port_rules_add(struct fw_compiled *out, const uint8_t addr[16], uint16_t port,
+			      const struct fw_rule_ref by_proto[FW_RULE_PROTOS])
+{
+	for (int p = FW_PROTO_TCP; p <= FW_PROTO_UDP; p++) {
+		struct fw_rule_ref ref = fw_ref_first(by_proto[p], by_proto[FW_PROTO_ANY]);
+		struct fw_port_rule_key *key = &out->port_rule_keys[out->port_rules];
+
+		if (ref.action == FW_ACTION_NONE)
+			continue;
+		memset(key, 0, sizeof(*key));
+		memcpy(key->addr, addr, sizeof(key->addr));
+		key->port = port;
+		key->proto = p;
+		out->port_rule_values[out->port_rules++] = ref;
+	}
+}
+
+/* sorted: the rules with a source, ordered by match, so each (source, port) is one run. */
 static int fw_compile_sources(const struct fw_rule **sorted, size_t n, struct fw_compiled *out)
 {
+	struct fw_rule_ref port_refs[FW_RULE_PROTOS] = { { 0 } };
 	struct fw_source_value *value = NULL;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct fw_rule *r = sorted[i];
+		const struct fw_rule *next = i + 1 < n ? sorted[i + 1] : NULL;
+		bool last_of_source = !next || memcmp(next->src, r->src, sizeof(r->src));
 		int err;
 
 		if (i && fw_rule_same_match(sorted[i - 1], r))
 			return -EEXIST;
 		if (!i || memcmp(sorted[i - 1]->src, r->src, sizeof(r->src)))
 			value = fw_source_add(out, r->src);
-		if (r->port) {
-			fw_port_rule_add(out, r);
-			value->flags |= FW_SOURCE_HAS_PORT_RULES;
-			continue;
-		}
-		err = fw_ref_set(&value->by_proto[r->proto], r);
+		err = fw_ref_set(r->port ? &port_refs[r->proto] : &value->by_proto[r->proto], r);
 		if (err)
 			return err;
+		if (r->port && (last_of_source || next->port != r->port)) {
+			fw_port_rules_add(out, r->src, r->port, port_refs);
+			memset(port_refs, 0, sizeof(port_refs));
+			value->flags |= FW_SOURCE_HAS_PORT_RULES;
+		}
+		if (last_of_source)
+			fw_source_resolve(value);
 	}
 	return 0;
 }
@@ -121,8 +172,9 @@ int fw_compile(const struct fw_ruleset *rs, struct fw_compiled *out)
 	out->source4_values = calloc(slots, sizeof(*out->source4_values));
 	out->source6_keys = calloc(slots, sizeof(*out->source6_keys));
 	out->source6_values = calloc(slots, sizeof(*out->source6_values));
-	out->port_rule_keys = calloc(slots, sizeof(*out->port_rule_keys));
-	out->port_rule_values = calloc(slots, sizeof(*out->port_rule_values));
+	/* An (src, port, any) rule becomes a TCP and a UDP entry. */
+	out->port_rule_keys = calloc(2 * slots, sizeof(*out->port_rule_keys));
+	out->port_rule_values = calloc(2 * slots, sizeof(*out->port_rule_values));
 	out->ports = calloc(FW_PORTS, sizeof(*out->ports));
 	if (!sorted || !out->source4_keys || !out->source4_values || !out->source6_keys ||
 	    !out->source6_values || !out->port_rule_keys || !out->port_rule_values || !out->ports) {
@@ -133,7 +185,7 @@ int fw_compile(const struct fw_ruleset *rs, struct fw_compiled *out)
 	for (i = 0; i < rs->count && !err; i++) {
 		const struct fw_rule *r = &rs->rules[i];
 
-		if (r->proto >= FW_PROTO_SLOTS || r->action == FW_ACTION_NONE ||
+		if (r->proto >= FW_RULE_PROTOS || r->action == FW_ACTION_NONE ||
 		    (r->port && r->proto != FW_PROTO_ANY && r->proto != FW_PROTO_TCP &&
 		     r->proto != FW_PROTO_UDP))
 			err = -EINVAL;
@@ -143,6 +195,7 @@ int fw_compile(const struct fw_ruleset *rs, struct fw_compiled *out)
 			err = fw_compile_sourceless(r, out->ports);
 	}
 	if (!err) {
+		fw_ports_resolve(out->ports);
 		qsort(sorted, n, sizeof(*sorted), fw_rule_cmp_match);
 		err = fw_compile_sources(sorted, n, out);
 	}

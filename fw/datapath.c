@@ -47,6 +47,11 @@ static int fw_datapath_size(struct xdpfw *skel, uint32_t capacity)
 		err = bpf_map__set_max_entries(skel->maps.fw_rule_info, FW_SETS * capacity);
 	for (size_t i = 0; i < sizeof(per_set) / sizeof(per_set[0]) && !err; i++)
 		err = bpf_map__set_max_entries(per_set[i], capacity);
+	/* An (src, port, any) rule takes a TCP and a UDP entry. */
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.fw_port_rules_0, 2 * capacity);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.fw_port_rules_1, 2 * capacity);
 	return err;
 }
 

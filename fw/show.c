@@ -21,9 +21,9 @@ static const char *const fw_stat_names[FW_STAT_COUNT] = {
 
 const char *fw_proto_name(unsigned int proto)
 {
-	static const char *const names[FW_PROTO_SLOTS] = { "any", "tcp", "udp", "icmp", "icmpv6" };
+	static const char *const names[FW_RULE_PROTOS] = { "any", "tcp", "udp", "icmp", "icmpv6" };
 
-	return proto < FW_PROTO_SLOTS ? names[proto] : "?";
+	return proto < FW_RULE_PROTOS ? names[proto] : "?";
 }
 
 const char *fw_action_name(unsigned int action)
@@ -107,15 +107,11 @@ int fw_show_rules(FILE *out, const struct fw_datapath *dp, bool json)
 {
 	struct fw_rule_info *infos = NULL;
 	struct fw_rule_row *rows = NULL;
-	uint32_t *ids = NULL, active = 0, defaults = 0, fragments = 0;
+	uint32_t *ids = NULL, word = 0, active;
 	size_t count = 0, n = 0;
-	int err = fw_param_read(dp, FW_PARAM_ACTIVE_SET, &active);
+	int err = fw_param_read(dp, FW_PARAM_ACTIVE, &word);
 
-	active &= 1;
-	if (!err)
-		err = fw_param_read(dp, FW_PARAM_INDEX(active, FW_PARAM_DEFAULT_ACTION), &defaults);
-	if (!err)
-		err = fw_param_read(dp, FW_PARAM_INDEX(active, FW_PARAM_FRAGMENTS), &fragments);
+	active = word & FW_ACTIVE_SET;
 	if (!err)
 		err = fw_rule_infos_dump(dp, &ids, &infos, &count);
 	if (!err && !(rows = calloc(count + 1, sizeof(*rows))))
@@ -143,8 +139,8 @@ int fw_show_rules(FILE *out, const struct fw_datapath *dp, bool json)
 			fw_rules_json(out, rows, n);
 		} else {
 			fprintf(out, "%zu rules in force; default %s; fragments %s\n\n", n,
-				fw_action_name(defaults ? defaults : FW_ACTION_PASS),
-				fragments == FW_FRAGMENTS_DROP ? "drop" : "inspect");
+				word & FW_ACTIVE_DEFAULT_DROP ? "drop" : "pass",
+				word & FW_ACTIVE_FRAGMENTS_DROP ? "drop" : "inspect");
 			fw_rules_table(out, rows, n);
 		}
 	}

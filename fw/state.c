@@ -29,9 +29,9 @@ static int fw_state_copy_identities(const struct fw_datapath *from, struct fw_da
 		err = fw_map_write(to->counters_fd, ids, counters, count);
 	/* The names say which set they belong to: the same set must be the active one. */
 	if (!err)
-		err = fw_param_read(from, FW_PARAM_ACTIVE_SET, &active);
+		err = fw_param_read(from, FW_PARAM_ACTIVE, &active);
 	if (!err)
-		err = fw_param_write(to, FW_PARAM_ACTIVE_SET, active);
+		err = fw_param_write(to, FW_PARAM_ACTIVE, active);
 	free(ids);
 	free(infos);
 	free(counters);

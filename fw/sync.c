@@ -53,19 +53,6 @@ static int fw_ports_write(const struct fw_datapath *dp, uint8_t set,
 	return err;
 }
 
-static int fw_set_params_write(const struct fw_datapath *dp, uint8_t set,
-			       const struct fw_ruleset *rs)
-{
-	int err = fw_param_write(dp, FW_PARAM_INDEX(set, FW_PARAM_DEFAULT_ACTION),
-				 rs->default_action);
-
-	if (!err)
-		err = fw_param_write(dp, FW_PARAM_INDEX(set, FW_PARAM_FRAGMENTS), rs->fragments);
-	if (!err)
-		err = fw_param_write(dp, FW_PARAM_INDEX(set, FW_PARAM_RULE_COUNT), rs->count);
-	return err;
-}
-
 /* Rule names and fresh counters, for ids the new set brings in. */
 static int fw_identities_write(const struct fw_datapath *dp, const struct fw_identity_plan *plan)
 {
@@ -93,8 +80,7 @@ static int fw_set_clear(const struct fw_datapath *dp, uint8_t set)
 }
 
 /* Writes the compiled set into the idle slot; on failure empties it again. */
-static int fw_set_write(const struct fw_datapath *dp, uint8_t set, const struct fw_ruleset *rs,
-			const struct fw_compiled *c)
+static int fw_set_write(const struct fw_datapath *dp, uint8_t set, const struct fw_compiled *c)
 {
 	int err = fw_map_write(dp->sources4_fd[set], c->source4_keys, c->source4_values,
 			       c->sources4);
@@ -107,11 +93,21 @@ static int fw_set_write(const struct fw_datapath *dp, uint8_t set, const struct 
 				   c->port_rules);
 	if (!err)
 		err = fw_ports_write(dp, set, c->ports);
-	if (!err)
-		err = fw_set_params_write(dp, set, rs);
 	if (err)
 		fw_set_clear(dp, set);
 	return err;
+}
+
+/* The set and its policy in the one word the datapath reads. */
+static uint32_t fw_active_word(uint8_t set, const struct fw_ruleset *rs)
+{
+	uint32_t word = set & FW_ACTIVE_SET;
+
+	if (rs->default_action == FW_ACTION_DROP)
+		word |= FW_ACTIVE_DEFAULT_DROP;
+	if (rs->fragments == FW_FRAGMENTS_DROP)
+		word |= FW_ACTIVE_FRAGMENTS_DROP;
+	return word;
 }
 
 /*
@@ -145,11 +141,11 @@ static int fw_sync_sets(struct fw_datapath *dp, uint8_t active, const struct fw_
 	if (!err && plan)
 		err = fw_identities_write(dp, plan);
 	if (!err)
-		err = fw_set_write(dp, next, rs, &compiled);
+		err = fw_set_write(dp, next, &compiled);
 	if (!err)
 		err = fw_param_write(dp, FW_PARAM_SETTLED, 0);
 	if (!err)
-		err = fw_param_write(dp, FW_PARAM_ACTIVE_SET, next);
+		err = fw_param_write(dp, FW_PARAM_ACTIVE, fw_active_word(next, rs));
 	fw_compiled_free(&compiled);
 	if (err)
 		return err;
@@ -168,8 +164,8 @@ static int fw_active_set(const struct fw_datapath *dp, const struct fw_ruleset *
 
 	if (rs->count > dp->capacity)
 		return -ENOSPC;
-	err = fw_param_read(dp, FW_PARAM_ACTIVE_SET, &value);
-	*active = value & 1;
+	err = fw_param_read(dp, FW_PARAM_ACTIVE, &value);
+	*active = value & FW_ACTIVE_SET;
 	return err;
 }
 

@@ -41,8 +41,8 @@ enum fw_fragment_policy {
 };
 
 /*
- * Protocol slots. ANY is the wildcard; OTHER is a packet whose L4 protocol
- * no rule can name, so only (src, any, any) rules can match it.
+ * Protocols. Rules name ANY..ICMPV6; packets are TCP..OTHER, where OTHER is
+ * an L4 protocol no rule can name, so only (src, any, any) rules match it.
  */
 enum fw_proto {
 	FW_PROTO_ANY = 0,
@@ -50,8 +50,9 @@ enum fw_proto {
 	FW_PROTO_UDP = 2,
 	FW_PROTO_ICMP = 3,
 	FW_PROTO_ICMPV6 = 4,
-	FW_PROTO_SLOTS = 5,
-	FW_PROTO_OTHER = FW_PROTO_SLOTS,
+	FW_RULE_PROTOS = 5,
+	FW_PROTO_OTHER = FW_RULE_PROTOS,
+	FW_PROTO_COUNT = 6,
 };
 
 /* A rule as the datapath sees it: which counter to bump, what to do. */
@@ -70,25 +71,30 @@ struct fw_rule_ref {
  */
 #define FW_SOURCE_HAS_PORT_RULES (1u << 0)
 
+/*
+ * Values are resolved when compiled, so the datapath reads one slot:
+ * by_proto[p] is the rule that decides a packet of protocol p.
+ */
 struct fw_source_value {
-	__u32 flags;                          /* FW_SOURCE_* */
-	struct fw_rule_ref by_proto[FW_PROTO_SLOTS]; /* (src, any, proto); [ANY] = (src, any, any) */
+	__u32 flags;                                 /* FW_SOURCE_* */
+	struct fw_rule_ref by_proto[FW_PROTO_COUNT]; /* (src, any, p), else (src, any, any) */
 };
 
-/* fw_port_rules_N: rules with a source and a port, precedence levels 1 and 2. */
+/* fw_port_rules_N: (src, port, p), else (src, port, any); p is TCP or UDP. */
 struct fw_port_rule_key {
 	__u8 addr[16]; /* IPv6, or IPv4 v4-mapped */
 	__u16 port;    /* host byte order */
-	__u8 proto;    /* enum fw_proto: TCP, UDP or ANY */
+	__u8 proto;    /* FW_PROTO_TCP or FW_PROTO_UDP */
 	__u8 pad;
 };
 
 /*
- * fw_ports: an ARRAY indexed by set * FW_PORTS + port, for rules without a
- * source. Index port 0 holds the port-less (any, any, proto) rules.
+ * fw_ports: an ARRAY indexed by set * FW_PORTS + destination port, for
+ * rules without a source: by_proto[p] = (any, port, p), else (any, port,
+ * any), else (any, any, p). Port 0 is what packets without a port use.
  */
 struct fw_port_value {
-	struct fw_rule_ref by_proto[FW_PROTO_SLOTS];
+	struct fw_rule_ref by_proto[FW_PROTO_COUNT];
 };
 
 /*
@@ -115,27 +121,21 @@ struct fw_counter {
 };
 
 /*
- * fw_params: an ARRAY of __u32. FW_PARAM_ACTIVE_SET selects the rule set in
- * force; every per-set param lives at FW_PARAM_INDEX(set, param), so the
- * whole policy swaps with a single store.
+ * fw_params: an ARRAY of __u32, indexed by enum fw_param. FW_PARAM_ACTIVE
+ * holds the set in force together with its policy, so one store swaps the
+ * rules, the default action and the fragment policy at once.
  */
-enum fw_global_param {
-	FW_PARAM_ACTIVE_SET = 0,
+enum fw_param {
+	FW_PARAM_ACTIVE = 0,   /* FW_ACTIVE_* bits */
 	FW_PARAM_LAYOUT = 1,   /* FW_LAYOUT_VERSION, written at creation */
 	FW_PARAM_CAPACITY = 2, /* rules per set the maps were sized for */
 	FW_PARAM_SETTLED = 3,  /* 0 from a set flip until no packet can see the old set */
-	FW_PARAM_GLOBALS = 4,
+	FW_PARAM_COUNT = 4,
 };
 
-enum fw_set_param {
-	FW_PARAM_DEFAULT_ACTION = 0, /* enum fw_action */
-	FW_PARAM_FRAGMENTS = 1,      /* enum fw_fragment_policy */
-	FW_PARAM_RULE_COUNT = 2,
-	FW_PARAM_PER_SET = 4,
-};
-
-#define FW_PARAM_INDEX(set, param) (FW_PARAM_GLOBALS + (set) * FW_PARAM_PER_SET + (param))
-#define FW_PARAM_ENTRIES FW_PARAM_INDEX(FW_SETS, 0)
+#define FW_ACTIVE_SET 0x1u            /* which set is in force: 0 or 1 */
+#define FW_ACTIVE_DEFAULT_DROP 0x2u   /* default_action: drop */
+#define FW_ACTIVE_FRAGMENTS_DROP 0x4u /* fragments: drop */
 
 /* fw_stats: a PERCPU_ARRAY; every packet bumps exactly one slot. */
 enum fw_stat {

@@ -75,7 +75,7 @@ static void gen_rule(struct gen_rng *rng, const struct gen_pool *pool, struct fw
 			memcpy(r->src, pool->sources[gen_below(rng, pool->n_sources)], 16);
 		r->port = gen_chance(rng, 50) ? pool->ports[gen_below(rng, GEN_PORTS)] : 0;
 		r->proto = r->port ? gen_pick(rng, port_protos, sizeof(port_protos))
-				   : (uint8_t)gen_below(rng, FW_PROTO_SLOTS);
+				   : (uint8_t)gen_below(rng, FW_RULE_PROTOS);
 	} while (!r->has_src && !r->port && r->proto == FW_PROTO_ANY);
 	r->action = gen_chance(rng, 50) ? FW_ACTION_PASS : FW_ACTION_DROP;
 }

@@ -208,8 +208,8 @@ static uint32_t active_set(struct fw_datapath *dp)
 {
 	uint32_t set;
 
-	assert_int_equal(fw_param_read(dp, FW_PARAM_ACTIVE_SET, &set), 0);
-	return set & 1;
+	assert_int_equal(fw_param_read(dp, FW_PARAM_ACTIVE, &set), 0);
+	return set & FW_ACTIVE_SET;
 }
 
 /* Syncs f and checks that the sync swapped the other slot in. */
