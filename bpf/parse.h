@@ -192,7 +192,45 @@ static __always_inline int fw_parse_ipv6(struct fw_cursor *c, struct fw_packet *
 	return 0;
 }
 
-static __always_inline __u8 fw_proto_slot(__u8 ipproto, int ipv6)
+/* The L4 header of a first fragment or whole packet: its port, or an ICMP type. */
+static __always_inline enum fw_parse_result fw_parse_l4(struct fw_cursor *c, struct fw_packet *pkt,
+							__u8 ipproto, int ipv6)
+{
+	struct udphdr *ports = c->pos; /* TCP and UDP keep the destination port at byte 2 */
+	struct fw_icmp_hdr *icmp = c->pos;
+
+	switch (ipproto) {
+	case IPPROTO_TCP:
+		if (c->pos + sizeof(struct tcphdr) > c->end)
+			return FW_PARSE_MALFORMED;
+		pkt->proto = FW_PROTO_TCP;
+		pkt->dport = bpf_ntohs(ports->dest);
+		return FW_PARSE_IP;
+	case IPPROTO_UDP:
+		if ((void *)(ports + 1) > c->end)
+			return FW_PARSE_MALFORMED;
+		pkt->proto = FW_PROTO_UDP;
+		pkt->dport = bpf_ntohs(ports->dest);
+		return FW_PARSE_IP;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		/* ICMP counts only inside IPv4, ICMPv6 only inside IPv6. */
+		if ((ipproto == IPPROTO_ICMPV6) != ipv6)
+			break;
+		if ((void *)(icmp + 1) > c->end)
+			return FW_PARSE_MALFORMED;
+		pkt->proto = ipv6 ? FW_PROTO_ICMPV6 : FW_PROTO_ICMP;
+		if (ipv6 && !pkt->fragment && icmp->type >= FW_ICMPV6_ND_FIRST &&
+		    icmp->type <= FW_ICMPV6_ND_LAST)
+			return FW_PARSE_LINK;
+		return FW_PARSE_IP;
+	}
+	pkt->proto = FW_PROTO_OTHER;
+	return FW_PARSE_IP;
+}
+
+/* A later fragment carries no L4 header: only its protocol counts. */
+static __always_inline __u8 fw_fragment_proto(__u8 ipproto, int ipv6)
 {
 	if (ipproto == IPPROTO_TCP)
 		return FW_PROTO_TCP;
@@ -203,62 +241,33 @@ static __always_inline __u8 fw_proto_slot(__u8 ipproto, int ipv6)
 	return FW_PROTO_OTHER;
 }
 
-/* Reads the destination port; a cut-short L4 header is malformed. Returns the ICMP type or 0. */
-static __always_inline int fw_parse_l4(struct fw_cursor *c, struct fw_packet *pkt, __u8 ipproto)
-{
-	if (ipproto == IPPROTO_TCP || ipproto == IPPROTO_UDP) {
-		/* Both keep the destination port at byte 2; only their sizes differ. */
-		struct udphdr *ports = c->pos;
-		__u32 size = ipproto == IPPROTO_TCP ? sizeof(struct tcphdr) : sizeof(struct udphdr);
-
-		if (c->pos + size > c->end)
-			return -1;
-		pkt->dport = bpf_ntohs(ports->dest);
-	} else if (pkt->proto == FW_PROTO_ICMP || pkt->proto == FW_PROTO_ICMPV6) {
-		struct fw_icmp_hdr *icmp = c->pos;
-
-		if ((void *)(icmp + 1) > c->end)
-			return -1;
-		return icmp->type;
-	}
-	return 0;
-}
-
 /* Fills pkt from the frame at [data, data_end). */
 static __always_inline enum fw_parse_result fw_parse(void *data, void *data_end,
 						     struct fw_packet *pkt)
 {
 	struct fw_cursor c = { .pos = data, .end = data_end };
-	int later_fragment = 0;
+	int later_fragment = 0, ipv6;
 	__u8 ipproto = 0;
 	__be16 ethertype;
-	int l4;
 
 	if (fw_parse_l2(&c, &ethertype))
 		return FW_PARSE_MALFORMED;
 	if (ethertype == bpf_htons(ETH_P_IP)) {
 		if (fw_parse_ipv4(&c, pkt, &ipproto, &later_fragment))
 			return FW_PARSE_MALFORMED;
+		ipv6 = 0;
 	} else if (ethertype == bpf_htons(ETH_P_IPV6)) {
 		if (fw_parse_ipv6(&c, pkt, &ipproto, &later_fragment))
 			return FW_PARSE_MALFORMED;
-	} else if (ethertype == bpf_htons(ETH_P_ARP)) {
-		return FW_PARSE_LINK;
+		ipv6 = 1;
 	} else {
-		return FW_PARSE_NON_IP;
+		return ethertype == bpf_htons(ETH_P_ARP) ? FW_PARSE_LINK : FW_PARSE_NON_IP;
 	}
-
-	pkt->proto = fw_proto_slot(ipproto, ethertype == bpf_htons(ETH_P_IPV6));
-	if (later_fragment)
+	if (later_fragment) {
+		pkt->proto = fw_fragment_proto(ipproto, ipv6);
 		return FW_PARSE_IP;
-
-	l4 = fw_parse_l4(&c, pkt, ipproto);
-	if (l4 < 0)
-		return FW_PARSE_MALFORMED;
-	if (pkt->proto == FW_PROTO_ICMPV6 && !pkt->fragment &&
-	    l4 >= FW_ICMPV6_ND_FIRST && l4 <= FW_ICMPV6_ND_LAST)
-		return FW_PARSE_LINK;
-	return FW_PARSE_IP;
+	}
+	return fw_parse_l4(&c, pkt, ipproto, ipv6);
 }
 
 #endif /* XDPFW_PARSE_H */
