@@ -36,18 +36,22 @@ struct {
 	__type(value, struct fw_port_value);
 } fw_ports SEC(".maps");
 
-/* Packets and bytes per rule id; ids are shared by both sets so counters survive a swap. */
+/*
+ * Packets and bytes per rule id; ids are shared by both sets so counters
+ * survive a swap. Userspace maps it to read and reset counters in place.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, FW_SETS * FW_DEFAULT_CAPACITY);
 	__type(key, __u32);
 	__type(value, struct fw_counter);
 } fw_counters SEC(".maps");
 
-/* Userspace only: rule id -> name and match, so counters survive restarts. */
+/* Userspace only, through mmap: rule id -> name and match, so counters survive restarts. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, FW_SETS * FW_DEFAULT_CAPACITY);
 	__type(key, __u32);
 	__type(value, struct fw_rule_info);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -74,7 +75,9 @@ int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity)
 		goto cleanup;
 	fw_datapath_take_fds(dp);
 	dp->capacity = capacity;
-	err = fw_param_write(dp, FW_PARAM_LAYOUT, FW_LAYOUT_VERSION);
+	err = fw_datapath_mmap(dp);
+	if (!err)
+		err = fw_param_write(dp, FW_PARAM_LAYOUT, FW_LAYOUT_VERSION);
 	if (!err)
 		err = fw_param_write(dp, FW_PARAM_CAPACITY, capacity);
 	if (!err)
@@ -86,8 +89,41 @@ cleanup:
 	return err;
 }
 
+static size_t fw_mmap_size(size_t entries, size_t entry_size)
+{
+	size_t page = sysconf(_SC_PAGESIZE);
+
+	return (entries * entry_size + page - 1) / page * page;
+}
+
+int fw_datapath_mmap(struct fw_datapath *dp)
+{
+	void *infos, *counters;
+
+	_Static_assert(sizeof(struct fw_rule_info) % 8 == 0, "mmapped arrays stride by 8");
+	_Static_assert(sizeof(struct fw_counter) % 8 == 0, "mmapped arrays stride by 8");
+	infos = mmap(NULL, fw_mmap_size(fw_datapath_ids(dp), sizeof(struct fw_rule_info)),
+		     PROT_READ | PROT_WRITE, MAP_SHARED, dp->rule_info_fd, 0);
+	if (infos == MAP_FAILED)
+		return -errno;
+	counters = mmap(NULL, fw_mmap_size(fw_datapath_ids(dp), sizeof(struct fw_counter)),
+			PROT_READ | PROT_WRITE, MAP_SHARED, dp->counters_fd, 0);
+	if (counters == MAP_FAILED) {
+		munmap(infos, fw_mmap_size(fw_datapath_ids(dp), sizeof(struct fw_rule_info)));
+		return -errno;
+	}
+	dp->rule_infos = infos;
+	dp->counters = counters;
+	return 0;
+}
+
 void fw_datapath_close(struct fw_datapath *dp)
 {
+	if (dp->rule_infos)
+		munmap(dp->rule_infos,
+		       fw_mmap_size(fw_datapath_ids(dp), sizeof(struct fw_rule_info)));
+	if (dp->counters)
+		munmap(dp->counters, fw_mmap_size(fw_datapath_ids(dp), sizeof(struct fw_counter)));
 	if (dp->skel)
 		xdpfw__destroy(dp->skel);
 	else
@@ -109,14 +145,20 @@ int fw_param_write(const struct fw_datapath *dp, uint32_t index, uint32_t value)
 
 int fw_counter_read(const struct fw_datapath *dp, uint32_t id, struct fw_counter *out)
 {
-	return bpf_map_lookup_elem(dp->counters_fd, &id, out) ? -errno : 0;
+	if (id >= fw_datapath_ids(dp))
+		return -ENOENT;
+	out->packets = __atomic_load_n(&dp->counters[id].packets, __ATOMIC_RELAXED);
+	out->bytes = __atomic_load_n(&dp->counters[id].bytes, __ATOMIC_RELAXED);
+	return 0;
 }
 
 int fw_counter_reset(const struct fw_datapath *dp, uint32_t id)
 {
-	struct fw_counter zero = { 0 };
-
-	return bpf_map_update_elem(dp->counters_fd, &id, &zero, BPF_ANY) ? -errno : 0;
+	if (id >= fw_datapath_ids(dp))
+		return -ENOENT;
+	__atomic_store_n(&dp->counters[id].packets, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&dp->counters[id].bytes, 0, __ATOMIC_RELAXED);
+	return 0;
 }
 
 int fw_stats_read(const struct fw_datapath *dp, struct fw_stat_value *out)

@@ -28,6 +28,9 @@ struct fw_datapath {
 		int fds[FW_DATAPATH_FDS]; /* all of the above, to open and close them alike */
 	};
 	uint32_t capacity; /* rules per set */
+	/* fw_rule_info and fw_counters mapped in: FW_SETS * capacity entries each. */
+	struct fw_rule_info *rule_infos;
+	struct fw_counter *counters;
 };
 
 _Static_assert(offsetof(struct fw_datapath, rule_info_fd) ==
@@ -38,6 +41,13 @@ _Static_assert(offsetof(struct fw_datapath, rule_info_fd) ==
 void fw_datapath_init(struct fw_datapath *dp);
 /* Opens and loads the program, its maps sized for capacity rules per set. */
 int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity);
+/* Maps fw_rule_info and fw_counters into memory; dp->capacity must be set. */
+int fw_datapath_mmap(struct fw_datapath *dp);
+static inline uint32_t fw_datapath_ids(const struct fw_datapath *dp)
+{
+	return FW_SETS * dp->capacity;
+}
+
 /* Closes whatever fw_datapath_load() opened; safe on an initialised or closed dp. */
 void fw_datapath_close(struct fw_datapath *dp);
 

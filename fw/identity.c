@@ -25,8 +25,29 @@ void fw_rule_info_from_rule(struct fw_rule_info *info, const struct fw_rule *r, 
 int fw_rule_infos_dump(const struct fw_datapath *dp, uint32_t **ids, struct fw_rule_info **infos,
 		       size_t *count)
 {
-	return fw_map_dump(dp->rule_info_fd, sizeof(**ids), sizeof(**infos), (void **)ids,
-			   (void **)infos, count);
+	uint32_t all = fw_datapath_ids(dp);
+	size_t used = 0;
+
+	*count = 0;
+	for (uint32_t id = 0; id < all; id++)
+		used += dp->rule_infos[id].sets != 0;
+	*ids = calloc(used + 1, sizeof(**ids));
+	*infos = calloc(used + 1, sizeof(**infos));
+	if (!*ids || !*infos) {
+		free(*ids);
+		free(*infos);
+		*ids = NULL;
+		*infos = NULL;
+		return -ENOMEM;
+	}
+	/* An entry with no set bits is a free id. */
+	for (uint32_t id = 0; id < all && *count < used; id++) {
+		if (!dp->rule_infos[id].sets)
+			continue;
+		(*ids)[*count] = id;
+		(*infos)[(*count)++] = dp->rule_infos[id];
+	}
+	return 0;
 }
 
 static bool fw_info_same_match(const struct fw_rule_info *a, const struct fw_rule_info *b)

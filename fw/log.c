@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 #include "log.h"
 
 bool fw_verbose;
@@ -39,4 +40,12 @@ void fw_debug(const char *fmt, ...)
 	va_start(ap, fmt);
 	fw_log(fmt, ap);
 	va_end(ap);
+}
+
+double fw_now_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec * 1e3 + now.tv_nsec / 1e6;
 }

@@ -12,4 +12,7 @@ void fw_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Printed only with -v. */
 void fw_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Monotonic milliseconds, for the durations the logs report. */
+double fw_now_ms(void);
+
 #endif /* FW_LOG_H */

@@ -146,6 +146,8 @@ int fw_pin_adopt(const char *dir, struct fw_datapath *dp)
 	}
 	if (!err)
 		err = fw_param_read(dp, FW_PARAM_CAPACITY, &dp->capacity);
+	if (!err)
+		err = fw_datapath_mmap(dp);
 	if (err)
 		fw_datapath_close(dp);
 	return err;

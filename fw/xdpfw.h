@@ -15,7 +15,7 @@
  * Layout version of the pinned maps. Bump it whenever a key, a value or a
  * map changes shape, so a daemon never adopts maps it cannot read.
  */
-#define FW_LAYOUT_VERSION 2
+#define FW_LAYOUT_VERSION 3
 
 /* Rules per rule set; both sets live side by side while a reload runs. */
 #ifndef FW_DEFAULT_CAPACITY
@@ -98,9 +98,10 @@ struct fw_port_value {
 };
 
 /*
- * fw_rule_info: a HASH from rule id to the rule's name and match. Only
- * userspace reads it: it lets a restarted daemon give each rule back its
- * counters, and `xdpfw rules` name what is in force.
+ * fw_rule_info: an ARRAY from rule id to the rule's name and match; an
+ * entry with no set bits is free. Only userspace reads it: it lets a
+ * restarted daemon give each rule back its counters, and `xdpfw rules`
+ * name what is in force.
  */
 struct fw_rule_info {
 	char name[FW_RULE_NAME_MAX];
@@ -112,6 +113,7 @@ struct fw_rule_info {
 	__u8 sets;    /* bit n: the rule is in set n */
 	__u8 pad[2];
 	__u32 line;   /* where the config defined it */
+	__u32 pad2;   /* mmapped arrays stride by 8 bytes */
 };
 
 /* fw_counters: an ARRAY indexed by rule id, shared by both sets. */
