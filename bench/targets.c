@@ -53,7 +53,16 @@ static void bench_load_xdpfw(struct bench_targets *t, uint32_t n, const struct b
 		r->action = FW_ACTION_DROP;
 		r->id = i;
 	}
-	err = fw_datapath_load(&t->fw, capacity);
+	/* Maps sized to this set, as `xdpfw apply` sizes them. */
+	struct fw_compiled compiled;
+	struct fw_room room;
+
+	err = fw_compile(&rs, &compiled);
+	if (err)
+		bench_die("compiling xdpfw rules", err);
+	room = fw_room_for(&compiled, NULL);
+	fw_compiled_free(&compiled);
+	err = fw_datapath_load(&t->fw, capacity, &room);
 	if (err)
 		bench_die("loading xdpfw", err);
 	t0 = bench_now_ns();

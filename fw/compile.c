@@ -39,21 +39,23 @@ static bool fw_rule_same_match(const struct fw_rule *a, const struct fw_rule *b)
 	       (!a->has_src || !memcmp(a->src, b->src, sizeof(a->src)));
 }
 
-static int fw_ref_set(struct fw_rule_ref *slot, const struct fw_rule *r)
+/* Refs hold the rule's index in the set until fw_compiled_set_ids() turns it into its id. */
+static int fw_ref_set(struct fw_rule_ref *slot, const struct fw_rule *r, const struct fw_rule *first)
 {
 	if (slot->action != FW_ACTION_NONE)
 		return -EEXIST;
-	slot->id = r->id;
+	slot->id = r - first;
 	slot->action = r->action;
 	return 0;
 }
 
 /* Source-less rules, first as written: ports[p] for (any, p, s), ports[0] for (any, any, s). */
-static int fw_compile_sourceless(const struct fw_rule *r, struct fw_port_value *ports)
+static int fw_compile_sourceless(const struct fw_rule *r, const struct fw_rule *first,
+				 struct fw_port_value *ports)
 {
 	if (!r->port && r->proto == FW_PROTO_ANY)
 		return -EINVAL; /* would match everything */
-	return fw_ref_set(&ports[r->port].by_proto[r->proto], r);
+	return fw_ref_set(&ports[r->port].by_proto[r->proto], r, first);
 }
 
 static struct fw_rule_ref fw_ref_first(struct fw_rule_ref a, struct fw_rule_ref b)
@@ -131,7 +133,8 @@ static void fw_port_rules_add(struct fw_compiled *out, const uint8_t addr[16], u
 }
 
 /* sorted: the rules with a source, ordered by match, so each (source, port) is one run. */
-static int fw_compile_sources(const struct fw_rule **sorted, size_t n, struct fw_compiled *out)
+static int fw_compile_sources(const struct fw_rule **sorted, size_t n, const struct fw_rule *first,
+			      struct fw_compiled *out)
 {
 	struct fw_rule_ref port_refs[FW_RULE_PROTOS] = { { 0 } };
 	struct fw_source_value *value = NULL;
@@ -146,7 +149,7 @@ static int fw_compile_sources(const struct fw_rule **sorted, size_t n, struct fw
 			return -EEXIST;
 		if (!i || memcmp(sorted[i - 1]->src, r->src, sizeof(r->src)))
 			value = fw_source_add(out, r->src);
-		err = fw_ref_set(r->port ? &port_refs[r->proto] : &value->by_proto[r->proto], r);
+		err = fw_ref_set(r->port ? &port_refs[r->proto] : &value->by_proto[r->proto], r, first);
 		if (err)
 			return err;
 		if (r->port && (last_of_source || next->port != r->port)) {
@@ -192,12 +195,12 @@ int fw_compile(const struct fw_ruleset *rs, struct fw_compiled *out)
 		else if (r->has_src)
 			sorted[n++] = r;
 		else
-			err = fw_compile_sourceless(r, out->ports);
+			err = fw_compile_sourceless(r, rs->rules, out->ports);
 	}
 	if (!err) {
 		fw_ports_resolve(out->ports);
 		qsort(sorted, n, sizeof(*sorted), fw_rule_cmp_match);
-		err = fw_compile_sources(sorted, n, out);
+		err = fw_compile_sources(sorted, n, rs->rules, out);
 	}
 
 cleanup:
@@ -205,6 +208,26 @@ cleanup:
 	if (err)
 		fw_compiled_free(out);
 	return err;
+}
+
+static void fw_refs_set_ids(struct fw_rule_ref *refs, size_t n, const struct fw_ruleset *rs)
+{
+	for (size_t i = 0; i < n; i++)
+		if (refs[i].action != FW_ACTION_NONE)
+			refs[i].id = rs->rules[refs[i].id].id;
+}
+
+void fw_compiled_set_ids(struct fw_compiled *c, const struct fw_ruleset *rs)
+{
+	const size_t slots = FW_PROTO_COUNT;
+
+	for (size_t i = 0; i < c->sources4; i++)
+		fw_refs_set_ids(c->source4_values[i].by_proto, slots, rs);
+	for (size_t i = 0; i < c->sources6; i++)
+		fw_refs_set_ids(c->source6_values[i].by_proto, slots, rs);
+	fw_refs_set_ids(c->port_rule_values, c->port_rules, rs);
+	for (size_t port = 0; port < FW_PORTS; port++)
+		fw_refs_set_ids(c->ports[port].by_proto, slots, rs);
 }
 
 void fw_compiled_free(struct fw_compiled *c)

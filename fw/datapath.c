@@ -35,28 +35,80 @@ void fw_datapath_init(struct fw_datapath *dp)
 		dp->fds[i] = -1;
 }
 
-/* Each set's maps hold capacity rules; ids (counters, names) span both sets. */
-static int fw_datapath_size(struct xdpfw *skel, uint32_t capacity)
+struct fw_room fw_room_for_capacity(uint32_t capacity)
 {
-	struct bpf_map *per_set[] = {
-		skel->maps.fw_sources4_0, skel->maps.fw_sources4_1, skel->maps.fw_sources6_0,
-		skel->maps.fw_sources6_1, skel->maps.fw_port_rules_0, skel->maps.fw_port_rules_1,
-	};
-	int err = bpf_map__set_max_entries(skel->maps.fw_counters, FW_SETS * capacity);
-
-	if (!err)
-		err = bpf_map__set_max_entries(skel->maps.fw_rule_info, FW_SETS * capacity);
-	for (size_t i = 0; i < sizeof(per_set) / sizeof(per_set[0]) && !err; i++)
-		err = bpf_map__set_max_entries(per_set[i], capacity);
 	/* An (src, port, any) rule takes a TCP and a UDP entry. */
-	if (!err)
-		err = bpf_map__set_max_entries(skel->maps.fw_port_rules_0, 2 * capacity);
-	if (!err)
-		err = bpf_map__set_max_entries(skel->maps.fw_port_rules_1, 2 * capacity);
+	return (struct fw_room){ capacity, capacity, 2 * capacity };
+}
+
+static uint32_t fw_room_entries(size_t needed, uint32_t have)
+{
+	uint64_t room = needed + needed / 4 + 1024;
+
+	if (room > UINT32_MAX / 2)
+		room = UINT32_MAX / 2;
+	return room > have ? room : have;
+}
+
+struct fw_room fw_room_for(const struct fw_compiled *c, const struct fw_room *have)
+{
+	struct fw_room none = { 0 };
+
+	if (!have)
+		have = &none;
+	return (struct fw_room){
+		fw_room_entries(c->sources4, have->sources4),
+		fw_room_entries(c->sources6, have->sources6),
+		fw_room_entries(c->port_rules, have->port_rules),
+	};
+}
+
+bool fw_room_fits(const struct fw_room *room, const struct fw_compiled *c)
+{
+	return c->sources4 <= room->sources4 && c->sources6 <= room->sources6 &&
+	       c->port_rules <= room->port_rules;
+}
+
+/* Ids (counters, names) span both sets; each set's hash maps get the room asked for. */
+static int fw_datapath_size(struct xdpfw *skel, uint32_t capacity, const struct fw_room *room)
+{
+	struct {
+		struct bpf_map *map;
+		uint32_t entries;
+	} sizes[] = {
+		{ skel->maps.fw_counters, FW_SETS * capacity },
+		{ skel->maps.fw_rule_info, FW_SETS * capacity },
+		{ skel->maps.fw_sources4_0, room->sources4 },
+		{ skel->maps.fw_sources4_1, room->sources4 },
+		{ skel->maps.fw_sources6_0, room->sources6 },
+		{ skel->maps.fw_sources6_1, room->sources6 },
+		{ skel->maps.fw_port_rules_0, room->port_rules },
+		{ skel->maps.fw_port_rules_1, room->port_rules },
+	};
+	int err = 0;
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]) && !err; i++)
+		err = bpf_map__set_max_entries(sizes[i].map, sizes[i].entries ?: 1);
 	return err;
 }
 
-int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity)
+int fw_datapath_read_room(struct fw_datapath *dp)
+{
+	int fds[] = { dp->sources4_fd[0], dp->sources6_fd[0], dp->port_rules_fd[0] };
+	uint32_t *entries[] = { &dp->room.sources4, &dp->room.sources6, &dp->room.port_rules };
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		struct bpf_map_info info = { 0 };
+		__u32 len = sizeof(info);
+
+		if (bpf_obj_get_info_by_fd(fds[i], &info, &len))
+			return -errno;
+		*entries[i] = info.max_entries;
+	}
+	return 0;
+}
+
+int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity, const struct fw_room *room)
 {
 	struct xdpfw *skel;
 	int err;
@@ -68,13 +120,14 @@ int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity)
 	if (!skel)
 		return -errno;
 	dp->skel = skel;
-	err = fw_datapath_size(skel, capacity);
+	err = fw_datapath_size(skel, capacity, room);
 	if (!err)
 		err = xdpfw__load(skel);
 	if (err)
 		goto cleanup;
 	fw_datapath_take_fds(dp);
 	dp->capacity = capacity;
+	dp->room = *room;
 	err = fw_datapath_mmap(dp);
 	if (!err)
 		err = fw_param_write(dp, FW_PARAM_LAYOUT, FW_LAYOUT_VERSION);

@@ -3,11 +3,25 @@
 #ifndef FW_DATAPATH_H
 #define FW_DATAPATH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "ruleset.h"
 
 struct xdpfw;
+
+/* Entries each per-set hash map holds: sized to the config, so a set is preallocated, not grown. */
+struct fw_room {
+	uint32_t sources4;
+	uint32_t sources6;
+	uint32_t port_rules;
+};
+
+/* Room for any set of capacity rules. */
+struct fw_room fw_room_for_capacity(uint32_t capacity);
+/* Room for c with headroom, at least have, so a growing config rarely needs new maps. */
+struct fw_room fw_room_for(const struct fw_compiled *c, const struct fw_room *have);
+bool fw_room_fits(const struct fw_room *room, const struct fw_compiled *c);
 
 #define FW_DATAPATH_FDS (1 + 3 * FW_SETS + 5)
 
@@ -28,6 +42,7 @@ struct fw_datapath {
 		int fds[FW_DATAPATH_FDS]; /* all of the above, to open and close them alike */
 	};
 	uint32_t capacity; /* rules per set */
+	struct fw_room room; /* entries each per-set hash map holds */
 	/* fw_rule_info and fw_counters mapped in: FW_SETS * capacity entries each. */
 	struct fw_rule_info *rule_infos;
 	struct fw_counter *counters;
@@ -39,8 +54,10 @@ _Static_assert(offsetof(struct fw_datapath, rule_info_fd) ==
 
 /* Marks every fd closed, so fw_datapath_close() is safe at once. */
 void fw_datapath_init(struct fw_datapath *dp);
-/* Opens and loads the program, its maps sized for capacity rules per set. */
-int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity);
+/* Opens and loads the program: ids for capacity rules per set, hash maps of the given room. */
+int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity, const struct fw_room *room);
+/* Reads the room of adopted maps from the kernel. */
+int fw_datapath_read_room(struct fw_datapath *dp);
 /* Maps fw_rule_info and fw_counters into memory; dp->capacity must be set. */
 int fw_datapath_mmap(struct fw_datapath *dp);
 static inline uint32_t fw_datapath_ids(const struct fw_datapath *dp)
@@ -54,7 +71,10 @@ void fw_datapath_close(struct fw_datapath *dp);
 int fw_param_read(const struct fw_datapath *dp, uint32_t index, uint32_t *value);
 int fw_param_write(const struct fw_datapath *dp, uint32_t index, uint32_t value);
 
-/* Puts rs in force as one whole set: the old set stays until the new one is complete. */
+/*
+ * Puts rs in force as one whole set, with the ids its rules carry: the old
+ * set stays until the new one is complete. -ENOSPC when it does not fit.
+ */
 int fw_datapath_sync(struct fw_datapath *dp, const struct fw_ruleset *rs);
 
 int fw_counter_read(const struct fw_datapath *dp, uint32_t id, struct fw_counter *out);

@@ -51,7 +51,7 @@ static int fw_cmd_show(const struct fw_options *opts,
 		       int (*show)(FILE *, const struct fw_datapath *, bool))
 {
 	struct fw_state st;
-	int err = fw_state_open(&st, opts->pin_dir, 0);
+	int err = fw_state_open(&st, opts->pin_dir, false);
 
 	if (err)
 		return 1;

@@ -147,6 +147,8 @@ int fw_pin_adopt(const char *dir, struct fw_datapath *dp)
 	if (!err)
 		err = fw_param_read(dp, FW_PARAM_CAPACITY, &dp->capacity);
 	if (!err)
+		err = fw_datapath_read_room(dp);
+	if (!err)
 		err = fw_datapath_mmap(dp);
 	if (err)
 		fw_datapath_close(dp);
@@ -200,20 +202,6 @@ int fw_pin_replace(const char *dir, struct fw_datapath *dp)
 			fw_unpin_obj(dir, tmp);
 		}
 	}
-	return err;
-}
-
-int fw_pin_create(const char *dir, struct fw_datapath *dp, uint32_t capacity)
-{
-	int err = fw_datapath_load(dp, capacity);
-
-	if (err) {
-		fw_error("loading the XDP program failed: %s", strerror(-err));
-		return err;
-	}
-	err = fw_pin_replace(dir, dp);
-	if (err)
-		fw_datapath_close(dp);
 	return err;
 }
 

@@ -21,9 +21,6 @@ void fw_pin_unlock(int lock_fd);
  */
 int fw_pin_adopt(const char *dir, struct fw_datapath *dp);
 
-/* Loads a fresh program with maps for capacity rules per set and pins it all. */
-int fw_pin_create(const char *dir, struct fw_datapath *dp, uint32_t capacity);
-
 /* Re-pins dp's program and maps in place of whatever is pinned in dir. */
 int fw_pin_replace(const char *dir, struct fw_datapath *dp);
 

@@ -41,8 +41,13 @@ struct fw_compiled {
 	struct fw_port_value *ports; /* FW_PORTS entries, indexed by port */
 };
 
-/* Fills out with the map entries of rs; -ENOMEM, or -EINVAL/-EEXIST for a rule the config should have refused. */
+/*
+ * Fills out with the map entries of rs; -ENOMEM, or -EINVAL/-EEXIST for a
+ * rule the config should have refused. Refs name rules by their index in
+ * rs until fw_compiled_set_ids() writes the rules' ids in.
+ */
 int fw_compile(const struct fw_ruleset *rs, struct fw_compiled *out);
+void fw_compiled_set_ids(struct fw_compiled *c, const struct fw_ruleset *rs);
 void fw_compiled_free(struct fw_compiled *c);
 
 /* True for ::ffff:a.b.c.d, the form IPv4 addresses take in rules. */

@@ -23,65 +23,56 @@ static int fw_state_copy_identities(const struct fw_datapath *from, struct fw_da
 }
 
 /*
- * Maps cannot be resized, so a config that needs more rules gets a new
- * program and maps; the links switch over in one step each.
+ * Maps cannot be resized, so a config that needs more room gets a new
+ * program and maps, with the rule names and counters carried over; once
+ * synced, the links switch to it in one step each.
  */
-static int fw_state_grow(struct fw_state *st, uint32_t capacity)
+static int fw_state_load(struct fw_state *st, uint32_t capacity, const struct fw_room *room)
 {
-	struct fw_datapath bigger;
-	int err = fw_datapath_load(&bigger, capacity);
+	bool replacing = st->dp.prog_fd >= 0;
+	struct fw_datapath fresh;
+	int err = fw_datapath_load(&fresh, capacity, room);
 
 	if (err) {
-		fw_error("cannot create maps for %u rules: %s; lower settings.max_rules or raise "
-			 "the memory limit", capacity, strerror(-err));
+		fw_error("cannot create maps for %u rules (%u IPv4 and %u IPv6 sources, %u source "
+			 "port rules): %s; lower settings.max_rules or raise the memory limit",
+			 capacity, room->sources4, room->sources6, room->port_rules, strerror(-err));
 		return err;
 	}
-	err = fw_state_copy_identities(&st->dp, &bigger);
-	if (err)
-		fw_error("cannot carry counters over to the bigger maps: %s", strerror(-err));
-	else
-		fw_info("%s: growing rule capacity from %u to %u rules", st->pin_dir,
-			st->dp.capacity, capacity);
-	if (!err) {
-		fw_datapath_close(&st->dp);
-		st->dp = bigger;
-		st->unpinned = true;
-		return 0;
+	if (replacing) {
+		err = fw_state_copy_identities(&st->dp, &fresh);
+		if (err) {
+			fw_error("cannot carry counters over to the new maps: %s", strerror(-err));
+			fw_datapath_close(&fresh);
+			return err;
+		}
+		fw_info("%s: new maps for %u rules (%u IPv4, %u IPv6 sources) replace the pinned "
+			"ones", st->pin_dir, capacity, room->sources4, room->sources6);
 	}
-	fw_datapath_close(&bigger);
-	return err;
+	fw_datapath_close(&st->dp);
+	st->dp = fresh;
+	st->unpinned = true;
+	return 0;
 }
 
-int fw_state_open(struct fw_state *st, const char *pin_dir, uint32_t min_capacity)
+int fw_state_open(struct fw_state *st, const char *pin_dir, bool create)
 {
-	bool create = min_capacity > 0;
 	int err;
 
 	memset(st, 0, sizeof(*st));
 	st->pin_dir = pin_dir;
 	fw_datapath_init(&st->dp);
 	err = fw_pin_lock(pin_dir, create, &st->lock_fd);
-	if (err) {
-		if (err == -ENOENT)
-			fw_error("%s: nothing is pinned here; start xdpfw with 'xdpfw run' or "
-				 "'xdpfw apply'", pin_dir);
-		st->lock_fd = -1;
-		return err;
-	}
-	err = fw_pin_adopt(pin_dir, &st->dp);
-	if (err == -ENOENT && create) {
-		err = fw_pin_create(pin_dir, &st->dp, min_capacity);
-		if (!err)
-			fw_debug("%s: loaded a new XDP program for %u rules", pin_dir, min_capacity);
-	} else if (err == -ENOENT) {
-		fw_error("%s: nothing is pinned here; start xdpfw with 'xdpfw run' or 'xdpfw "
-			 "apply'", pin_dir);
-	} else if (!err) {
+	if (!err)
+		err = fw_pin_adopt(pin_dir, &st->dp);
+	if (!err)
 		fw_debug("%s: adopted the pinned XDP program (%u rules per set)", pin_dir,
 			 st->dp.capacity);
-		if (min_capacity > st->dp.capacity)
-			err = fw_state_grow(st, min_capacity);
-	}
+	if (err == -ENOENT && create)
+		return 0;
+	if (err == -ENOENT)
+		fw_error("%s: nothing is pinned here; start xdpfw with 'xdpfw run' or 'xdpfw "
+			 "apply'", pin_dir);
 	if (err)
 		fw_state_close(st);
 	return err;
@@ -94,23 +85,52 @@ void fw_state_close(struct fw_state *st)
 	st->lock_fd = -1;
 }
 
+/* Loads new maps when nothing is pinned or the pinned ones are too small for compiled. */
+static int fw_state_make_room(struct fw_state *st, const struct fw_config *cfg,
+			      const struct fw_compiled *compiled)
+{
+	bool loaded = st->dp.prog_fd >= 0;
+	uint32_t capacity = cfg->capacity;
+	struct fw_room room;
+
+	if (loaded && st->dp.capacity >= capacity && fw_room_fits(&st->dp.room, compiled))
+		return 0;
+	if (loaded && st->dp.capacity > capacity)
+		capacity = st->dp.capacity;
+	room = fw_room_for(compiled, loaded ? &st->dp.room : NULL);
+	return fw_state_load(st, capacity, &room);
+}
+
 int fw_state_apply(struct fw_state *st, struct fw_config *cfg, struct fw_sync_report *report)
 {
-	bool grown = st->unpinned;
+	struct fw_compiled compiled = { 0 };
 	int err = fw_interfaces_resolve(cfg->path, cfg->interfaces, cfg->interface_count);
 
-	if (err)
-		return err;
-	err = fw_rules_sync(&st->dp, &cfg->rules, report);
-	if (err == -ENOSPC || err == -E2BIG)
-		fw_error("%s: the maps are full (%zu rules, room for %u); raise settings.max_rules",
-			 cfg->path, cfg->rules.count, st->dp.capacity);
-	else if (err)
-		fw_error("%s: syncing the rules into the kernel failed: %s; the previous rules "
-			 "stay in force", cfg->path, strerror(-err));
-	if (!err && grown)
+	if (!err) {
+		err = fw_compile(&cfg->rules, &compiled);
+		if (err)
+			fw_error("%s: cannot compile the rules: %s", cfg->path, strerror(-err));
+	}
+	double t0 = fw_now_ms(), t1 = t0, t2 = t0;
+
+	if (!err)
+		err = fw_state_make_room(st, cfg, &compiled);
+	t1 = fw_now_ms();
+	if (!err) {
+		err = fw_rules_sync(&st->dp, &cfg->rules, &compiled, report);
+		t2 = fw_now_ms();
+		fw_debug("apply: maps %.1f ms, sync %.1f ms", t1 - t0, t2 - t1);
+		if (err == -ENOSPC)
+			fw_error("%s: the maps are full (%zu rules, room for %u); raise "
+				 "settings.max_rules", cfg->path, cfg->rules.count, st->dp.capacity);
+		else if (err)
+			fw_error("%s: syncing the rules into the kernel failed: %s; the previous "
+				 "rules stay in force", cfg->path, strerror(-err));
+	}
+	fw_compiled_free(&compiled);
+	if (!err && st->unpinned)
 		err = fw_links_update_prog(st->pin_dir, st->dp.prog_fd);
-	if (!err && grown)
+	if (!err && st->unpinned)
 		err = fw_pin_replace(st->pin_dir, &st->dp);
 	if (!err)
 		st->unpinned = false;
@@ -134,7 +154,7 @@ int fw_config_enforce(const char *pin_dir, const char *path)
 		fw_error("%s: not applied; the rules in force are unchanged", path);
 		return err;
 	}
-	err = fw_state_open(&st, pin_dir, cfg.capacity);
+	err = fw_state_open(&st, pin_dir, true);
 	if (!err) {
 		err = fw_state_apply(&st, &cfg, &report);
 		fw_state_close(&st);

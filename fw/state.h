@@ -10,19 +10,23 @@
 struct fw_state {
 	const char *pin_dir;
 	int lock_fd;
-	struct fw_datapath dp;
-	bool unpinned; /* dp is a bigger replacement, not pinned yet */
+	struct fw_datapath dp; /* closed while nothing is pinned yet */
+	bool unpinned;         /* dp is new, and replaces what is pinned once synced */
 };
 
 /*
- * Locks pin_dir and opens what is pinned there. With min_capacity > 0 it
- * creates the state when absent and grows it when smaller; with 0 it only
- * adopts (-ENOENT when nothing is pinned, said once to the operator).
+ * Locks pin_dir and adopts what is pinned there. With create, an empty pin
+ * dir is fine: fw_state_apply() loads the program. Without, -ENOENT when
+ * nothing is pinned, said once to the operator.
  */
-int fw_state_open(struct fw_state *st, const char *pin_dir, uint32_t min_capacity);
+int fw_state_open(struct fw_state *st, const char *pin_dir, bool create);
 void fw_state_close(struct fw_state *st);
 
-/* Syncs the rules and attaches to the interfaces; on error what was in force stays. */
+/*
+ * Syncs the rules, loading new maps first when the config needs more room
+ * than the pinned ones have, and attaches to the interfaces. On error what
+ * was in force stays.
+ */
 int fw_state_apply(struct fw_state *st, struct fw_config *cfg, struct fw_sync_report *report);
 
 /* Loads path and puts it in force: the one path shared by `apply`, `run` and SIGHUP. */

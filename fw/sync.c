@@ -129,33 +129,28 @@ static int fw_settle(const struct fw_datapath *dp, bool force)
 }
 
 static int fw_sync_sets(struct fw_datapath *dp, uint8_t active, const struct fw_ruleset *rs,
-			const struct fw_identity_plan *plan)
+			const struct fw_compiled *compiled, const struct fw_identity_plan *plan)
 {
-	struct fw_compiled compiled = { 0 };
 	uint8_t next = active ^ 1;
+	double t0 = fw_now_ms(), t1, t2;
 	int err;
 
-	double t0 = fw_now_ms(), t1, t2, t3;
-
-	err = fw_compile(rs, &compiled);
-	t1 = fw_now_ms();
-	if (!err)
-		err = fw_settle(dp, false);
+	if (!fw_room_fits(&dp->room, compiled))
+		return -ENOSPC;
+	err = fw_settle(dp, false);
 	if (!err)
 		err = fw_set_clear(dp, next);
-	t2 = fw_now_ms();
+	t1 = fw_now_ms();
 	if (!err && plan)
 		fw_identities_write(dp, plan);
 	if (!err)
-		err = fw_set_write(dp, next, &compiled);
-	t3 = fw_now_ms();
-	fw_debug("sync: compile %.1f ms, clear idle set %.1f ms, write %.1f ms", t1 - t0, t2 - t1,
-		 t3 - t2);
+		err = fw_set_write(dp, next, compiled);
+	t2 = fw_now_ms();
+	fw_debug("sync: clear idle set %.1f ms, write %.1f ms", t1 - t0, t2 - t1);
 	if (!err)
 		err = fw_param_write(dp, FW_PARAM_SETTLED, 0);
 	if (!err)
 		err = fw_param_write(dp, FW_PARAM_ACTIVE, fw_active_word(next, rs));
-	fw_compiled_free(&compiled);
 	if (err)
 		return err;
 
@@ -180,13 +175,22 @@ static int fw_active_set(const struct fw_datapath *dp, const struct fw_ruleset *
 
 int fw_datapath_sync(struct fw_datapath *dp, const struct fw_ruleset *rs)
 {
+	struct fw_compiled compiled;
 	uint8_t active;
 	int err = fw_active_set(dp, rs, &active);
 
-	return err ? err : fw_sync_sets(dp, active, rs, NULL);
+	if (!err)
+		err = fw_compile(rs, &compiled);
+	if (err)
+		return err;
+	fw_compiled_set_ids(&compiled, rs);
+	err = fw_sync_sets(dp, active, rs, &compiled, NULL);
+	fw_compiled_free(&compiled);
+	return err;
 }
 
-int fw_rules_sync(struct fw_datapath *dp, struct fw_ruleset *rs, struct fw_sync_report *report)
+int fw_rules_sync(struct fw_datapath *dp, struct fw_ruleset *rs, struct fw_compiled *compiled,
+		  struct fw_sync_report *report)
 {
 	struct fw_identity_plan plan;
 	uint8_t active;
@@ -194,10 +198,14 @@ int fw_rules_sync(struct fw_datapath *dp, struct fw_ruleset *rs, struct fw_sync_
 
 	if (err)
 		return err;
+	double start = fw_now_ms();
+
 	err = fw_identity_plan(dp, active, rs, &plan);
 	if (err)
 		return err;
-	err = fw_sync_sets(dp, active, rs, &plan);
+	fw_debug("sync: rule identities %.1f ms", fw_now_ms() - start);
+	fw_compiled_set_ids(compiled, rs);
+	err = fw_sync_sets(dp, active, rs, compiled, &plan);
 	if (report)
 		*report = plan.report;
 	fw_identity_plan_free(&plan);

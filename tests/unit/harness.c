@@ -15,7 +15,9 @@ struct fw_datapath *harness_datapath(uint32_t capacity)
 
 	if (loaded)
 		return &dp;
-	err = fw_datapath_load(&dp, capacity);
+	struct fw_room room = fw_room_for_capacity(capacity);
+
+	err = fw_datapath_load(&dp, capacity, &room);
 	if (err) {
 		fprintf(stderr, "loading the XDP program failed: %s\n", strerror(-err));
 		exit(1);
