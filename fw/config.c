@@ -90,17 +90,16 @@ static struct fw_interface *cfg_new_interface(struct cfg_parser *p, const struct
 static void cfg_interface_name(struct cfg_parser *p, struct fw_interface *iface,
 			       const struct cfg_node *name, size_t idx)
 {
+	const struct cfg_ctx ctx = { .section = "interface", .number = idx + 1 };
 	const struct fw_interface *first;
-	char ctx[CFG_CTX_MAX];
 
-	snprintf(ctx, sizeof(ctx), "interface #%zu: ", idx + 1);
 	if (!name) {
 		cfg_error(p, iface->line, iface->col,
 			  "interface #%zu has no name; add \"name: eth0\" with the device's name",
 			  idx + 1);
 		return;
 	}
-	if (!cfg_text(p, name, ctx, "name"))
+	if (!cfg_text(p, name, &ctx, "name"))
 		return;
 	if (!cfg_interface_name_valid(name->text, name->len)) {
 		cfg_error(p, name->line, name->col,
@@ -120,9 +119,9 @@ static void cfg_interface_name(struct cfg_parser *p, struct fw_interface *iface,
 
 static void cfg_read_interface(struct cfg_parser *p, const struct cfg_node *item, size_t idx)
 {
+	struct cfg_ctx ctx = { .section = "interface", .number = idx + 1 };
 	const struct cfg_node *values[IK_COUNT], *name;
 	struct fw_interface *iface;
-	char ctx[CFG_CTX_MAX];
 	int mode;
 
 	if (item->kind != CFG_MAPPING) {
@@ -138,12 +137,10 @@ static void cfg_read_interface(struct cfg_parser *p, const struct cfg_node *item
 	name = cfg_find(item, "name");
 	cfg_interface_name(p, iface, name, idx);
 	if (name && cfg_is_text(name) && cfg_interface_name_valid(name->text, name->len))
-		snprintf(ctx, sizeof(ctx), "interface \"%s\": ", name->text);
-	else
-		snprintf(ctx, sizeof(ctx), "interface #%zu: ", idx + 1);
-	cfg_fields(p, item, ctx, cfg_interface_keys, IK_COUNT, values);
+		ctx.name = name->text;
+	cfg_fields(p, item, &ctx, cfg_interface_keys, IK_COUNT, values);
 	if (values[IK_MODE] &&
-	    cfg_enum(p, values[IK_MODE], ctx, "mode", cfg_modes, CFG_COUNT(cfg_modes), &mode))
+	    cfg_enum(p, values[IK_MODE], &ctx, "mode", cfg_modes, CFG_COUNT(cfg_modes), &mode))
 		iface->mode = (enum fw_xdp_mode)mode;
 }
 
@@ -163,6 +160,7 @@ static void cfg_read_interfaces(struct cfg_parser *p, const struct cfg_node *lis
 
 static void cfg_read_settings(struct cfg_parser *p, const struct cfg_node *map)
 {
+	static const struct cfg_ctx ctx = { .section = "settings" };
 	const struct cfg_node *values[SK_COUNT];
 	struct fw_config *cfg = p->cfg;
 	int word;
@@ -172,18 +170,18 @@ static void cfg_read_settings(struct cfg_parser *p, const struct cfg_node *map)
 			  cfg_kind_name(map));
 		return;
 	}
-	cfg_fields(p, map, "settings: ", cfg_setting_keys, SK_COUNT, values);
+	cfg_fields(p, map, &ctx, cfg_setting_keys, SK_COUNT, values);
 	if (values[SK_DEFAULT_ACTION] &&
-	    cfg_enum(p, values[SK_DEFAULT_ACTION], "settings: ", "default_action",
-		     cfg_default_actions, CFG_COUNT(cfg_default_actions), &word))
+	    cfg_enum(p, values[SK_DEFAULT_ACTION], &ctx, "default_action", cfg_default_actions,
+		     CFG_COUNT(cfg_default_actions), &word))
 		cfg->rules.default_action = (uint32_t)word;
 	if (values[SK_FRAGMENTS] &&
-	    cfg_enum(p, values[SK_FRAGMENTS], "settings: ", "fragments", cfg_fragment_policies,
+	    cfg_enum(p, values[SK_FRAGMENTS], &ctx, "fragments", cfg_fragment_policies,
 		     CFG_COUNT(cfg_fragment_policies), &word))
 		cfg->rules.fragments = (uint32_t)word;
 	if (values[SK_MAX_RULES]) {
 		p->capacity_set = true;
-		p->capacity_ok = cfg_uint(p, values[SK_MAX_RULES], "settings: ", "max_rules", 1,
+		p->capacity_ok = cfg_uint(p, values[SK_MAX_RULES], &ctx, "max_rules", 1,
 					  CFG_MAX_RULES, &cfg->capacity);
 	}
 }
@@ -191,6 +189,7 @@ static void cfg_read_settings(struct cfg_parser *p, const struct cfg_node *map)
 /* Which top-level key this is, or -1 once reported as unknown or repeated. */
 static int cfg_top_key(struct cfg_parser *p, const struct cfg_node *key, int *seen_line)
 {
+	static const struct cfg_ctx top_level = { 0 };
 	int k;
 
 	if (key->kind == CFG_BROKEN)
@@ -203,7 +202,7 @@ static int cfg_top_key(struct cfg_parser *p, const struct cfg_node *key, int *se
 	for (k = 0; k < TK_COUNT && strcmp(key->text, cfg_top_keys[k]); k++)
 		;
 	if (k == TK_COUNT) {
-		cfg_unknown_key(p, key, "", cfg_top_keys, TK_COUNT);
+		cfg_unknown_key(p, key, &top_level, cfg_top_keys, TK_COUNT);
 		return -1;
 	}
 	if (seen_line[k]) {
@@ -241,7 +240,7 @@ static int cfg_read_section(struct cfg_parser *p, int key, yaml_event_t *ev)
 	if (!value)
 		return -1;
 	cfg_apply_section(p, key, value);
-	cfg_node_free(value);
+	cfg_nodes_free(p);
 	return 0;
 }
 
@@ -251,7 +250,7 @@ static int cfg_read_root(struct cfg_parser *p, yaml_event_t *start)
 	yaml_event_t ev;
 
 	cfg_check_props(p, start);
-	yaml_event_delete(start);
+	cfg_event_delete(p, start);
 	for (;;) {
 		struct cfg_node *key;
 		int k;
@@ -259,14 +258,14 @@ static int cfg_read_root(struct cfg_parser *p, yaml_event_t *start)
 		if (cfg_next_event(p, &ev))
 			return -1;
 		if (ev.type == YAML_MAPPING_END_EVENT) {
-			yaml_event_delete(&ev);
+			cfg_event_delete(p, &ev);
 			return 0;
 		}
 		key = cfg_read_node(p, &ev);
 		if (!key)
 			return -1;
 		k = cfg_top_key(p, key, seen_line);
-		cfg_node_free(key);
+		cfg_nodes_free(p);
 		if (cfg_next_event(p, &ev) || cfg_read_section(p, k, &ev))
 			return -1;
 	}
@@ -285,7 +284,7 @@ static int cfg_read_document(struct cfg_parser *p, yaml_event_t *ev)
 		cfg_error(p, root->line, root->col,
 			  "the config must be a mapping with the keys interfaces, settings and rules, found %s",
 			  cfg_kind_name(root));
-	cfg_node_free(root);
+	cfg_nodes_free(p);
 	return 0;
 }
 
@@ -296,25 +295,25 @@ static void cfg_read_stream(struct cfg_parser *p)
 
 	if (cfg_next_event(p, &ev)) /* stream start */
 		return;
-	yaml_event_delete(&ev);
+	cfg_event_delete(p, &ev);
 	if (cfg_next_event(p, &ev))
 		return;
 	if (ev.type == YAML_STREAM_END_EVENT) {
-		yaml_event_delete(&ev);
+		cfg_event_delete(p, &ev);
 		return;
 	}
-	yaml_event_delete(&ev); /* document start */
+	cfg_event_delete(p, &ev); /* document start */
 	if (cfg_next_event(p, &ev) || cfg_read_document(p, &ev))
 		return;
 	if (cfg_next_event(p, &ev)) /* document end */
 		return;
-	yaml_event_delete(&ev);
+	cfg_event_delete(p, &ev);
 	if (cfg_next_event(p, &ev))
 		return;
 	if (ev.type == YAML_DOCUMENT_START_EVENT)
 		cfg_error(p, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
 			  "a second YAML document starts here; a config is one document, remove the \"---\" and what follows or merge it");
-	yaml_event_delete(&ev);
+	cfg_event_delete(p, &ev);
 }
 
 static void cfg_init(struct cfg_parser *p, const char *name, const char *text, size_t len,
@@ -332,6 +331,36 @@ static void cfg_init(struct cfg_parser *p, const char *name, const char *text, s
 	out->capacity = FW_DEFAULT_CAPACITY;
 }
 
+/* One reading of the text, by the fast lane or by libyaml; the outcome is left in p. */
+static void cfg_parse_pass(struct cfg_parser *p, bool fast)
+{
+	if (fast) {
+		cfg_fast_start(p);
+	} else {
+		if (!yaml_parser_initialize(&p->yaml)) {
+			p->err = -ENOMEM;
+			return;
+		}
+		yaml_parser_set_encoding(&p->yaml, YAML_UTF8_ENCODING);
+		yaml_parser_set_input_string(&p->yaml, (const unsigned char *)p->text, p->len);
+		cfg_check_utf8(p); /* the fast lane takes only ASCII */
+	}
+	cfg_read_stream(p);
+	/* After a syntax error the rules are incomplete; checks across them would mislead. */
+	if (!p->stopped && !p->err)
+		cfg_check_rules(p);
+	if (!fast)
+		yaml_parser_delete(&p->yaml);
+}
+
+static void cfg_parser_free(struct cfg_parser *p)
+{
+	cfg_diags_free(p);
+	cfg_arena_destroy(&p->nodes);
+	free(p->meta);
+	p->meta = NULL;
+}
+
 int fw_config_parse(const char *name, const char *text, size_t len, struct fw_config *out,
 		    FILE *diag)
 {
@@ -339,18 +368,18 @@ int fw_config_parse(const char *name, const char *text, size_t len, struct fw_co
 	int err;
 
 	cfg_init(&p, name, text, len, out);
-	if (!yaml_parser_initialize(&p.yaml)) {
-		fw_config_free(out);
-		return -ENOMEM;
+	if (cfg_fast_lane_fits(p.text, p.len)) {
+		cfg_parse_pass(&p, true);
+		if (p.lane.gave_up) {
+			/* Forget what the lane found; libyaml reads the whole text again. */
+			cfg_parser_free(&p);
+			fw_config_free(out);
+			cfg_init(&p, name, text, len, out);
+			cfg_parse_pass(&p, false);
+		}
+	} else {
+		cfg_parse_pass(&p, false);
 	}
-	yaml_parser_set_encoding(&p.yaml, YAML_UTF8_ENCODING);
-	yaml_parser_set_input_string(&p.yaml, (const unsigned char *)p.text, p.len);
-	cfg_check_utf8(&p);
-	cfg_read_stream(&p);
-	/* After a syntax error the rules are incomplete; checks across them would mislead. */
-	if (!p.stopped && !p.err)
-		cfg_check_rules(&p);
-	yaml_parser_delete(&p.yaml);
 
 	err = p.err ? p.err : p.ndiags ? -EINVAL : 0;
 	if (!err) {
@@ -359,8 +388,7 @@ int fw_config_parse(const char *name, const char *text, size_t len, struct fw_co
 			err = -ENOMEM;
 	}
 	cfg_print_diags(&p, diag);
-	cfg_diags_free(&p);
-	free(p.meta);
+	cfg_parser_free(&p);
 	if (err)
 		fw_config_free(out);
 	return err;

@@ -8,14 +8,17 @@
 
 #define CFG_LIST_MAX 160
 
+/* The longest null or boolean word; longer text is neither. */
+#define CFG_KEYWORD_MAX 5
+
 static bool cfg_plain_is(const struct cfg_node *n, const char *const *words, size_t nwords)
 {
 	size_t i;
 
-	if (n->kind != CFG_SCALAR || !n->plain)
+	if (n->kind != CFG_SCALAR || !n->plain || n->len > CFG_KEYWORD_MAX)
 		return false;
 	for (i = 0; i < nwords; i++)
-		if (!strcmp(n->text, words[i]))
+		if (words[i][0] == n->text[0] && !strcmp(n->text, words[i]))
 			return true;
 	return false;
 }
@@ -44,6 +47,19 @@ bool cfg_is_text(const struct cfg_node *n)
 	return n->kind == CFG_SCALAR && !cfg_is_null(n) && !cfg_is_bool(n);
 }
 
+const char *cfg_ctx_label(const struct cfg_ctx *ctx, char *buf, size_t size)
+{
+	if (!ctx->section)
+		buf[0] = '\0';
+	else if (ctx->name)
+		snprintf(buf, size, "%s \"%s\"", ctx->section, ctx->name);
+	else if (ctx->number)
+		snprintf(buf, size, "%s #%zu", ctx->section, ctx->number);
+	else
+		snprintf(buf, size, "%s", ctx->section);
+	return buf;
+}
+
 const char *cfg_kind_name(const struct cfg_node *n)
 {
 	switch (n->kind) {
@@ -68,31 +84,34 @@ static const char *cfg_join(const struct cfg_word *words, const char *const *str
 	return buf;
 }
 
-/* Reports why n is not a usable single value; hint says what to write instead of a boolean. */
-static bool cfg_scalar_ok(struct cfg_parser *p, const struct cfg_node *n, const char *ctx,
-			  const char *key, const char *hint)
+/* Reports why n is not text; hint says what to write instead of a boolean. */
+static void cfg_not_text(struct cfg_parser *p, const struct cfg_node *n,
+			 const struct cfg_ctx *ctx, const char *key, const char *hint)
 {
 	if (n->kind == CFG_BROKEN)
-		return false;
-	if (n->kind != CFG_SCALAR) {
-		cfg_error(p, n->line, n->col, "%s%s must be a single value, found %s", ctx, key,
-			  cfg_kind_name(n));
-		return false;
-	}
-	if (cfg_is_null(n)) {
-		cfg_error(p, n->line, n->col, "%s%s is empty; give it a value or remove the key",
-			  ctx, key);
-		return false;
-	}
-	if (cfg_is_bool(n)) {
-		cfg_error(p, n->line, n->col, "%s%s is the YAML boolean %s, not text; %s", ctx, key,
-			  n->text, hint);
-		return false;
-	}
-	return true;
+		return;
+	if (n->kind != CFG_SCALAR)
+		cfg_ctx_error(p, ctx, n->line, n->col, "%s must be a single value, found %s", key,
+			      cfg_kind_name(n));
+	else if (cfg_is_null(n))
+		cfg_ctx_error(p, ctx, n->line, n->col,
+			      "%s is empty; give it a value or remove the key", key);
+	else
+		cfg_ctx_error(p, ctx, n->line, n->col, "%s is the YAML boolean %s, not text; %s",
+			      key, n->text, hint);
 }
 
-bool cfg_text(struct cfg_parser *p, const struct cfg_node *n, const char *ctx, const char *key)
+static bool cfg_scalar_ok(struct cfg_parser *p, const struct cfg_node *n,
+			  const struct cfg_ctx *ctx, const char *key, const char *hint)
+{
+	if (cfg_is_text(n))
+		return true;
+	cfg_not_text(p, n, ctx, key, hint);
+	return false;
+}
+
+bool cfg_text(struct cfg_parser *p, const struct cfg_node *n, const struct cfg_ctx *ctx,
+	      const char *key)
 {
 	return cfg_scalar_ok(p, n, ctx, key, "quote it if you mean the text");
 }
@@ -107,8 +126,8 @@ static bool cfg_all_digits(const char *s)
 	return true;
 }
 
-bool cfg_uint(struct cfg_parser *p, const struct cfg_node *n, const char *ctx, const char *key,
-	      uint32_t min, uint32_t max, uint32_t *out)
+bool cfg_uint(struct cfg_parser *p, const struct cfg_node *n, const struct cfg_ctx *ctx,
+	      const char *key, uint32_t min, uint32_t max, uint32_t *out)
 {
 	const char *digits;
 	uint64_t value = 0;
@@ -116,60 +135,74 @@ bool cfg_uint(struct cfg_parser *p, const struct cfg_node *n, const char *ctx, c
 	if (!cfg_scalar_ok(p, n, ctx, key, "write a whole number"))
 		return false;
 	if (!n->plain) {
-		cfg_error(p, n->line, n->col, "%s%s \"%s\" is quoted text; write it as a plain number",
-			  ctx, key, n->text);
+		cfg_ctx_error(p, ctx, n->line, n->col,
+			      "%s \"%s\" is quoted text; write it as a plain number", key, n->text);
 		return false;
 	}
 	digits = n->text[0] == '-' ? n->text + 1 : n->text;
 	if (!cfg_all_digits(digits)) {
-		cfg_error(p, n->line, n->col,
-			  "%s%s \"%s\" is not an integer; use a whole number %u-%u", ctx, key,
-			  n->text, min, max);
+		cfg_ctx_error(p, ctx, n->line, n->col,
+			      "%s \"%s\" is not an integer; use a whole number %u-%u", key, n->text,
+			      min, max);
 		return false;
 	}
 	if (digits[0] == '0' && digits[1]) {
-		cfg_error(p, n->line, n->col,
-			  "%s%s %s has a leading zero, which YAML reads as octal; write it without",
-			  ctx, key, n->text);
+		cfg_ctx_error(p, ctx, n->line, n->col,
+			      "%s %s has a leading zero, which YAML reads as octal; write it without",
+			      key, n->text);
 		return false;
 	}
 	for (; *digits && value <= max; digits++)
 		value = value * 10 + (uint64_t)(*digits - '0');
 	if (n->text[0] == '-' || value < min || value > max) {
-		cfg_error(p, n->line, n->col, "%s%s %s out of range; use %u-%u", ctx, key, n->text,
-			  min, max);
+		cfg_ctx_error(p, ctx, n->line, n->col, "%s %s out of range; use %u-%u", key, n->text,
+			      min, max);
 		return false;
 	}
 	*out = (uint32_t)value;
 	return true;
 }
 
-bool cfg_enum(struct cfg_parser *p, const struct cfg_node *n, const char *ctx, const char *key,
-	      const struct cfg_word *words, size_t nwords, int *out)
+static void cfg_not_word(struct cfg_parser *p, const struct cfg_node *n,
+			 const struct cfg_ctx *ctx, const char *key, const struct cfg_word *words,
+			 size_t nwords)
 {
-	const char *strs[16];
 	char list[CFG_LIST_MAX], hint[CFG_LIST_MAX + 16];
-	const char *close;
+	const char *strs[16], *close;
 	size_t i;
 
 	cfg_join(words, NULL, nwords, list, sizeof(list));
-	snprintf(hint, sizeof(hint), "use one of %s", list);
-	if (!cfg_scalar_ok(p, n, ctx, key, hint))
-		return false;
-	for (i = 0; i < nwords; i++) {
-		if (!strcmp(n->text, words[i].word)) {
-			*out = words[i].value;
-			return true;
-		}
-		strs[i] = words[i].word;
+	if (!cfg_is_text(n)) {
+		snprintf(hint, sizeof(hint), "use one of %s", list);
+		cfg_not_text(p, n, ctx, key, hint);
+		return;
 	}
+	for (i = 0; i < nwords; i++)
+		strs[i] = words[i].word;
 	close = cfg_suggest(n->text, strs, nwords);
 	if (close)
-		cfg_error(p, n->line, n->col, "%s%s \"%s\" is not one of %s; did you mean \"%s\"?",
-			  ctx, key, n->text, list, close);
+		cfg_ctx_error(p, ctx, n->line, n->col,
+			      "%s \"%s\" is not one of %s; did you mean \"%s\"?", key, n->text, list,
+			      close);
 	else
-		cfg_error(p, n->line, n->col, "%s%s \"%s\" is not one of %s", ctx, key, n->text,
-			  list);
+		cfg_ctx_error(p, ctx, n->line, n->col, "%s \"%s\" is not one of %s", key, n->text,
+			      list);
+}
+
+bool cfg_enum(struct cfg_parser *p, const struct cfg_node *n, const struct cfg_ctx *ctx,
+	      const char *key, const struct cfg_word *words, size_t nwords, int *out)
+{
+	size_t i;
+
+	if (cfg_is_text(n)) {
+		for (i = 0; i < nwords; i++) {
+			if (!strcmp(n->text, words[i].word)) {
+				*out = words[i].value;
+				return true;
+			}
+		}
+	}
+	cfg_not_word(p, n, ctx, key, words, nwords);
 	return false;
 }
 
@@ -243,18 +276,24 @@ const char *cfg_suggest(const char *word, const char *const *known, size_t nknow
 	return found;
 }
 
-void cfg_unknown_key(struct cfg_parser *p, const struct cfg_node *key, const char *ctx,
+void cfg_unknown_key(struct cfg_parser *p, const struct cfg_node *key, const struct cfg_ctx *ctx,
 		     const char *const *known, size_t nknown)
 {
 	const char *close = cfg_suggest(key->text, known, nknown);
 	char list[CFG_LIST_MAX];
 
 	if (close)
-		cfg_error(p, key->line, key->col, "%sunknown key \"%s\"; did you mean \"%s\"?", ctx,
-			  key->text, close);
+		cfg_ctx_error(p, ctx, key->line, key->col, "unknown key \"%s\"; did you mean \"%s\"?",
+			      key->text, close);
 	else
-		cfg_error(p, key->line, key->col, "%sunknown key \"%s\"; expected one of %s", ctx,
-			  key->text, cfg_join(NULL, known, nknown, list, sizeof(list)));
+		cfg_ctx_error(p, ctx, key->line, key->col, "unknown key \"%s\"; expected one of %s",
+			      key->text, cfg_join(NULL, known, nknown, list, sizeof(list)));
+}
+
+/* A scalar key equal to word; the first character rules most keys out without a call. */
+static bool cfg_key_is(const struct cfg_node *key, const char *word)
+{
+	return key->kind == CFG_SCALAR && key->text[0] == word[0] && !strcmp(key->text, word);
 }
 
 const struct cfg_node *cfg_find(const struct cfg_node *map, const char *key)
@@ -264,7 +303,7 @@ const struct cfg_node *cfg_find(const struct cfg_node *map, const char *key)
 	if (map->kind != CFG_MAPPING)
 		return NULL;
 	for (i = 0; i + 1 < map->nkids; i += 2)
-		if (map->kids[i]->kind == CFG_SCALAR && !strcmp(map->kids[i]->text, key))
+		if (cfg_key_is(map->kids[i], key))
 			return map->kids[i + 1];
 	return NULL;
 }
@@ -274,12 +313,12 @@ static const struct cfg_node *cfg_first_key(const struct cfg_node *map, const ch
 	size_t i;
 
 	for (i = 0; i + 1 < map->nkids; i += 2)
-		if (map->kids[i]->kind == CFG_SCALAR && !strcmp(map->kids[i]->text, key))
+		if (cfg_key_is(map->kids[i], key))
 			return map->kids[i];
 	return NULL;
 }
 
-void cfg_fields(struct cfg_parser *p, const struct cfg_node *map, const char *ctx,
+void cfg_fields(struct cfg_parser *p, const struct cfg_node *map, const struct cfg_ctx *ctx,
 		const char *const *known, size_t nknown, const struct cfg_node **values)
 {
 	size_t i, k;
@@ -292,18 +331,18 @@ void cfg_fields(struct cfg_parser *p, const struct cfg_node *map, const char *ct
 		if (key->kind == CFG_BROKEN)
 			continue;
 		if (key->kind != CFG_SCALAR) {
-			cfg_error(p, key->line, key->col, "%skeys must be single words, found %s",
-				  ctx, cfg_kind_name(key));
+			cfg_ctx_error(p, ctx, key->line, key->col,
+				      "keys must be single words, found %s", cfg_kind_name(key));
 			continue;
 		}
-		for (k = 0; k < nknown && strcmp(key->text, known[k]); k++)
+		for (k = 0; k < nknown && !cfg_key_is(key, known[k]); k++)
 			;
 		if (k == nknown)
 			cfg_unknown_key(p, key, ctx, known, nknown);
 		else if (values[k])
-			cfg_error(p, key->line, key->col,
-				  "%sduplicate key \"%s\" (first at line %d); give each key once",
-				  ctx, key->text, cfg_first_key(map, key->text)->line);
+			cfg_ctx_error(p, ctx, key->line, key->col,
+				      "duplicate key \"%s\" (first at line %d); give each key once",
+				      key->text, cfg_first_key(map, key->text)->line);
 		else
 			values[k] = map->kids[i + 1];
 	}

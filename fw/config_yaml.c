@@ -42,6 +42,25 @@ void cfg_error(struct cfg_parser *p, int line, int col, const char *fmt, ...)
 	d->msg = msg;
 }
 
+void cfg_ctx_error(struct cfg_parser *p, const struct cfg_ctx *ctx, int line, int col,
+		   const char *fmt, ...)
+{
+	char label[CFG_CTX_MAX], *text;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		p->err = -ENOMEM;
+		return;
+	}
+	cfg_ctx_label(ctx, label, sizeof(label));
+	cfg_error(p, line, col, "%s%s%s", label, *label ? ": " : "", text);
+	free(text);
+}
+
 /* Line and column (1-based, counted in characters as libyaml does) of a byte offset. */
 static void cfg_offset_position(const struct cfg_parser *p, size_t offset, int *line, int *col)
 {
@@ -89,12 +108,28 @@ static size_t cfg_utf8_sequence_len(const unsigned char *s, size_t left)
 	return n;
 }
 
+/* The offset of the first byte from i on that is not ASCII, or len. */
+size_t cfg_skip_ascii(const unsigned char *s, size_t i, size_t len)
+{
+	const uint64_t high_bits = 0x8080808080808080ull;
+	uint64_t word;
+
+	for (; i + sizeof(word) <= len; i += sizeof(word)) {
+		memcpy(&word, s + i, sizeof(word));
+		if (word & high_bits)
+			break;
+	}
+	while (i < len && s[i] < 0x80)
+		i++;
+	return i;
+}
+
 void cfg_check_utf8(struct cfg_parser *p)
 {
 	const unsigned char *s = (const unsigned char *)p->text;
 	size_t i = 0;
 
-	while (i < p->len) {
+	while ((i = cfg_skip_ascii(s, i, p->len)) < p->len) {
 		size_t n = cfg_utf8_sequence_len(s + i, p->len - i);
 		int line, col;
 
@@ -139,15 +174,29 @@ static void cfg_report_yaml_error(struct cfg_parser *p)
 			  y->problem ? y->problem : "unknown problem");
 }
 
+/* ---- events ----------------------------------------------------------------- */
+
 int cfg_next_event(struct cfg_parser *p, yaml_event_t *ev)
 {
 	if (p->stopped || p->err)
 		return -1;
+	if (p->fast) {
+		if (!cfg_fast_next(p, ev))
+			return 0;
+		p->stopped = true; /* unwinds like a syntax error, then libyaml starts over */
+		return -1;
+	}
 	if (yaml_parser_parse(&p->yaml, ev))
 		return 0;
 	cfg_report_yaml_error(p);
 	p->stopped = true;
 	return -1;
+}
+
+void cfg_event_delete(struct cfg_parser *p, yaml_event_t *ev)
+{
+	if (!p->fast)
+		yaml_event_delete(ev);
 }
 
 void cfg_check_props(struct cfg_parser *p, const yaml_event_t *ev)
@@ -175,15 +224,85 @@ void cfg_check_props(struct cfg_parser *p, const yaml_event_t *ev)
 			  (const char *)tag);
 }
 
+#define CFG_ARENA_BLOCK 65536
+
+static struct cfg_arena_block *cfg_arena_block_new(size_t size)
+{
+	struct cfg_arena_block *b = malloc(sizeof(*b) + size);
+
+	if (b)
+		b->size = size;
+	return b;
+}
+
+static void cfg_arena_use(struct cfg_arena *a, struct cfg_arena_block *b)
+{
+	a->free = (char *)(b + 1);
+	a->end = a->free + b->size;
+}
+
+/* size bytes aligned for a node or its fields, or NULL. */
+static void *cfg_arena_alloc(struct cfg_arena *a, size_t size)
+{
+	const size_t align = _Alignof(struct cfg_node);
+	struct cfg_arena_block *b;
+	void *mem;
+
+	size = (size + align - 1) & ~(align - 1);
+	if ((size_t)(a->end - a->free) < size) {
+		b = cfg_arena_block_new(size > CFG_ARENA_BLOCK ? size : CFG_ARENA_BLOCK);
+		if (!b)
+			return NULL;
+		b->next = a->blocks;
+		a->blocks = b;
+		cfg_arena_use(a, b);
+	}
+	mem = a->free;
+	a->free += size;
+	return mem;
+}
+
+/* Frees everything allocated, keeping the oldest block for the next tree. */
+static void cfg_arena_rewind(struct cfg_arena *a)
+{
+	struct cfg_arena_block *b = a->blocks;
+
+	if (!b)
+		return;
+	while (b->next) {
+		struct cfg_arena_block *next = b->next;
+
+		free(b);
+		b = next;
+	}
+	a->blocks = b;
+	cfg_arena_use(a, b);
+}
+
+void cfg_arena_destroy(struct cfg_arena *a)
+{
+	cfg_arena_rewind(a);
+	free(a->blocks);
+	memset(a, 0, sizeof(*a));
+}
+
+static void *cfg_node_alloc(struct cfg_parser *p, size_t size)
+{
+	void *mem = cfg_arena_alloc(&p->nodes, size);
+
+	if (!mem)
+		p->err = -ENOMEM;
+	return mem;
+}
+
 static struct cfg_node *cfg_node_new(struct cfg_parser *p, enum cfg_kind kind,
 				     const yaml_event_t *ev)
 {
-	struct cfg_node *n = calloc(1, sizeof(*n));
+	struct cfg_node *n = cfg_node_alloc(p, sizeof(*n));
 
-	if (!n) {
-		p->err = -ENOMEM;
+	if (!n)
 		return NULL;
-	}
+	memset(n, 0, sizeof(*n));
 	n->kind = kind;
 	n->line = (int)ev->start_mark.line + 1;
 	n->col = (int)ev->start_mark.column + 1;
@@ -196,11 +315,11 @@ static int cfg_node_add(struct cfg_parser *p, struct cfg_node *parent, struct cf
 
 	/* Grows at powers of two, so the capacity is implied by nkids. */
 	if (!(parent->nkids & (parent->nkids - 1))) {
-		grown = realloc(parent->kids, (parent->nkids ? parent->nkids * 2 : 1) * sizeof(*grown));
-		if (!grown) {
-			p->err = -ENOMEM;
+		grown = cfg_node_alloc(p, (parent->nkids ? parent->nkids * 2 : 1) * sizeof(*grown));
+		if (!grown)
 			return -ENOMEM;
-		}
+		if (parent->nkids)
+			memcpy(grown, parent->kids, parent->nkids * sizeof(*grown));
 		parent->kids = grown;
 	}
 	parent->kids[parent->nkids++] = kid;
@@ -214,17 +333,15 @@ static struct cfg_node *cfg_read_scalar(struct cfg_parser *p, const yaml_event_t
 
 	if (!n)
 		return NULL;
-	n->text = malloc(len + 1);
-	if (!n->text) {
-		p->err = -ENOMEM;
-		free(n);
+	n->text = cfg_node_alloc(p, len + 1);
+	if (!n->text)
 		return NULL;
-	}
 	memcpy(n->text, ev->data.scalar.value, len);
 	n->text[len] = '\0';
 	n->len = len;
 	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !ev->data.scalar.tag;
-	if (strlen(n->text) != len) {
+	/* The fast lane takes no NUL. */
+	if (!p->fast && memchr(n->text, '\0', len)) {
 		cfg_error(p, n->line, n->col, "text contains a NUL character (\\0); remove it");
 		n->kind = CFG_BROKEN;
 	}
@@ -244,7 +361,7 @@ static int cfg_skip_collection(struct cfg_parser *p)
 			open++;
 		else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT)
 			open--;
-		yaml_event_delete(&ev);
+		cfg_event_delete(p, &ev);
 	}
 	return 0;
 }
@@ -265,10 +382,7 @@ static struct cfg_node *cfg_read_collection(struct cfg_parser *p, yaml_event_t *
 		cfg_error(p, n->line, n->col, "nested deeper than %d levels; the schema needs 3",
 			  CFG_MAX_DEPTH);
 		n->kind = CFG_BROKEN;
-		if (!cfg_skip_collection(p))
-			return n;
-		free(n);
-		return NULL;
+		return cfg_skip_collection(p) ? NULL : n;
 	}
 	for (;;) {
 		struct cfg_node *kid;
@@ -276,16 +390,13 @@ static struct cfg_node *cfg_read_collection(struct cfg_parser *p, yaml_event_t *
 		if (cfg_next_event(p, &kid_ev))
 			break;
 		if (kid_ev.type == end) {
-			yaml_event_delete(&kid_ev);
+			cfg_event_delete(p, &kid_ev);
 			return n;
 		}
 		kid = cfg_read_at(p, &kid_ev, depth + 1);
-		if (!kid || cfg_node_add(p, n, kid)) {
-			cfg_node_free(kid);
+		if (!kid || cfg_node_add(p, n, kid))
 			break;
-		}
 	}
-	cfg_node_free(n);
 	return NULL;
 }
 
@@ -314,7 +425,7 @@ static struct cfg_node *cfg_read_at(struct cfg_parser *p, yaml_event_t *ev, int 
 		p->err = -EPROTO;
 		break;
 	}
-	yaml_event_delete(ev);
+	cfg_event_delete(p, ev);
 	return n;
 }
 
@@ -323,17 +434,9 @@ struct cfg_node *cfg_read_node(struct cfg_parser *p, yaml_event_t *ev)
 	return cfg_read_at(p, ev, 0);
 }
 
-void cfg_node_free(struct cfg_node *n)
+void cfg_nodes_free(struct cfg_parser *p)
 {
-	size_t i;
-
-	if (!n)
-		return;
-	for (i = 0; i < n->nkids; i++)
-		cfg_node_free(n->kids[i]);
-	free(n->kids);
-	free(n->text);
-	free(n);
+	cfg_arena_rewind(&p->nodes);
 }
 
 static int cfg_diag_cmp(const void *a, const void *b)

@@ -604,6 +604,89 @@ static void test_name_63_and_crlf_positions(void **state)
 	parsed_free(&res);
 }
 
+/*
+ * Plain configs (ASCII, LF line ends, one-word values) are read without
+ * libyaml; a non-ASCII comment or CRLF line ends send the same config through
+ * libyaml. Both readings must give the same config and the same messages.
+ */
+static void assert_same_parse(const char *text, const char *variant, const char *what)
+{
+	struct parsed a, b;
+
+	parse_str(text, &a);
+	parse_str(variant, &b);
+	if (a.rc != b.rc || strcmp(a.diag, b.diag))
+		fail_msg("%s differs:\n%s\nrc %d:\n%s\nrc %d:\n%s", what, text, a.rc, a.diag, b.rc,
+			 b.diag);
+	assert_int_equal(a.cfg.capacity, b.cfg.capacity);
+	assert_int_equal(a.cfg.rules.default_action, b.cfg.rules.default_action);
+	assert_int_equal(a.cfg.rules.fragments, b.cfg.rules.fragments);
+	assert_int_equal(a.cfg.interface_count, b.cfg.interface_count);
+	assert_int_equal(a.cfg.rules.count, b.cfg.rules.count);
+	if (a.cfg.interface_count)
+		assert_memory_equal(a.cfg.interfaces, b.cfg.interfaces,
+				    a.cfg.interface_count * sizeof(*a.cfg.interfaces));
+	if (a.cfg.rules.count)
+		assert_memory_equal(a.cfg.rules.rules, b.cfg.rules.rules,
+				    a.cfg.rules.count * sizeof(*a.cfg.rules.rules));
+	parsed_free(&a);
+	parsed_free(&b);
+}
+
+static char *with_crlf(const char *text)
+{
+	char *out = malloc(2 * strlen(text) + 1), *o = out;
+
+	assert_non_null(out);
+	for (; *text; text++) {
+		if (*text == '\n')
+			*o++ = '\r';
+		*o++ = *text;
+	}
+	*o = '\0';
+	return out;
+}
+
+static void test_plain_reader_matches_libyaml(void **state)
+{
+	static const char *const texts[] = {
+		"# every section\n"
+		"interfaces:\n  - name: eth0\n    mode: native\n  - name: veth-a.1\n"
+		"settings:\n  default_action: drop   # allow-list\n"
+		"  fragments: drop\n  max_rules: 9\n"
+		"rules:\n\n  - name: ssh\n    src: 198.18.0.10\n    port: 22\n    proto: tcp\n    action: pass\n"
+		"  # a comment between rules\n  - name: ban.v6\n    src: 2001:2::bad\n",
+		/* errors in every kind of value, and duplicates */
+		SEVERAL_ERRORS,
+		"rules:\n - name: a\n   port: 22\n - name: a\n   port: 22\n - port: 0\n",
+		"rules:\n    - name: yes\n      src: 198.18.0.0/24\n      proto: tpc\n"
+		"    - name: b\n      prot: tcp\n",
+		"settings:\n  max_rules: 1\n  fragmets: drop\nrules:\n  - name: a\n    port: 1\n  - name: b\n    port: 2\n",
+		"interfaces:\n  - name: eth0\n  - name: eth0\n  - mode: fast\nrule:\n  - name: r\n",
+		/* not in the plain subset: libyaml reads these either way */
+		"rules:\n  - name: \"quoted\"\n    port: 22\n",
+		"rules:\n- name: a\n  port: 22\n",
+		"rules:\n  - name: a\n    port:\n",
+		"rules: []\n",
+		"rules:\n  - name: a\n    port: 22\n---\n",
+		"rules:\n  - name: a\n    port: 22\n  bad: [\n",
+		"rules:\n  - name: x:\n",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		char *variant;
+
+		assert_true(asprintf(&variant, "%s# caf\xc3\xa9\n", texts[i]) > 0);
+		assert_same_parse(texts[i], variant, "with a non-ASCII comment");
+		free(variant);
+		variant = with_crlf(texts[i]);
+		assert_same_parse(texts[i], variant, "with CRLF line ends");
+		free(variant);
+	}
+}
+
 /* n rules with distinct sources, flow style to keep the text small. */
 static char *many_rules(size_t n, size_t *len)
 {
@@ -910,6 +993,7 @@ int main(int argc, char **argv)
 		};
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_edge_values_valid);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_name_63_and_crlf_positions);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_plain_reader_matches_libyaml);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_default_capacity);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_null_diag);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_free_is_safe);

@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Config parsing, the fast lane: a reader for the plain subset of YAML that
+ * generated configs use (ASCII, LF, block mappings and lists, one-word plain
+ * scalars, comments), producing the very events libyaml would. libyaml alone
+ * needs about 0.9 s just to emit the events of a 1M-rule file; this reads it
+ * in a fraction of that. On anything outside the subset it gives up, and
+ * libyaml reads the whole file again, so every error still comes from
+ * libyaml. test_config checks that both readers agree.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+#include "config_internal.h"
+
+/* Far below libyaml's limit of 1024 characters for a key. */
+#define CFG_FAST_KEY_MAX 128
+
+/* One line of the lane's subset: "KEY: VALUE", "- KEY: VALUE", or either without a value. */
+struct cfg_fast_line {
+	size_t start;     /* offset of the line's first byte */
+	size_t next;      /* offset of the next line */
+	size_t indent;    /* leading spaces */
+	bool dash;        /* a list item starts with this key */
+	size_t key;
+	size_t key_len;
+	size_t value;
+	size_t value_len; /* 0: no value on this line */
+};
+
+enum cfg_fast_lex {
+	CFG_LEX_END,   /* no more lines */
+	CFG_LEX_SKIP,  /* blank, or only a comment */
+	CFG_LEX_ENTRY, /* a key, maybe with a value */
+	CFG_LEX_OTHER, /* anything else: the lane gives up */
+};
+
+enum cfg_fast_char {
+	CFG_CHAR_KEY_START = 1,
+	CFG_CHAR_KEY = 2,
+	CFG_CHAR_VALUE_START = 4,
+	CFG_CHAR_VALUE = 8,
+};
+
+static bool cfg_fast_alnum(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* None of the value starts can begin a YAML indicator, so libyaml reads a plain scalar. */
+static void cfg_fast_init_chars(unsigned char *chars)
+{
+	int c;
+
+	for (c = 0; c < 256; c++) {
+		bool key_start = cfg_fast_alnum(c) || c == '_';
+		bool key = key_start || c == '.' || c == '-';
+
+		chars[c] = (unsigned char)((key_start ? CFG_CHAR_KEY_START : 0) |
+					   (key ? CFG_CHAR_KEY : 0));
+		if (key_start || c == '.' || c == '/' || c == '+')
+			chars[c] |= CFG_CHAR_VALUE_START;
+		if (key || c == ':' || c == '/' || c == '+')
+			chars[c] |= CFG_CHAR_VALUE;
+	}
+}
+
+static bool cfg_fast_is(const struct cfg_parser *p, char c, enum cfg_fast_char what)
+{
+	return p->lane.chars[(unsigned char)c] & what;
+}
+
+static size_t cfg_fast_skip_spaces(const struct cfg_parser *p, size_t i)
+{
+	while (i < p->len && p->text[i] == ' ')
+		i++;
+	return i;
+}
+
+static bool cfg_fast_at_line_end(const struct cfg_parser *p, size_t i)
+{
+	return i == p->len || p->text[i] == '\n';
+}
+
+/*
+ * The line ends at i, or after a comment starting at i: a comment of printable
+ * ASCII, which libyaml skips whatever it says.
+ */
+static enum cfg_fast_lex cfg_fast_line_end(const struct cfg_parser *p, size_t i,
+					   struct cfg_fast_line *l, enum cfg_fast_lex kind)
+{
+	if (i < p->len && p->text[i] == '#')
+		for (; i < p->len && p->text[i] != '\n'; i++)
+			if (p->text[i] < 0x20 || p->text[i] > 0x7e)
+				return CFG_LEX_OTHER;
+	if (!cfg_fast_at_line_end(p, i))
+		return CFG_LEX_OTHER;
+	l->next = i < p->len ? i + 1 : i;
+	return kind;
+}
+
+/* After the key's colon: nothing, a one-word value, and maybe a comment after a blank. */
+static enum cfg_fast_lex cfg_fast_lex_value(const struct cfg_parser *p, size_t i,
+					    struct cfg_fast_line *l)
+{
+	const char *t = p->text;
+
+	l->value_len = 0;
+	if (cfg_fast_at_line_end(p, i))
+		return cfg_fast_line_end(p, i, l, CFG_LEX_ENTRY);
+	if (t[i] != ' ')
+		return CFG_LEX_OTHER;
+	i = cfg_fast_skip_spaces(p, i);
+	if (cfg_fast_at_line_end(p, i) || t[i] == '#')
+		return cfg_fast_line_end(p, i, l, CFG_LEX_ENTRY);
+	if (!cfg_fast_is(p, t[i], CFG_CHAR_VALUE_START))
+		return CFG_LEX_OTHER;
+	l->value = i;
+	while (i < p->len && cfg_fast_is(p, t[i], CFG_CHAR_VALUE))
+		i++;
+	l->value_len = i - l->value;
+	/* "a:" before a blank would be a key; a second word would join the value. */
+	if (t[i - 1] == ':' || (!cfg_fast_at_line_end(p, i) && t[i] != ' '))
+		return CFG_LEX_OTHER;
+	return cfg_fast_line_end(p, cfg_fast_skip_spaces(p, i), l, CFG_LEX_ENTRY);
+}
+
+static enum cfg_fast_lex cfg_fast_lex(const struct cfg_parser *p, struct cfg_fast_line *l)
+{
+	const char *t = p->text;
+	size_t i = p->lane.pos;
+
+	if (i >= p->len)
+		return CFG_LEX_END;
+	l->start = i;
+	i = cfg_fast_skip_spaces(p, i);
+	l->indent = i - l->start;
+	if (cfg_fast_at_line_end(p, i) || t[i] == '#')
+		return cfg_fast_line_end(p, i, l, CFG_LEX_SKIP);
+	l->dash = t[i] == '-';
+	if (l->dash) {
+		if (i + 1 == p->len || t[i + 1] != ' ')
+			return CFG_LEX_OTHER;
+		i += 2;
+	}
+	if (i == p->len || !cfg_fast_is(p, t[i], CFG_CHAR_KEY_START))
+		return CFG_LEX_OTHER;
+	l->key = i;
+	while (i < p->len && cfg_fast_is(p, t[i], CFG_CHAR_KEY))
+		i++;
+	l->key_len = i - l->key;
+	if (l->key_len > CFG_FAST_KEY_MAX || i == p->len || t[i] != ':')
+		return CFG_LEX_OTHER;
+	return cfg_fast_lex_value(p, i + 1, l);
+}
+
+static struct cfg_fast_event *cfg_fast_push(struct cfg_fast *f, yaml_event_type_t type,
+					    size_t line, size_t col)
+{
+	struct cfg_fast_event *ev = &f->queue[f->head + f->count++];
+
+	ev->type = type;
+	ev->line = line;
+	ev->col = col;
+	return ev;
+}
+
+static void cfg_fast_push_scalar(struct cfg_parser *p, const struct cfg_fast_line *l,
+				 size_t off, size_t len)
+{
+	struct cfg_fast_event *ev = cfg_fast_push(&p->lane, YAML_SCALAR_EVENT, p->lane.line,
+						  off - l->start);
+
+	ev->value = off;
+	ev->len = len;
+}
+
+/* A block list or mapping whose dashes or keys sit at column indent of this line. */
+static bool cfg_fast_open(struct cfg_fast *f, bool sequence, size_t indent)
+{
+	if (f->depth == CFG_FAST_DEPTH)
+		return false;
+	f->levels[f->depth].sequence = sequence;
+	f->levels[f->depth++].indent = indent;
+	cfg_fast_push(f, sequence ? YAML_SEQUENCE_START_EVENT : YAML_MAPPING_START_EVENT, f->line,
+		      indent);
+	return true;
+}
+
+/* Ends the collections indented deeper than a line at indent. */
+static void cfg_fast_close_deeper(struct cfg_fast *f, size_t indent)
+{
+	while (f->depth && f->levels[f->depth - 1].indent > indent) {
+		f->depth--;
+		cfg_fast_push(f, f->levels[f->depth].sequence ? YAML_SEQUENCE_END_EVENT
+							      : YAML_MAPPING_END_EVENT,
+			      f->line, indent);
+	}
+}
+
+/* Finds or opens the collection l belongs to; false when it has none in the subset. */
+static bool cfg_fast_place(struct cfg_fast *f, const struct cfg_fast_line *l)
+{
+	if (!f->depth) {
+		/* The first entry starts the document: a mapping at column 0. */
+		if (l->indent || l->dash)
+			return false;
+		cfg_fast_push(f, YAML_STREAM_START_EVENT, f->line, 0);
+		cfg_fast_push(f, YAML_DOCUMENT_START_EVENT, f->line, 0);
+		return cfg_fast_open(f, false, 0);
+	}
+	if (f->value_due) {
+		/* Not indented deeper, the key's value would be empty. */
+		f->value_due = false;
+		return l->indent > f->levels[f->depth - 1].indent &&
+		       cfg_fast_open(f, l->dash, l->indent);
+	}
+	cfg_fast_close_deeper(f, l->indent);
+	return f->levels[f->depth - 1].indent == l->indent;
+}
+
+static bool cfg_fast_entry(struct cfg_parser *p, const struct cfg_fast_line *l)
+{
+	struct cfg_fast *f = &p->lane;
+
+	if (!cfg_fast_place(f, l) || f->levels[f->depth - 1].sequence != l->dash)
+		return false;
+	if (l->dash && !cfg_fast_open(f, false, l->key - l->start))
+		return false;
+	cfg_fast_push_scalar(p, l, l->key, l->key_len);
+	if (l->value_len)
+		cfg_fast_push_scalar(p, l, l->value, l->value_len);
+	else if (f->depth == 1)
+		f->value_due = true; /* a list or mapping on the next lines */
+	else
+		return false;
+	return true;
+}
+
+static bool cfg_fast_end(struct cfg_fast *f)
+{
+	/* An empty stream, or a last key without a value: libyaml's to read. */
+	if (!f->depth || f->value_due)
+		return false;
+	cfg_fast_close_deeper(f, 0);
+	f->depth--;
+	cfg_fast_push(f, YAML_MAPPING_END_EVENT, f->line, 0);
+	cfg_fast_push(f, YAML_DOCUMENT_END_EVENT, f->line, 0);
+	cfg_fast_push(f, YAML_STREAM_END_EVENT, f->line, 0);
+	f->ended = true;
+	return true;
+}
+
+/* Events for the next line; false when the lane gives up. */
+static bool cfg_fast_line(struct cfg_parser *p)
+{
+	struct cfg_fast *f = &p->lane;
+	struct cfg_fast_line l;
+
+	switch (cfg_fast_lex(p, &l)) {
+	case CFG_LEX_END:
+		return cfg_fast_end(f);
+	case CFG_LEX_SKIP:
+		break;
+	case CFG_LEX_ENTRY:
+		if (!cfg_fast_entry(p, &l))
+			return false;
+		break;
+	default:
+		return false;
+	}
+	f->pos = l.next;
+	f->line++;
+	return true;
+}
+
+/* Reads lines until there are events to hand out; false when the lane gives up. */
+static bool cfg_fast_fill(struct cfg_parser *p)
+{
+	struct cfg_fast *f = &p->lane;
+
+	f->head = 0;
+	while (!f->count)
+		if (f->ended || !cfg_fast_line(p))
+			return false;
+	return true;
+}
+
+/* The event as libyaml makes it; a scalar's value points into the text and is not owned. */
+static void cfg_fast_event(const struct cfg_parser *p, const struct cfg_fast_event *e,
+			   yaml_event_t *ev)
+{
+	const yaml_mark_t mark = { .line = e->line, .column = e->col };
+
+	ev->type = e->type;
+	ev->start_mark = mark;
+	ev->end_mark = mark;
+	memset(&ev->data, 0, sizeof(ev->data));
+	switch (e->type) {
+	case YAML_SCALAR_EVENT:
+		ev->data.scalar.value = (yaml_char_t *)(p->text + e->value);
+		ev->data.scalar.length = e->len;
+		ev->data.scalar.plain_implicit = 1;
+		ev->data.scalar.style = YAML_PLAIN_SCALAR_STYLE;
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		ev->data.sequence_start.implicit = 1;
+		ev->data.sequence_start.style = YAML_BLOCK_SEQUENCE_STYLE;
+		break;
+	case YAML_MAPPING_START_EVENT:
+		ev->data.mapping_start.implicit = 1;
+		ev->data.mapping_start.style = YAML_BLOCK_MAPPING_STYLE;
+		break;
+	default:
+		break;
+	}
+}
+
+int cfg_fast_next(struct cfg_parser *p, yaml_event_t *ev)
+{
+	struct cfg_fast *f = &p->lane;
+
+	if (!f->count && !cfg_fast_fill(p)) {
+		f->gave_up = true;
+		return -1;
+	}
+	cfg_fast_event(p, &f->queue[f->head++], ev);
+	f->count--;
+	return 0;
+}
+
+void cfg_fast_start(struct cfg_parser *p)
+{
+	p->fast = true;
+	cfg_fast_init_chars(p->lane.chars);
+}
+
+bool cfg_fast_lane_fits(const char *text, size_t len)
+{
+	return cfg_skip_ascii((const unsigned char *)text, 0, len) == len;
+}
+
