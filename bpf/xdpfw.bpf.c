@@ -81,8 +81,9 @@ static __always_inline const struct fw_rule_ref *fw_match_source_port(__u32 set,
  * compiler folds each group into one slot, so a packet costs at most one
  * lookup per group, and a source no rule names costs one hash miss.
  */
-static __always_inline const struct fw_rule_ref *fw_match(__u32 set, const struct fw_packet *pkt)
+static __always_inline const struct fw_rule_ref *fw_match(__u32 active, const struct fw_packet *pkt)
 {
+	__u32 set = active & FW_ACTIVE_SET;
 	struct fw_source_value *source = fw_source_lookup(set, pkt);
 
 	if (source) {
@@ -95,7 +96,7 @@ static __always_inline const struct fw_rule_ref *fw_match(__u32 set, const struc
 		if (pkt->proto < FW_PROTO_COUNT && fw_ref_found(&source->by_proto[pkt->proto]))
 			return &source->by_proto[pkt->proto];
 	}
-	return fw_match_port(set, pkt);
+	return active & FW_ACTIVE_SOURCELESS ? fw_match_port(set, pkt) : 0;
 }
 
 static __always_inline int fw_count_rule(const struct fw_rule_ref *ref, __u64 len)
@@ -133,7 +134,7 @@ static __always_inline enum fw_stat fw_decide(struct xdp_md *ctx, __u64 len)
 	if (pkt.fragment && (active & FW_ACTIVE_FRAGMENTS_DROP))
 		return FW_STAT_DROP_FRAGMENT;
 
-	ref = fw_match(active & FW_ACTIVE_SET, &pkt);
+	ref = fw_match(active, &pkt);
 	if (ref)
 		return fw_count_rule(ref, len);
 	if (active & FW_ACTIVE_DEFAULT_DROP)

@@ -194,8 +194,8 @@ int fw_compile(const struct fw_ruleset *rs, struct fw_compiled *out)
 			err = -EINVAL;
 		else if (r->has_src)
 			sorted[n++] = r;
-		else
-			err = fw_compile_sourceless(r, rs->rules, out->ports);
+		else if (!(err = fw_compile_sourceless(r, rs->rules, out->ports)))
+			out->sourceless++;
 	}
 	if (!err) {
 		fw_ports_resolve(out->ports);

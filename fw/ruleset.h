@@ -39,6 +39,7 @@ struct fw_compiled {
 	struct fw_rule_ref *port_rule_values;
 	size_t port_rules;
 	struct fw_port_value *ports; /* FW_PORTS entries, indexed by port */
+	size_t sourceless;           /* rules without a source, all in ports */
 };
 
 /*

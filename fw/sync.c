@@ -101,10 +101,13 @@ static int fw_set_write(const struct fw_datapath *dp, uint8_t set, const struct 
 }
 
 /* The set and its policy in the one word the datapath reads. */
-static uint32_t fw_active_word(uint8_t set, const struct fw_ruleset *rs)
+static uint32_t fw_active_word(uint8_t set, const struct fw_ruleset *rs,
+			       const struct fw_compiled *compiled)
 {
 	uint32_t word = set & FW_ACTIVE_SET;
 
+	if (compiled->sourceless)
+		word |= FW_ACTIVE_SOURCELESS;
 	if (rs->default_action == FW_ACTION_DROP)
 		word |= FW_ACTIVE_DEFAULT_DROP;
 	if (rs->fragments == FW_FRAGMENTS_DROP)
@@ -150,7 +153,7 @@ static int fw_sync_sets(struct fw_datapath *dp, uint8_t active, const struct fw_
 	if (!err)
 		err = fw_param_write(dp, FW_PARAM_SETTLED, 0);
 	if (!err)
-		err = fw_param_write(dp, FW_PARAM_ACTIVE, fw_active_word(next, rs));
+		err = fw_param_write(dp, FW_PARAM_ACTIVE, fw_active_word(next, rs, compiled));
 	if (err)
 		return err;
 

@@ -138,6 +138,7 @@ enum fw_param {
 #define FW_ACTIVE_SET 0x1u            /* which set is in force: 0 or 1 */
 #define FW_ACTIVE_DEFAULT_DROP 0x2u   /* default_action: drop */
 #define FW_ACTIVE_FRAGMENTS_DROP 0x4u /* fragments: drop */
+#define FW_ACTIVE_SOURCELESS 0x8u     /* some rule has no source: fw_ports is worth reading */
 
 /* fw_stats: a PERCPU_ARRAY; every packet bumps exactly one slot. */
 enum fw_stat {
