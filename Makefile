@@ -14,7 +14,7 @@ WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) -MMD -MP -Ifw -I$(BUILD) -D_GNU_SOURCE
 BPF_CFLAGS := -O2 -g -target bpf $(WARN) -MMD -MP -Ifw -I$(ARCH_INCLUDE)
-LDLIBS := -lbpf -lelf -lz -lyaml -lsystemd
+LDLIBS := -lbpf -lelf -lz -lyaml -lsystemd -lpthread
 
 ifeq ($(V),1)
 Q :=

@@ -3,11 +3,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include "mapio.h"
 
 #define FW_DUMP_CHUNK 16384
+#define FW_WRITE_SPLIT_MIN 65536 /* below this, threads cost more than they save */
+#define FW_WRITE_THREADS 4
 
 static int fw_grow(void **buf, size_t *cap, size_t need, size_t elem)
 {
@@ -68,7 +72,7 @@ int fw_map_dump(int fd, size_t key_size, size_t value_size, void **keys, void **
 	return err;
 }
 
-int fw_map_write(int fd, const void *keys, const void *values, size_t count)
+static int fw_map_write_batch(int fd, const void *keys, const void *values, size_t count)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
 	__u32 n = count;
@@ -76,6 +80,68 @@ int fw_map_write(int fd, const void *keys, const void *values, size_t count)
 	if (!count)
 		return 0;
 	return bpf_map_update_batch(fd, keys, values, &n, &opts) ? -errno : 0;
+}
+
+struct fw_write_part {
+	int fd;
+	const void *keys;
+	const void *values;
+	size_t count;
+	int err;
+	bool threaded;
+};
+
+static void *fw_write_part_run(void *arg)
+{
+	struct fw_write_part *part = arg;
+
+	part->err = fw_map_write_batch(part->fd, part->keys, part->values, part->count);
+	return NULL;
+}
+
+/*
+ * Large batches are split across CPUs: each insert takes its own bucket
+ * lock, so writers on different CPUs rarely meet.
+ */
+int fw_map_write(int fd, const void *keys, const void *values, size_t count)
+{
+	struct fw_write_part parts[FW_WRITE_THREADS];
+	pthread_t threads[FW_WRITE_THREADS];
+	struct bpf_map_info info = { 0 };
+	__u32 info_len = sizeof(info);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nparts, share, done = 0;
+	int err = 0;
+
+	if (count < FW_WRITE_SPLIT_MIN || cpus < 2)
+		return fw_map_write_batch(fd, keys, values, count);
+	if (bpf_obj_get_info_by_fd(fd, &info, &info_len))
+		return -errno;
+	nparts = cpus < FW_WRITE_THREADS ? (size_t)cpus : FW_WRITE_THREADS;
+	share = (count + nparts - 1) / nparts;
+	for (size_t i = 0; i < nparts; i++) {
+		size_t n = count - done < share ? count - done : share;
+
+		parts[i] = (struct fw_write_part){
+			.fd = fd,
+			.keys = (const uint8_t *)keys + done * info.key_size,
+			.values = (const uint8_t *)values + done * info.value_size,
+			.count = n,
+		};
+		done += n;
+	}
+	for (size_t i = 1; i < nparts; i++) {
+		parts[i].threaded = !pthread_create(&threads[i], NULL, fw_write_part_run, &parts[i]);
+		if (!parts[i].threaded)
+			fw_write_part_run(&parts[i]);
+	}
+	fw_write_part_run(&parts[0]);
+	for (size_t i = 0; i < nparts; i++) {
+		if (parts[i].threaded)
+			pthread_join(threads[i], NULL);
+		err = err ?: parts[i].err;
+	}
+	return err;
 }
 
 int fw_map_delete(int fd, const void *keys, size_t count)
