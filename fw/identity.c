@@ -5,7 +5,6 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include "identity.h"
-#include "mapio.h"
 
 void fw_rule_info_from_rule(struct fw_rule_info *info, const struct fw_rule *r, uint8_t sets)
 {

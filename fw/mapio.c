@@ -13,65 +13,6 @@
 #define FW_WRITE_SPLIT_MIN 65536 /* below this, threads cost more than they save */
 #define FW_WRITE_THREADS 4
 
-static int fw_grow(void **buf, size_t *cap, size_t need, size_t elem)
-{
-	void *grown;
-
-	if (need <= *cap)
-		return 0;
-	while (*cap < need)
-		*cap = *cap ? *cap * 2 : FW_DUMP_CHUNK;
-	grown = realloc(*buf, *cap * elem);
-	if (!grown)
-		return -ENOMEM;
-	*buf = grown;
-	return 0;
-}
-
-int fw_map_dump(int fd, size_t key_size, size_t value_size, void **keys, void **values,
-		size_t *count)
-{
-	LIBBPF_OPTS(bpf_map_batch_opts, opts);
-	size_t key_cap = 0, value_cap = 0, n = 0;
-	uint64_t token[8];
-	bool first = true;
-	int err = 0;
-
-	*keys = NULL;
-	*values = NULL;
-	for (;;) {
-		__u32 chunk = FW_DUMP_CHUNK;
-		bool done;
-		int ret;
-
-		err = fw_grow(keys, &key_cap, n + chunk, key_size);
-		if (!err)
-			err = fw_grow(values, &value_cap, n + chunk, value_size);
-		if (err)
-			break;
-		ret = bpf_map_lookup_batch(fd, first ? NULL : token, token,
-					   (uint8_t *)*keys + n * key_size,
-					   (uint8_t *)*values + n * value_size, &chunk, &opts);
-		done = ret && errno == ENOENT;
-		if (ret && !done) {
-			err = -errno;
-			break;
-		}
-		first = false;
-		n += chunk;
-		if (done)
-			break;
-	}
-	if (err) {
-		free(*keys);
-		free(*values);
-		*keys = *values = NULL;
-		n = 0;
-	}
-	*count = n;
-	return err;
-}
-
 static int fw_map_write_batch(int fd, const void *keys, const void *values, size_t count)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
@@ -142,16 +83,6 @@ int fw_map_write(int fd, const void *keys, const void *values, size_t count)
 		err = err ?: parts[i].err;
 	}
 	return err;
-}
-
-int fw_map_delete(int fd, const void *keys, size_t count)
-{
-	LIBBPF_OPTS(bpf_map_batch_opts, opts);
-	__u32 n = count;
-
-	if (!count)
-		return 0;
-	return bpf_map_delete_batch(fd, keys, &n, &opts) ? -errno : 0;
 }
 
 int fw_map_clear(int fd)

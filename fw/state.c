@@ -4,7 +4,6 @@
 #include <string.h>
 #include "attach.h"
 #include "log.h"
-#include "mapio.h"
 #include "pin.h"
 #include "state.h"
 

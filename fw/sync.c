@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Whole-set swaps: the new set is written beside the one in force, the
- * active-set param flips in one store, and the old set is deleted only once
- * no program can still be reading it.
+ * Whole-set swaps: the new set is written into the idle set's maps, beside
+ * the one in force, and the active word flips in one store. The old set
+ * stays whole in the idle slot until the next sync empties it, which waits
+ * first, if need be, until no packet can still be reading it.
  */
 #include <errno.h>
 #include <stdlib.h>
