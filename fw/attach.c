@@ -205,3 +205,32 @@ int fw_links_update_prog(const char *dir, int prog_fd)
 	closedir(d);
 	return err;
 }
+
+bool fw_links_run_prog(const char *dir, __u32 prog_id)
+{
+	char links[PATH_MAX], path[PATH_MAX];
+	struct dirent *entry;
+	bool found = false;
+	DIR *d;
+
+	snprintf(links, sizeof(links), "%s/%s", dir, FW_PIN_LINKS);
+	d = opendir(links);
+	if (!d)
+		return false;
+	while (!found && (entry = readdir(d))) {
+		struct bpf_link_info info = { 0 };
+		__u32 len = sizeof(info);
+		int fd;
+
+		if (entry->d_name[0] == '.')
+			continue;
+		fw_link_path(path, sizeof(path), dir, entry->d_name);
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		found = !bpf_obj_get_info_by_fd(fd, &info, &len) && info.prog_id == prog_id;
+		close(fd);
+	}
+	closedir(d);
+	return found;
+}

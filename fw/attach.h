@@ -20,6 +20,9 @@ int fw_interfaces_resolve(const char *config_path, const struct fw_interface *if
 /* Points every pinned link at prog_fd, in place: no packet passes unfiltered meanwhile. */
 int fw_links_update_prog(const char *dir, int prog_fd);
 
+/* Some pinned link runs the program with this id. */
+bool fw_links_run_prog(const char *dir, __u32 prog_id);
+
 const char *fw_mode_name(enum fw_xdp_mode mode);
 
 #endif /* FW_ATTACH_H */

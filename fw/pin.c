@@ -175,34 +175,88 @@ static void fw_unpin_obj(const char *dir, const char *name)
 	unlink(path);
 }
 
-/* Pins under temporary names first, so a crash never leaves a half-pinned set behind. */
-int fw_pin_replace(const char *dir, struct fw_datapath *dp)
+#define FW_STAGED "staged_"
+
+static void fw_staged_path(char *path, size_t size, const char *dir, const char *name)
 {
-	char tmp[128], final[PATH_MAX], staged[PATH_MAX];
-	int err = fw_pin_obj(dp->prog_fd, dir, "staged_" FW_PIN_PROG);
+	snprintf(path, size, "%s/" FW_STAGED "%s", dir, name);
+}
+
+int fw_pin_stage(const char *dir, struct fw_datapath *dp)
+{
+	char name[128];
+	int err = fw_pin_obj(dp->prog_fd, dir, FW_STAGED FW_PIN_PROG);
 
 	for (size_t i = 0; i < FW_PINNED_MAPS && !err; i++) {
-		snprintf(tmp, sizeof(tmp), "staged_%s", fw_pinned_maps[i].name);
-		err = fw_pin_obj(*fw_map_fd(dp, &fw_pinned_maps[i]), dir, tmp);
+		snprintf(name, sizeof(name), FW_STAGED "%s", fw_pinned_maps[i].name);
+		err = fw_pin_obj(*fw_map_fd(dp, &fw_pinned_maps[i]), dir, name);
 	}
-	for (size_t i = 0; i <= FW_PINNED_MAPS && !err; i++) {
-		const char *name = i < FW_PINNED_MAPS ? fw_pinned_maps[i].name : FW_PIN_PROG;
-
-		snprintf(staged, sizeof(staged), "%s/staged_%s", dir, name);
-		snprintf(final, sizeof(final), "%s/%s", dir, name);
-		if (rename(staged, final)) {
-			fw_error("%s: cannot pin: %s", final, strerror(errno));
-			err = -errno;
-		}
-	}
-	if (err) {
-		fw_unpin_obj(dir, "staged_" FW_PIN_PROG);
-		for (size_t i = 0; i < FW_PINNED_MAPS; i++) {
-			snprintf(tmp, sizeof(tmp), "staged_%s", fw_pinned_maps[i].name);
-			fw_unpin_obj(dir, tmp);
-		}
-	}
+	if (err)
+		fw_pin_unstage(dir);
 	return err;
+}
+
+static int fw_promote_one(const char *dir, const char *name)
+{
+	char staged[PATH_MAX], final[PATH_MAX];
+
+	fw_staged_path(staged, sizeof(staged), dir, name);
+	snprintf(final, sizeof(final), "%s/%s", dir, name);
+	if (!rename(staged, final) || errno == ENOENT)
+		return 0;
+	fw_error("%s: cannot pin: %s", final, strerror(errno));
+	return -errno;
+}
+
+/* The program goes first: from then on the staged maps are what it uses, and recovery knows it. */
+int fw_pin_promote(const char *dir)
+{
+	int err = fw_promote_one(dir, FW_PIN_PROG);
+
+	for (size_t i = 0; i < FW_PINNED_MAPS && !err; i++)
+		err = fw_promote_one(dir, fw_pinned_maps[i].name);
+	return err;
+}
+
+void fw_pin_unstage(const char *dir)
+{
+	char name[128];
+
+	fw_unpin_obj(dir, FW_STAGED FW_PIN_PROG);
+	for (size_t i = 0; i < FW_PINNED_MAPS; i++) {
+		snprintf(name, sizeof(name), FW_STAGED "%s", fw_pinned_maps[i].name);
+		fw_unpin_obj(dir, name);
+	}
+}
+
+int fw_pin_staged_prog_id(const char *dir, __u32 *id)
+{
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info);
+	char path[PATH_MAX];
+	int fd, err = 0;
+
+	fw_staged_path(path, sizeof(path), dir, FW_PIN_PROG);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -ENOENT;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		err = -errno;
+	*id = info.id;
+	close(fd);
+	return err;
+}
+
+bool fw_pin_has_staged_maps(const char *dir)
+{
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < FW_PINNED_MAPS; i++) {
+		fw_staged_path(path, sizeof(path), dir, fw_pinned_maps[i].name);
+		if (!access(path, F_OK))
+			return true;
+	}
+	return false;
 }
 
 static int fw_remove_tree(const char *path)

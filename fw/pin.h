@@ -21,8 +21,19 @@ void fw_pin_unlock(int lock_fd);
  */
 int fw_pin_adopt(const char *dir, struct fw_datapath *dp);
 
-/* Re-pins dp's program and maps in place of whatever is pinned in dir. */
-int fw_pin_replace(const char *dir, struct fw_datapath *dp);
+/*
+ * Replacing the pinned state takes three steps, so a crash between any two
+ * leaves something recovery can finish or undo: stage (pin dp under
+ * staged_ names), switch the links to the staged program, promote (rename
+ * the program, then the maps, over the old pins).
+ */
+int fw_pin_stage(const char *dir, struct fw_datapath *dp);
+int fw_pin_promote(const char *dir);
+void fw_pin_unstage(const char *dir);
+/* The id of the staged program; -ENOENT when nothing is staged. */
+int fw_pin_staged_prog_id(const char *dir, __u32 *id);
+/* Staged maps without a staged program: a promotion was cut short. */
+bool fw_pin_has_staged_maps(const char *dir);
 
 /* Removes every pin under dir, and dir itself. */
 int fw_pin_remove_all(const char *dir);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include "attach.h"
@@ -54,6 +55,38 @@ static int fw_state_load(struct fw_state *st, uint32_t capacity, const struct fw
 	return 0;
 }
 
+/*
+ * XDPFW_FAILPOINT=NAME makes the process kill itself at that point, so the
+ * tests can prove what a crash there leaves behind.
+ */
+static void fw_failpoint(const char *name)
+{
+	const char *wanted = getenv("XDPFW_FAILPOINT");
+
+	if (wanted && !strcmp(wanted, name))
+		raise(SIGKILL);
+}
+
+/*
+ * Finishes or undoes a replacement of the pinned state that a crash cut
+ * short (see fw_pin_stage()): once a link runs the staged program, the
+ * staged maps are the ones in force, and the pins must say so.
+ */
+static int fw_state_recover(const char *pin_dir)
+{
+	__u32 staged_id;
+	int err = fw_pin_staged_prog_id(pin_dir, &staged_id);
+
+	if (err == -ENOENT)
+		return fw_pin_has_staged_maps(pin_dir) ? fw_pin_promote(pin_dir) : 0;
+	if (!err && fw_links_run_prog(pin_dir, staged_id)) {
+		fw_info("%s: finishing a switch to new maps that was cut short", pin_dir);
+		return fw_pin_promote(pin_dir);
+	}
+	fw_pin_unstage(pin_dir);
+	return 0;
+}
+
 int fw_state_open(struct fw_state *st, const char *pin_dir, bool create)
 {
 	int err;
@@ -62,6 +95,8 @@ int fw_state_open(struct fw_state *st, const char *pin_dir, bool create)
 	st->pin_dir = pin_dir;
 	fw_datapath_init(&st->dp);
 	err = fw_pin_lock(pin_dir, create, &st->lock_fd);
+	if (!err)
+		err = fw_state_recover(pin_dir);
 	if (!err)
 		err = fw_pin_adopt(pin_dir, &st->dp);
 	if (!err)
@@ -128,9 +163,16 @@ int fw_state_apply(struct fw_state *st, struct fw_config *cfg, struct fw_sync_re
 	}
 	fw_compiled_free(&compiled);
 	if (!err && st->unpinned)
+		err = fw_pin_stage(st->pin_dir, &st->dp);
+	if (!err && st->unpinned) {
+		fw_failpoint("staged");
 		err = fw_links_update_prog(st->pin_dir, st->dp.prog_fd);
-	if (!err && st->unpinned)
-		err = fw_pin_replace(st->pin_dir, &st->dp);
+		fw_failpoint("links-switched");
+		err = err ?: fw_pin_promote(st->pin_dir);
+		if (err) /* links may run either program: the recovery at the next start decides */
+			fw_error("%s: switching to the new maps failed; the next xdpfw command "
+				 "finishes or undoes it", st->pin_dir);
+	}
 	if (!err)
 		st->unpinned = false;
 	if (!err)
