@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <search.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
@@ -49,65 +48,125 @@ int fw_rule_infos_dump(const struct fw_datapath *dp, uint32_t **ids, struct fw_r
 	return 0;
 }
 
-static bool fw_info_same_match(const struct fw_rule_info *a, const struct fw_rule_info *b)
+static bool fw_info_same_match(const struct fw_rule_info *info, const struct fw_rule *r)
 {
-	return a->has_src == b->has_src && a->proto == b->proto && a->port == b->port &&
-	       (!a->has_src || !memcmp(a->src, b->src, sizeof(a->src)));
+	return info->has_src == r->has_src && info->proto == r->proto && info->port == r->port &&
+	       (!r->has_src || !memcmp(info->src, r->src, sizeof(info->src)));
+}
+
+/*
+ * Names of the active set's rules -> their id: open addressing with linear
+ * probing, at most half full, over the mapped fw_rule_info array itself.
+ */
+struct fw_name_index {
+	uint32_t *slots; /* id + 1; 0 = empty */
+	size_t mask;
+	unsigned int shift; /* 64 - log2(slots) */
+	const struct fw_rule_info *infos;
+};
+
+/* FNV-1a, then Fibonacci hashing: the top bits pick the slot, so similar names spread out. */
+static size_t fw_name_slot(const struct fw_name_index *ix, const char *name)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 0x100000001b3ULL;
+	return (h * 0x9e3779b97f4a7c15ULL) >> ix->shift;
+}
+
+static int fw_name_index_init(struct fw_name_index *ix, const struct fw_rule_info *infos,
+			      size_t count)
+{
+	size_t size = 16;
+
+	ix->shift = 60;
+	while (size < 2 * count) {
+		size *= 2;
+		ix->shift--;
+	}
+	ix->slots = calloc(size, sizeof(*ix->slots));
+	ix->mask = size - 1;
+	ix->infos = infos;
+	return ix->slots ? 0 : -ENOMEM;
+}
+
+static void fw_name_index_add(struct fw_name_index *ix, uint32_t id)
+{
+	size_t slot = fw_name_slot(ix, ix->infos[id].name);
+
+	while (ix->slots[slot])
+		slot = (slot + 1) & ix->mask;
+	ix->slots[slot] = id + 1;
+}
+
+/* The id of the active rule with this name, or -1. */
+static int64_t fw_name_index_find(const struct fw_name_index *ix, const char *name)
+{
+	size_t slot = fw_name_slot(ix, name);
+
+	for (; ix->slots[slot]; slot = (slot + 1) & ix->mask)
+		if (!strcmp(ix->infos[ix->slots[slot] - 1].name, name))
+			return ix->slots[slot] - 1;
+	return -1;
 }
 
 /* What became of each rule of the active set. */
 enum { FW_UNCLAIMED = 0, FW_NAME_REUSED = 1, FW_CARRIED = 2 };
 
-struct fw_id_pool {
-	uint8_t *used; /* one byte per id: simpler than bits, at most a few MB */
+/* One byte per id: in use by the active set or handed out by this plan, and its fate. */
+struct fw_id_state {
+	uint8_t *used;
+	uint8_t *claimed;
 	uint32_t size;
-	uint32_t next;
+	uint32_t next_free;
 };
 
-static int fw_id_pool_take(struct fw_id_pool *pool, uint32_t *id)
+static int fw_id_take(struct fw_id_state *ids, uint32_t *id)
 {
-	while (pool->next < pool->size && pool->used[pool->next])
-		pool->next++;
-	if (pool->next == pool->size)
+	while (ids->next_free < ids->size && ids->used[ids->next_free])
+		ids->next_free++;
+	if (ids->next_free == ids->size)
 		return -ENOSPC;
-	pool->used[pool->next] = 1;
-	*id = pool->next;
+	ids->used[ids->next_free] = 1;
+	*id = ids->next_free;
 	return 0;
 }
 
-static int fw_plan_alloc(struct fw_identity_plan *plan, size_t rules, size_t infos)
+static int fw_plan_alloc(struct fw_identity_plan *plan, size_t rules, size_t ids)
 {
 	memset(plan, 0, sizeof(*plan));
-	plan->info_ids = calloc(rules + 1, sizeof(*plan->info_ids));
-	plan->infos = calloc(rules + 1, sizeof(*plan->infos));
+	plan->writes = calloc(rules + 1, sizeof(*plan->writes));
 	plan->fresh_ids = calloc(rules + 1, sizeof(*plan->fresh_ids));
-	plan->gone_ids = calloc(infos + 1, sizeof(*plan->gone_ids));
-	if (!plan->info_ids || !plan->infos || !plan->fresh_ids || !plan->gone_ids)
+	plan->gone_ids = calloc(ids + 1, sizeof(*plan->gone_ids));
+	if (!plan->writes || !plan->fresh_ids || !plan->gone_ids)
 		return -ENOMEM;
 	return 0;
 }
 
-/* Matches one new rule against the active set's rule of the same name, if any. */
-static int fw_plan_rule(struct fw_identity_plan *plan, struct fw_rule *r, uint8_t next,
-			const struct fw_rule_info *old, uint32_t old_id, uint8_t *carried,
-			struct fw_id_pool *pool)
+/* Gives rule i of rs its id, given the active rule of the same name (old_id, or -1). */
+static int fw_plan_rule(struct fw_identity_plan *plan, const struct fw_datapath *dp,
+			const struct fw_ruleset *rs, uint32_t i, uint8_t next, int64_t old_id,
+			struct fw_id_state *ids)
 {
-	struct fw_rule_info info;
+	struct fw_rule *r = &rs->rules[i];
+	const struct fw_rule_info *old = old_id >= 0 ? &dp->rule_infos[old_id] : NULL;
+	uint8_t sets = 1u << next;
 	int err;
 
-	fw_rule_info_from_rule(&info, r, 1u << next);
-	if (old && fw_info_same_match(old, &info)) {
-		*carried = FW_CARRIED;
+	if (old && fw_info_same_match(old, r)) {
+		ids->claimed[old_id] = FW_CARRIED;
 		r->id = old_id;
-		info.sets |= old->sets;
-		if (old->action != info.action)
+		sets |= old->sets;
+		if (old->action != r->action)
 			plan->report.changed++;
 		else
 			plan->report.kept++;
-		if (!memcmp(old, &info, sizeof(info)))
+		if (old->sets == sets && old->action == r->action &&
+		    old->line == (uint32_t)(r->line > 0 ? r->line : 0))
 			return 0; /* nothing to write */
 	} else {
-		err = fw_id_pool_take(pool, &r->id);
+		err = fw_id_take(ids, &r->id);
 		if (err)
 			return err;
 		plan->fresh_ids[plan->fresh_count++] = r->id;
@@ -116,75 +175,56 @@ static int fw_plan_rule(struct fw_identity_plan *plan, struct fw_rule *r, uint8_
 		else
 			plan->report.added++;
 	}
-	plan->info_ids[plan->info_count] = r->id;
-	plan->infos[plan->info_count++] = info;
+	plan->writes[plan->write_count++] = (struct fw_info_write){ r->id, i, sets };
 	return 0;
 }
 
 int fw_identity_plan(const struct fw_datapath *dp, uint8_t active, struct fw_ruleset *rs,
 		     struct fw_identity_plan *plan)
 {
-	struct hsearch_data by_name = { 0 };
-	struct fw_id_pool pool = { .size = FW_SETS * dp->capacity };
-	struct fw_rule_info *infos = NULL;
-	uint8_t *claimed = NULL;
-	uint32_t *ids = NULL;
-	size_t count = 0, i;
-	uint8_t next = active ^ 1;
+	struct fw_id_state ids = { .size = fw_datapath_ids(dp) };
+	struct fw_name_index by_name = { 0 };
+	uint8_t in_active = 1u << active;
+	size_t active_count = 0;
 	int err;
 
-	err = fw_rule_infos_dump(dp, &ids, &infos, &count);
+	ids.used = calloc(ids.size + 1, 1);
+	ids.claimed = calloc(ids.size + 1, 1);
+	err = ids.used && ids.claimed ? 0 : -ENOMEM;
+	for (uint32_t id = 0; id < ids.size && !err; id++)
+		active_count += (dp->rule_infos[id].sets & in_active) != 0;
 	if (!err)
-		err = fw_plan_alloc(plan, rs->count, count);
-	pool.used = calloc(pool.size, 1);
-	claimed = calloc(count + 1, 1);
-	if (!err && (!pool.used || !claimed || !hcreate_r(count * 2 + 16, &by_name)))
-		err = -ENOMEM;
-	if (err)
-		goto cleanup;
-
-	for (i = 0; i < count; i++) {
-		ENTRY entry = { .key = infos[i].name, .data = &infos[i] }, *found;
-
-		if (!(infos[i].sets & (1u << active)) || ids[i] >= pool.size)
+		err = fw_plan_alloc(plan, rs->count, ids.size);
+	if (!err)
+		err = fw_name_index_init(&by_name, dp->rule_infos, active_count);
+	for (uint32_t id = 0; id < ids.size && !err; id++) {
+		if (!(dp->rule_infos[id].sets & in_active))
 			continue;
-		pool.used[ids[i]] = 1;
-		if (!hsearch_r(entry, ENTER, &found, &by_name)) {
-			err = -ENOMEM;
-			goto cleanup;
-		}
+		ids.used[id] = 1;
+		fw_name_index_add(&by_name, id);
 	}
-	for (i = 0; i < rs->count && !err; i++) {
-		ENTRY query = { .key = rs->rules[i].name }, *found = NULL;
-		const struct fw_rule_info *old = NULL;
-		size_t old_index = count; /* claimed[count] is a spare slot */
+	for (uint32_t i = 0; i < rs->count && !err; i++) {
+		int64_t old_id = fw_name_index_find(&by_name, rs->rules[i].name);
 
-		if (hsearch_r(query, FIND, &found, &by_name)) {
-			old = found->data;
-			old_index = old - infos;
-			claimed[old_index] = FW_NAME_REUSED;
-		}
-		err = fw_plan_rule(plan, &rs->rules[i], next, old, old ? ids[old_index] : 0,
-				   &claimed[old_index], &pool);
+		if (old_id >= 0)
+			ids.claimed[old_id] = FW_NAME_REUSED;
+		err = fw_plan_rule(plan, dp, rs, i, active ^ 1, old_id, &ids);
 	}
 	/* Everything not carried into the new set goes once the swap is done. */
-	for (i = 0; i < count && !err; i++) {
-		bool in_active = infos[i].sets & (1u << active);
+	for (uint32_t id = 0; id < ids.size && !err; id++) {
+		const struct fw_rule_info *info = &dp->rule_infos[id];
 
-		if (claimed[i] == FW_CARRIED ||
-		    (!in_active && ids[i] < pool.size && pool.used[ids[i]]))
-			continue; /* carried over, or a stale id handed out again above */
-		plan->gone_ids[plan->gone_count++] = ids[i];
-		if (in_active && claimed[i] != FW_NAME_REUSED)
+		if (!info->sets || ids.claimed[id] == FW_CARRIED ||
+		    (!(info->sets & in_active) && ids.used[id]))
+			continue; /* free, carried over, or a stale id handed out again above */
+		plan->gone_ids[plan->gone_count++] = id;
+		if ((info->sets & in_active) && ids.claimed[id] != FW_NAME_REUSED)
 			plan->report.removed++;
 	}
 
-cleanup:
-	hdestroy_r(&by_name);
-	free(pool.used);
-	free(claimed);
-	free(ids);
-	free(infos);
+	free(by_name.slots);
+	free(ids.used);
+	free(ids.claimed);
 	if (err)
 		fw_identity_plan_free(plan);
 	return err;
@@ -192,8 +232,7 @@ cleanup:
 
 void fw_identity_plan_free(struct fw_identity_plan *plan)
 {
-	free(plan->info_ids);
-	free(plan->infos);
+	free(plan->writes);
 	free(plan->fresh_ids);
 	free(plan->gone_ids);
 	memset(plan, 0, sizeof(*plan));

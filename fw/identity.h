@@ -14,10 +14,16 @@ struct fw_sync_report {
 	size_t kept;
 };
 
+/* A fw_rule_info entry to write before the swap: rule's name and match, in sets. */
+struct fw_info_write {
+	uint32_t id;
+	uint32_t rule;  /* index in the rule set */
+	uint8_t sets;
+};
+
 struct fw_identity_plan {
-	uint32_t *info_ids;            /* fw_rule_info entries to write before the swap */
-	struct fw_rule_info *infos;
-	size_t info_count;
+	struct fw_info_write *writes;
+	size_t write_count;
 	uint32_t *fresh_ids;           /* ids new to this set: counters start at zero */
 	size_t fresh_count;
 	uint32_t *gone_ids;            /* fw_rule_info entries to delete after the swap */

@@ -63,12 +63,16 @@ static void fw_rule_infos_free(const struct fw_datapath *dp, const uint32_t *ids
 }
 
 /* Rule names and fresh counters, for ids the new set brings in; no packet counts on them yet. */
-static void fw_identities_write(const struct fw_datapath *dp, const struct fw_identity_plan *plan)
+static void fw_identities_write(const struct fw_datapath *dp, const struct fw_ruleset *rs,
+				const struct fw_identity_plan *plan)
 {
 	for (size_t i = 0; i < plan->fresh_count; i++)
 		fw_counter_reset(dp, plan->fresh_ids[i]);
-	for (size_t i = 0; i < plan->info_count; i++)
-		dp->rule_infos[plan->info_ids[i]] = plan->infos[i];
+	for (size_t i = 0; i < plan->write_count; i++) {
+		const struct fw_info_write *w = &plan->writes[i];
+
+		fw_rule_info_from_rule(&dp->rule_infos[w->id], &rs->rules[w->rule], w->sets);
+	}
 }
 
 /* Empties one set's hash maps; only ever called on a set no packet can see. */
@@ -146,7 +150,7 @@ static int fw_sync_sets(struct fw_datapath *dp, uint8_t active, const struct fw_
 		err = fw_set_clear(dp, next);
 	t1 = fw_now_ms();
 	if (!err && plan)
-		fw_identities_write(dp, plan);
+		fw_identities_write(dp, rs, plan);
 	if (!err)
 		err = fw_set_write(dp, next, compiled);
 	t2 = fw_now_ms();
