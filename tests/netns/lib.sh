@@ -264,6 +264,18 @@ conf() {
 	echo "$WORK/$1"
 }
 
+# ban_conf NAME: the smallest useful config, $FW_DEV with one rule `ban-b`
+# dropping $PEER4B; prints its path.
+ban_conf() {
+	conf "$1" <<YAML
+interfaces:
+  - name: $FW_DEV
+rules:
+  - name: ban-b
+    src: $PEER4B
+YAML
+}
+
 # apply FILE: xdpfw apply, output kept in $WORK/apply.log.
 apply() {
 	xdpfw apply "$1" >"$WORK/apply.log" 2>&1 && return 0

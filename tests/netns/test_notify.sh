@@ -7,14 +7,7 @@
 setup
 require_xdpfw
 
-CFG=$(conf xdpfw.yaml <<YAML
-interfaces:
-  - name: $FW_DEV
-rules:
-  - name: ban-b
-    src: $PEER4B
-YAML
-)
+CFG=$(ban_conf xdpfw.yaml)
 SOCK=$WORK/notify.sock
 NLOG=$WORK/notify.log
 bg_start "$WORK/notify.err" "$PY" "$NETNS_DIR/notify_listen.py" "$SOCK" "$NLOG"

@@ -7,14 +7,7 @@
 setup
 require_xdpfw
 
-CFG=$(conf xdpfw.yaml <<YAML
-interfaces:
-  - name: $FW_DEV
-rules:
-  - name: ban-b
-    src: $PEER4B
-YAML
-)
+CFG=$(ban_conf xdpfw.yaml)
 
 # --- a layout version this build does not know
 check "apply" apply "$CFG"
