@@ -138,6 +138,7 @@ static int fw_state_make_room(struct fw_state *st, const struct fw_config *cfg,
 int fw_state_apply(struct fw_state *st, struct fw_config *cfg, struct fw_sync_report *report)
 {
 	struct fw_compiled compiled = { 0 };
+	double started = fw_now_ms(), maps_ready;
 	int err = fw_interfaces_resolve(cfg->path, cfg->interfaces, cfg->interface_count);
 
 	if (!err) {
@@ -145,15 +146,13 @@ int fw_state_apply(struct fw_state *st, struct fw_config *cfg, struct fw_sync_re
 		if (err)
 			fw_error("%s: cannot compile the rules: %s", cfg->path, strerror(-err));
 	}
-	double t0 = fw_now_ms(), t1 = t0, t2 = t0;
-
 	if (!err)
 		err = fw_state_make_room(st, cfg, &compiled);
-	t1 = fw_now_ms();
+	maps_ready = fw_now_ms();
 	if (!err) {
 		err = fw_rules_sync(&st->dp, &cfg->rules, &compiled, report);
-		t2 = fw_now_ms();
-		fw_debug("apply: maps %.1f ms, sync %.1f ms", t1 - t0, t2 - t1);
+		fw_debug("apply: compile and maps %.1f ms, sync %.1f ms", maps_ready - started,
+			 fw_now_ms() - maps_ready);
 		if (err == -ENOSPC)
 			fw_error("%s: the maps are full (%zu rules, room for %u); raise "
 				 "settings.max_rules", cfg->path, cfg->rules.count, st->dp.capacity);
