@@ -264,6 +264,10 @@ conf() {
 	echo "$WORK/$1"
 }
 
+# install_conf NAME: make $WORK/NAME the daemon's config $CFG, replaced in
+# one rename as an editor would, so a reload never reads half a file.
+install_conf() { cp "$WORK/$1" "$CFG.tmp" && mv "$CFG.tmp" "$CFG"; }
+
 # ban_conf NAME: the smallest useful config, $FW_DEV with one rule `ban-b`
 # dropping $PEER4B; prints its path.
 ban_conf() {

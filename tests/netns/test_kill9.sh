@@ -11,8 +11,6 @@ server_start 8080 -
 sniff_start
 
 CFG=$WORK/xdpfw.yaml
-install_conf() { cp "$WORK/$1" "$CFG.tmp" && mv "$CFG.tmp" "$CFG"; }
-
 conf a.yaml >/dev/null <<EOF
 interfaces:
   - name: $FW_DEV

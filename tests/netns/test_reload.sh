@@ -11,11 +11,6 @@ server_start 8080,8082,8083 8081
 sniff_start
 
 CFG=$WORK/xdpfw.yaml
-# install NAME: replace the daemon's config file, as an editor would.
-install_conf() {
-	cp "$WORK/$1" "$CFG.tmp" && mv "$CFG.tmp" "$CFG"
-}
-
 conf a.yaml >/dev/null <<EOF
 interfaces:
   - name: $FW_DEV

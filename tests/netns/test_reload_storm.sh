@@ -11,8 +11,6 @@ require_xdpfw
 sniff_start
 
 CFG=$WORK/xdpfw.yaml
-install_conf() { cp "$WORK/$1" "$CFG.tmp" && mv "$CFG.tmp" "$CFG"; }
-
 # Both configs: ban-x and allow-y, identical; everything else differs,
 # including the default action and the rule count.
 {
