@@ -7,9 +7,11 @@
  * Prints CSV lines: overhead,NS / sync,RULES,SECONDS /
  *   cost,RULES,FAMILY,hit|miss,one|rotate,PROG,MEDIAN,MIN,MAX,XDP_ACTION
  */
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <linux/bpf.h>
 #include "addrs.h"
@@ -86,6 +88,29 @@ static void bench_case(const struct bench_run *run, const struct bench_targets *
 	}
 }
 
+/*
+ * pktcost.sh pins this process to one CPU for the per-packet timing; the
+ * rules are loaded and synced on every CPU, as `xdpfw apply` runs them.
+ */
+static void bench_targets_load_unpinned(struct bench_targets *t, uint32_t n,
+					const struct bench_run *run)
+{
+	cpu_set_t pinned, all;
+
+	CPU_ZERO(&all);
+	for (long cpu = 0; cpu < sysconf(_SC_NPROCESSORS_ONLN) && cpu < CPU_SETSIZE; cpu++)
+		CPU_SET(cpu, &all);
+	if (sched_getaffinity(0, sizeof(pinned), &pinned) || sched_setaffinity(0, sizeof(all), &all)) {
+		perror("bench: sched_setaffinity");
+		exit(1);
+	}
+	bench_targets_load(t, n, run->obj_dir, run->xfilter);
+	if (sched_setaffinity(0, sizeof(pinned), &pinned)) {
+		perror("bench: sched_setaffinity");
+		exit(1);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct bench_run run;
@@ -103,7 +128,7 @@ int main(int argc, char **argv)
 		uint32_t n = strtoul(argv[a], NULL, 0);
 		struct bench_targets t;
 
-		bench_targets_load(&t, n, run.obj_dir, run.xfilter);
+		bench_targets_load_unpinned(&t, n, &run);
 		for (int p = 0; p < BP_COUNT; p++)
 			bench_hold(p, bench_targets_fd(&t, p));
 		bench_hold(BP_COUNT, bench_obj_prog(t.rotor, "rotor"));
