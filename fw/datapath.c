@@ -135,6 +135,7 @@ int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity, const struct fw_
 		err = fw_param_write(dp, FW_PARAM_CAPACITY, capacity);
 	if (!err)
 		err = fw_param_write(dp, FW_PARAM_SETTLED, 1);
+	dp->blank = !err;
 	if (!err)
 		return 0;
 cleanup:

@@ -46,6 +46,8 @@ struct fw_datapath {
 	/* fw_rule_info and fw_counters mapped in: FW_SETS * capacity entries each. */
 	struct fw_rule_info *rule_infos;
 	struct fw_counter *counters;
+	/* Created by this process and not written yet: every id is free, every counter zero. */
+	bool blank;
 };
 
 _Static_assert(offsetof(struct fw_datapath, rule_info_fd) ==

@@ -185,19 +185,21 @@ int fw_identity_plan(const struct fw_datapath *dp, uint8_t active, struct fw_rul
 	struct fw_id_state ids = { .size = fw_datapath_ids(dp) };
 	struct fw_name_index by_name = { 0 };
 	uint8_t in_active = 1u << active;
+	/* Blank maps hold no rule: reading 2 * capacity names would find none. */
+	uint32_t scan = dp->blank ? 0 : ids.size;
 	size_t active_count = 0;
 	int err;
 
 	ids.used = calloc(ids.size + 1, 1);
 	ids.claimed = calloc(ids.size + 1, 1);
 	err = ids.used && ids.claimed ? 0 : -ENOMEM;
-	for (uint32_t id = 0; id < ids.size && !err; id++)
+	for (uint32_t id = 0; id < scan && !err; id++)
 		active_count += (dp->rule_infos[id].sets & in_active) != 0;
 	if (!err)
 		err = fw_plan_alloc(plan, rs->count, ids.size);
 	if (!err)
 		err = fw_name_index_init(&by_name, dp->rule_infos, active_count);
-	for (uint32_t id = 0; id < ids.size && !err; id++) {
+	for (uint32_t id = 0; id < scan && !err; id++) {
 		if (!(dp->rule_infos[id].sets & in_active))
 			continue;
 		ids.used[id] = 1;
@@ -211,7 +213,7 @@ int fw_identity_plan(const struct fw_datapath *dp, uint8_t active, struct fw_rul
 		err = fw_plan_rule(plan, dp, rs, i, active ^ 1, old_id, &ids);
 	}
 	/* Everything not carried into the new set goes once the swap is done. */
-	for (uint32_t id = 0; id < ids.size && !err; id++) {
+	for (uint32_t id = 0; id < scan && !err; id++) {
 		const struct fw_rule_info *info = &dp->rule_infos[id];
 
 		if (!info->sets || ids.claimed[id] == FW_CARRIED ||

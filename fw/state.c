@@ -14,6 +14,7 @@ static int fw_state_copy_identities(const struct fw_datapath *from, struct fw_da
 	uint32_t ids = fw_datapath_ids(from), active = 0;
 	int err;
 
+	to->blank = false;
 	memcpy(to->rule_infos, from->rule_infos, ids * sizeof(from->rule_infos[0]));
 	for (uint32_t id = 0; id < ids; id++)
 		fw_counter_read(from, id, &to->counters[id]);

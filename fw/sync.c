@@ -66,7 +66,7 @@ static void fw_rule_infos_free(const struct fw_datapath *dp, const uint32_t *ids
 static void fw_identities_write(const struct fw_datapath *dp, const struct fw_ruleset *rs,
 				const struct fw_identity_plan *plan)
 {
-	for (size_t i = 0; i < plan->fresh_count; i++)
+	for (size_t i = 0; i < plan->fresh_count && !dp->blank; i++)
 		fw_counter_reset(dp, plan->fresh_ids[i]);
 	for (size_t i = 0; i < plan->write_count; i++) {
 		const struct fw_info_write *w = &plan->writes[i];
@@ -153,6 +153,7 @@ static int fw_sync_sets(struct fw_datapath *dp, uint8_t active, const struct fw_
 		fw_identities_write(dp, rs, plan);
 	if (!err)
 		err = fw_set_write(dp, next, compiled);
+	dp->blank = false;
 	t2 = fw_now_ms();
 	fw_debug("sync: clear idle set %.1f ms, write %.1f ms", t1 - t0, t2 - t1);
 	if (!err)
