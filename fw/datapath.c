@@ -50,17 +50,42 @@ static uint32_t fw_room_entries(size_t needed, uint32_t have)
 	return room > have ? room : have;
 }
 
-struct fw_room fw_room_for(const struct fw_compiled *c, const struct fw_room *have)
+static struct fw_room fw_room_with_headroom(struct fw_room needed, const struct fw_room *have)
 {
 	struct fw_room none = { 0 };
 
 	if (!have)
 		have = &none;
 	return (struct fw_room){
-		fw_room_entries(c->sources4, have->sources4),
-		fw_room_entries(c->sources6, have->sources6),
-		fw_room_entries(c->port_rules, have->port_rules),
+		fw_room_entries(needed.sources4, have->sources4),
+		fw_room_entries(needed.sources6, have->sources6),
+		fw_room_entries(needed.port_rules, have->port_rules),
 	};
+}
+
+struct fw_room fw_room_for(const struct fw_compiled *c, const struct fw_room *have)
+{
+	return fw_room_with_headroom((struct fw_room){ c->sources4, c->sources6, c->port_rules },
+				     have);
+}
+
+struct fw_room fw_room_for_rules(const struct fw_ruleset *rs, const struct fw_room *have)
+{
+	struct fw_room most = { 0 };
+
+	for (size_t i = 0; i < rs->count; i++) {
+		const struct fw_rule *r = &rs->rules[i];
+
+		if (!r->has_src)
+			continue;
+		if (fw_addr_is_v4_mapped(r->src))
+			most.sources4++;
+		else
+			most.sources6++;
+		if (r->port)
+			most.port_rules += r->proto == FW_PROTO_ANY ? 2 : 1;
+	}
+	return fw_room_with_headroom(most, have);
 }
 
 bool fw_room_fits(const struct fw_room *room, const struct fw_compiled *c)

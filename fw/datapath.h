@@ -21,6 +21,11 @@ struct fw_room {
 struct fw_room fw_room_for_capacity(uint32_t capacity);
 /* Room for c with headroom, at least have, so a growing config rarely needs new maps. */
 struct fw_room fw_room_for(const struct fw_compiled *c, const struct fw_room *have);
+/*
+ * Room that fits rs however its rules compile (each rule its own source),
+ * so maps can load before the rules are compiled; no more than its rule count.
+ */
+struct fw_room fw_room_for_rules(const struct fw_ruleset *rs, const struct fw_room *have);
 bool fw_room_fits(const struct fw_room *room, const struct fw_compiled *c);
 
 #define FW_DATAPATH_FDS (1 + 3 * FW_SETS + 5)

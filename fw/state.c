@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "attach.h"
+#include "load_ahead.h"
 #include "log.h"
 #include "pin.h"
 #include "state.h"
@@ -28,11 +29,17 @@ static int fw_state_copy_identities(const struct fw_datapath *from, struct fw_da
  * program and maps, with the rule names and counters carried over; once
  * synced, the links switch to it in one step each.
  */
-static int fw_state_load(struct fw_state *st, uint32_t capacity, const struct fw_room *room)
+static int fw_state_load(struct fw_state *st, uint32_t capacity, const struct fw_room *room,
+			 const struct fw_compiled *compiled, struct fw_load_ahead *ahead)
 {
 	bool replacing = st->dp.prog_fd >= 0;
 	struct fw_datapath fresh;
-	int err = fw_datapath_load(&fresh, capacity, room);
+	int err = -ENOENT;
+
+	if (ahead->capacity == capacity && fw_room_fits(&ahead->room, compiled))
+		err = fw_load_ahead_take(ahead, &fresh);
+	if (err) /* none loaded ahead, or it failed: its room was larger */
+		err = fw_datapath_load(&fresh, capacity, room);
 
 	if (err) {
 		fw_error("cannot create maps for %u rules (%u IPv4 and %u IPv6 sources, %u source "
@@ -120,35 +127,58 @@ void fw_state_close(struct fw_state *st)
 	st->lock_fd = -1;
 }
 
-/* Loads new maps when nothing is pinned or the pinned ones are too small for compiled. */
-static int fw_state_make_room(struct fw_state *st, const struct fw_config *cfg,
-			      const struct fw_compiled *compiled)
+/* Rules per set of the maps cfg needs: never fewer than the loaded maps hold. */
+static uint32_t fw_state_capacity(const struct fw_state *st, const struct fw_config *cfg)
 {
 	bool loaded = st->dp.prog_fd >= 0;
-	uint32_t capacity = cfg->capacity;
+
+	return loaded && st->dp.capacity > cfg->capacity ? st->dp.capacity : cfg->capacity;
+}
+
+/* When new maps are certain (none loaded, or too few ids), they load while the rules compile. */
+static void fw_state_load_ahead(const struct fw_state *st, const struct fw_config *cfg,
+				struct fw_load_ahead *ahead)
+{
+	bool loaded = st->dp.prog_fd >= 0;
 	struct fw_room room;
 
-	if (loaded && st->dp.capacity >= capacity && fw_room_fits(&st->dp.room, compiled))
+	if (loaded && st->dp.capacity >= cfg->capacity)
+		return;
+	room = fw_room_for_rules(&cfg->rules, loaded ? &st->dp.room : NULL);
+	fw_load_ahead_start(ahead, fw_state_capacity(st, cfg), &room);
+}
+
+/* Loads new maps when nothing is pinned or the pinned ones are too small for compiled. */
+static int fw_state_make_room(struct fw_state *st, const struct fw_config *cfg,
+			      const struct fw_compiled *compiled, struct fw_load_ahead *ahead)
+{
+	bool loaded = st->dp.prog_fd >= 0;
+	struct fw_room room;
+
+	if (loaded && st->dp.capacity >= cfg->capacity && fw_room_fits(&st->dp.room, compiled))
 		return 0;
-	if (loaded && st->dp.capacity > capacity)
-		capacity = st->dp.capacity;
 	room = fw_room_for(compiled, loaded ? &st->dp.room : NULL);
-	return fw_state_load(st, capacity, &room);
+	return fw_state_load(st, fw_state_capacity(st, cfg), &room, compiled, ahead);
 }
 
 int fw_state_apply(struct fw_state *st, struct fw_config *cfg, struct fw_sync_report *report)
 {
 	struct fw_compiled compiled = { 0 };
+	struct fw_load_ahead ahead;
 	double started = fw_now_ms(), maps_ready;
 	int err = fw_interfaces_resolve(cfg->path, cfg->interfaces, cfg->interface_count);
 
+	fw_load_ahead_init(&ahead);
+	if (!err)
+		fw_state_load_ahead(st, cfg, &ahead);
 	if (!err) {
 		err = fw_compile(&cfg->rules, &compiled);
 		if (err)
 			fw_error("%s: cannot compile the rules: %s", cfg->path, strerror(-err));
 	}
 	if (!err)
-		err = fw_state_make_room(st, cfg, &compiled);
+		err = fw_state_make_room(st, cfg, &compiled, &ahead);
+	fw_load_ahead_close(&ahead);
 	maps_ready = fw_now_ms();
 	if (!err) {
 		err = fw_rules_sync(&st->dp, &cfg->rules, &compiled, report);
