@@ -13,7 +13,7 @@ ARCH_INCLUDE := /usr/include/$(shell $(CC) -dumpmachine)
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) -MMD -MP -Ifw -I$(BUILD) -D_GNU_SOURCE
-BPF_CFLAGS := -O2 -g -target bpf $(WARN) -MMD -MP -Ifw -I$(ARCH_INCLUDE)
+BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 $(WARN) -MMD -MP -Ifw -I$(ARCH_INCLUDE)
 LDLIBS := -lbpf -lelf -lz -lyaml -lsystemd -lpthread
 
 ifeq ($(V),1)

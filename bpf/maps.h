@@ -48,7 +48,7 @@ struct {
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, FW_SETS * FW_DEFAULT_CAPACITY);
 	__type(key, __u32);
-	__type(value, struct fw_counter);
+	__type(value, struct fw_rule_counter);
 } fw_counters SEC(".maps");
 
 /* Userspace only, through mmap: rule id -> name and match, so counters survive restarts. */

@@ -99,15 +99,39 @@ static __always_inline const struct fw_rule_ref *fw_match(__u32 active, const st
 	return active & FW_ACTIVE_SOURCELESS ? fw_match_port(set, pkt) : 0;
 }
 
+/* Moves half a field's range out of `recent`; the fetch orders the two adds on every CPU kind. */
+static __always_inline void fw_counter_spill(struct fw_rule_counter *counter, __u64 *spilled,
+					     __u64 amount, __u64 half)
+{
+	__u64 before = __sync_fetch_and_add(spilled, amount);
+
+	asm volatile("" : : "r"(before));
+	__sync_fetch_and_add(&counter->recent, -half);
+}
+
+/* See struct fw_rule_counter: one locked add per packet, exact totals. */
+static __always_inline void fw_counter_add(struct fw_rule_counter *counter, __u64 len)
+{
+	__u64 add = FW_COUNTER_PACKET + len;
+	__u64 old = __sync_fetch_and_add(&counter->recent, add);
+	__u64 reached = ~old & (old + add) & FW_COUNTER_HALVES;
+
+	if (reached & FW_COUNTER_PACKETS_HALF)
+		fw_counter_spill(counter, &counter->packets_spilled,
+				 FW_COUNTER_PACKETS_HALF >> FW_COUNTER_BYTES_BITS,
+				 FW_COUNTER_PACKETS_HALF);
+	if (reached & FW_COUNTER_BYTES_HALF)
+		fw_counter_spill(counter, &counter->bytes_spilled, FW_COUNTER_BYTES_HALF,
+				 FW_COUNTER_BYTES_HALF);
+}
+
 static __always_inline int fw_count_rule(const struct fw_rule_ref *ref, __u64 len)
 {
 	__u32 id = ref->id;
-	struct fw_counter *counter = bpf_map_lookup_elem(&fw_counters, &id);
+	struct fw_rule_counter *counter = bpf_map_lookup_elem(&fw_counters, &id);
 
-	if (counter) {
-		__sync_fetch_and_add(&counter->packets, 1);
-		__sync_fetch_and_add(&counter->bytes, len);
-	}
+	if (counter)
+		fw_counter_add(counter, len);
 	return ref->action == FW_ACTION_DROP ? FW_STAT_DROP_RULE : FW_STAT_PASS_RULE;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Loading the skeleton, and reading and writing single map entries. */
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -180,12 +181,12 @@ int fw_datapath_mmap(struct fw_datapath *dp)
 	void *infos, *counters;
 
 	_Static_assert(sizeof(struct fw_rule_info) % 8 == 0, "mmapped arrays stride by 8");
-	_Static_assert(sizeof(struct fw_counter) % 8 == 0, "mmapped arrays stride by 8");
+	_Static_assert(sizeof(struct fw_rule_counter) % 8 == 0, "mmapped arrays stride by 8");
 	infos = mmap(NULL, fw_mmap_size(fw_datapath_ids(dp), sizeof(struct fw_rule_info)),
 		     PROT_READ | PROT_WRITE, MAP_SHARED, dp->rule_info_fd, 0);
 	if (infos == MAP_FAILED)
 		return -errno;
-	counters = mmap(NULL, fw_mmap_size(fw_datapath_ids(dp), sizeof(struct fw_counter)),
+	counters = mmap(NULL, fw_mmap_size(fw_datapath_ids(dp), sizeof(struct fw_rule_counter)),
 			PROT_READ | PROT_WRITE, MAP_SHARED, dp->counters_fd, 0);
 	if (counters == MAP_FAILED) {
 		munmap(infos, fw_mmap_size(fw_datapath_ids(dp), sizeof(struct fw_rule_info)));
@@ -202,7 +203,7 @@ void fw_datapath_close(struct fw_datapath *dp)
 		munmap(dp->rule_infos,
 		       fw_mmap_size(fw_datapath_ids(dp), sizeof(struct fw_rule_info)));
 	if (dp->counters)
-		munmap(dp->counters, fw_mmap_size(fw_datapath_ids(dp), sizeof(struct fw_counter)));
+		munmap(dp->counters, fw_mmap_size(fw_datapath_ids(dp), sizeof(struct fw_rule_counter)));
 	if (dp->skel)
 		xdpfw__destroy(dp->skel);
 	else
@@ -222,22 +223,51 @@ int fw_param_write(const struct fw_datapath *dp, uint32_t index, uint32_t value)
 	return bpf_map_update_elem(dp->params_fd, &index, &value, BPF_ANY) ? -errno : 0;
 }
 
+/* A spill in progress ends within a few instructions of the datapath; wait it out, within reason. */
+#define FW_COUNTER_READ_TRIES 100000
+
 int fw_counter_read(const struct fw_datapath *dp, uint32_t id, struct fw_counter *out)
 {
+	const struct fw_rule_counter *c;
+
 	if (id >= fw_datapath_ids(dp))
 		return -ENOENT;
-	out->packets = __atomic_load_n(&dp->counters[id].packets, __ATOMIC_RELAXED);
-	out->bytes = __atomic_load_n(&dp->counters[id].bytes, __ATOMIC_RELAXED);
+	c = &dp->counters[id];
+	for (int tries = 0; tries < FW_COUNTER_READ_TRIES; tries++) {
+		uint64_t packets = __atomic_load_n(&c->packets_spilled, __ATOMIC_ACQUIRE);
+		uint64_t bytes = __atomic_load_n(&c->bytes_spilled, __ATOMIC_ACQUIRE);
+		uint64_t recent = __atomic_load_n(&c->recent, __ATOMIC_ACQUIRE);
+
+		/* Spilled words only grow: unchanged means no move ended while recent was read. */
+		if (!(recent & FW_COUNTER_HALVES) &&
+		    packets == __atomic_load_n(&c->packets_spilled, __ATOMIC_ACQUIRE) &&
+		    bytes == __atomic_load_n(&c->bytes_spilled, __ATOMIC_ACQUIRE)) {
+			out->packets = packets + (recent >> FW_COUNTER_BYTES_BITS);
+			out->bytes = bytes + (recent & FW_COUNTER_BYTES_MASK);
+			return 0;
+		}
+		if (tries > 100)
+			sched_yield();
+	}
+	return -EAGAIN;
+}
+
+int fw_counter_write(const struct fw_datapath *dp, uint32_t id, const struct fw_counter *totals)
+{
+	struct fw_rule_counter *c;
+
+	if (id >= fw_datapath_ids(dp))
+		return -ENOENT;
+	c = &dp->counters[id];
+	__atomic_store_n(&c->recent, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->packets_spilled, totals->packets, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->bytes_spilled, totals->bytes, __ATOMIC_RELAXED);
 	return 0;
 }
 
 int fw_counter_reset(const struct fw_datapath *dp, uint32_t id)
 {
-	if (id >= fw_datapath_ids(dp))
-		return -ENOENT;
-	__atomic_store_n(&dp->counters[id].packets, 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&dp->counters[id].bytes, 0, __ATOMIC_RELAXED);
-	return 0;
+	return fw_counter_write(dp, id, &(struct fw_counter){ 0 });
 }
 
 int fw_stats_read(const struct fw_datapath *dp, struct fw_stat_value *out)

@@ -50,7 +50,7 @@ struct fw_datapath {
 	struct fw_room room; /* entries each per-set hash map holds */
 	/* fw_rule_info and fw_counters mapped in: FW_SETS * capacity entries each. */
 	struct fw_rule_info *rule_infos;
-	struct fw_counter *counters;
+	struct fw_rule_counter *counters;
 	/* Created by this process and not written yet: every id is free, every counter zero. */
 	bool blank;
 };
@@ -85,6 +85,8 @@ int fw_param_write(const struct fw_datapath *dp, uint32_t index, uint32_t value)
 int fw_datapath_sync(struct fw_datapath *dp, const struct fw_ruleset *rs);
 
 int fw_counter_read(const struct fw_datapath *dp, uint32_t id, struct fw_counter *out);
+/* Sets a counter no packet can reach (its id in no set in force) to these totals. */
+int fw_counter_write(const struct fw_datapath *dp, uint32_t id, const struct fw_counter *totals);
 int fw_counter_reset(const struct fw_datapath *dp, uint32_t id);
 /* Sums the per-CPU stats into out[FW_STAT_COUNT]. */
 int fw_stats_read(const struct fw_datapath *dp, struct fw_stat_value *out);

@@ -36,7 +36,7 @@ static const struct fw_pinned_map fw_pinned_maps[] = {
 	FW_MAP(port_rules_fd[0], "fw_port_rules_0", struct fw_port_rule_key, struct fw_rule_ref),
 	FW_MAP(port_rules_fd[1], "fw_port_rules_1", struct fw_port_rule_key, struct fw_rule_ref),
 	FW_MAP(ports_fd, "fw_ports", __u32, struct fw_port_value),
-	FW_MAP(counters_fd, "fw_counters", __u32, struct fw_counter),
+	FW_MAP(counters_fd, "fw_counters", __u32, struct fw_rule_counter),
 	FW_MAP(params_fd, "fw_params", __u32, __u32),
 	FW_MAP(stats_fd, "fw_stats", __u32, struct fw_stat_value),
 	FW_MAP(rule_info_fd, "fw_rule_info", __u32, struct fw_rule_info),

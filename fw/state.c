@@ -17,8 +17,12 @@ static int fw_state_copy_identities(const struct fw_datapath *from, struct fw_da
 
 	to->blank = false;
 	memcpy(to->rule_infos, from->rule_infos, ids * sizeof(from->rule_infos[0]));
-	for (uint32_t id = 0; id < ids; id++)
-		fw_counter_read(from, id, &to->counters[id]);
+	for (uint32_t id = 0; id < ids; id++) {
+		struct fw_counter totals;
+
+		if (!fw_counter_read(from, id, &totals))
+			fw_counter_write(to, id, &totals);
+	}
 	/* The names say which set they belong to: the same set must be the active one. */
 	err = fw_param_read(from, FW_PARAM_ACTIVE, &active);
 	return err ? err : fw_param_write(to, FW_PARAM_ACTIVE, active);

@@ -15,7 +15,7 @@
  * Layout version of the pinned maps. Bump it whenever a key, a value or a
  * map changes shape, so a daemon never adopts maps it cannot read.
  */
-#define FW_LAYOUT_VERSION 3
+#define FW_LAYOUT_VERSION 4
 
 /* Rules per rule set; both sets live side by side while a reload runs. */
 #ifndef FW_DEFAULT_CAPACITY
@@ -116,11 +116,33 @@ struct fw_rule_info {
 	__u32 pad2;   /* mmapped arrays stride by 8 bytes */
 };
 
-/* fw_counters: an ARRAY indexed by rule id, shared by both sets. */
+/* A rule's totals, as userspace reads them out of a struct fw_rule_counter. */
 struct fw_counter {
 	__u64 packets;
 	__u64 bytes;
 };
+
+/*
+ * fw_counters: an ARRAY of these, indexed by rule id, shared by both sets.
+ * One __sync_fetch_and_add adds a packet and its bytes to `recent` at once:
+ * packets in its top 24 bits, bytes in the low 40. The CPU whose add takes
+ * a field to half its range moves that half to the field's `_spilled`
+ * word, then takes it out of `recent`, long before the field could
+ * overflow. A total is spilled + field; a reader that finds a field at
+ * half its range or more caught a move half done, and reads again.
+ */
+struct fw_rule_counter {
+	__u64 recent;
+	__u64 packets_spilled;
+	__u64 bytes_spilled;
+};
+
+#define FW_COUNTER_BYTES_BITS 40
+#define FW_COUNTER_BYTES_MASK ((1ULL << FW_COUNTER_BYTES_BITS) - 1)
+#define FW_COUNTER_PACKET (1ULL << FW_COUNTER_BYTES_BITS)        /* one packet, in `recent` */
+#define FW_COUNTER_BYTES_HALF (1ULL << (FW_COUNTER_BYTES_BITS - 1)) /* 2^39 bytes */
+#define FW_COUNTER_PACKETS_HALF (1ULL << 63)                        /* 2^23 packets, in `recent` */
+#define FW_COUNTER_HALVES (FW_COUNTER_BYTES_HALF | FW_COUNTER_PACKETS_HALF)
 
 /*
  * fw_params: an ARRAY of __u32, indexed by enum fw_param. FW_PARAM_ACTIVE

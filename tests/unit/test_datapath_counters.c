@@ -5,6 +5,7 @@
  * per packet, counters that survive re-syncs, and verdicts that follow the
  * set in force.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -204,6 +205,66 @@ static void repeated_runs_count_every_packet(void **state)
 		fail();
 }
 
+/*
+ * struct fw_rule_counter: runs that take both fields of `recent` past half
+ * their range move those halves to the spilled words, and no count is lost.
+ */
+static void counters_stay_exact_when_halves_spill(void **state)
+{
+	const struct pkt_spec spec = { .src = V4_SRC, .ipproto = IPPROTO_TCP, .dport = 80,
+				       .payload = 100 };
+	const uint64_t len = 14 + 20 + 20 + 100, runs = 3;
+	const uint64_t packets_half = FW_COUNTER_PACKETS_HALF >> FW_COUNTER_BYTES_BITS;
+	struct row_check check = { .desc = "three runs across both spill points" };
+	struct fw_datapath *dp = test_datapath();
+	struct fw_rule_counter *raw;
+	uint8_t frame[PKT_MAX];
+
+	(void)state;
+	assert_int_equal(pkt_build(&spec, frame), len);
+	fixture_use(dp, &counting);
+	fixture_reset_counters(dp, &counting);
+	raw = &dp->counters[RULE_BAN_V4_SRC];
+	/* One packet short of half the packet field, 10 bytes short of half the byte field. */
+	*raw = (struct fw_rule_counter){
+		.recent = (packets_half - 1) * FW_COUNTER_PACKET + FW_COUNTER_BYTES_HALF - 10,
+		.packets_spilled = 5,
+		.bytes_spilled = 7,
+	};
+	row_check_counter(dp, &check, RULE_BAN_V4_SRC, "ban-v4-src before", 5 + packets_half - 1,
+			  7 + FW_COUNTER_BYTES_HALF - 10);
+
+	assert_int_equal(harness_run_repeat(dp, frame, len, runs), XDP_DROP);
+	row_check_counter(dp, &check, RULE_BAN_V4_SRC, "ban-v4-src after",
+			  5 + packets_half - 1 + runs, 7 + FW_COUNTER_BYTES_HALF - 10 + runs * len);
+	if (raw->packets_spilled != 5 + packets_half || raw->bytes_spilled != 7 + FW_COUNTER_BYTES_HALF ||
+	    (raw->recent & FW_COUNTER_HALVES))
+		row_mismatch(&check, "no spill: recent %#llx, spilled %llu packets / %llu bytes",
+			     (unsigned long long)raw->recent,
+			     (unsigned long long)raw->packets_spilled,
+			     (unsigned long long)raw->bytes_spilled);
+	if (check.failures)
+		fail();
+}
+
+/* A reader that catches a spill half done (a field past half) must not report a total. */
+static void counter_read_refuses_a_spill_half_done(void **state)
+{
+	struct fw_datapath *dp = test_datapath();
+	struct fw_counter got;
+
+	(void)state;
+	fixture_use(dp, &counting);
+	fixture_reset_counters(dp, &counting);
+	dp->counters[RULE_BAN_V4_SRC].recent = FW_COUNTER_PACKETS_HALF | 1;
+	assert_int_equal(fw_counter_read(dp, RULE_BAN_V4_SRC, &got), -EAGAIN);
+	dp->counters[RULE_BAN_V4_SRC].recent = FW_COUNTER_BYTES_HALF;
+	assert_int_equal(fw_counter_read(dp, RULE_BAN_V4_SRC, &got), -EAGAIN);
+	assert_int_equal(fw_counter_reset(dp, RULE_BAN_V4_SRC), 0);
+	assert_int_equal(fw_counter_read(dp, RULE_BAN_V4_SRC, &got), 0);
+	assert_true(got.packets == 0 && got.bytes == 0);
+}
+
 static uint32_t active_set(struct fw_datapath *dp)
 {
 	uint32_t set;
@@ -369,6 +430,8 @@ int main(void)
 		cmocka_unit_test(rule_counters_and_stats_add_up_exactly),
 		cmocka_unit_test(counter_reset_clears_one_rule_and_stats_reset_all),
 		cmocka_unit_test(repeated_runs_count_every_packet),
+		cmocka_unit_test(counters_stay_exact_when_halves_spill),
+		cmocka_unit_test(counter_read_refuses_a_spill_half_done),
 		cmocka_unit_test(counters_survive_resyncs_of_the_same_set),
 		cmocka_unit_test(counters_survive_a_sync_that_adds_a_rule),
 		cmocka_unit_test(swapped_sets_change_verdicts),
