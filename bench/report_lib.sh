@@ -13,7 +13,7 @@ report_header() {
 	echo "| machine | $cpu, $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) |"
 	echo "| kernel | $(uname -r) |"
 	echo "| OS | Debian $(cat /etc/debian_version 2>/dev/null) |"
-	echo "| xdpfw | $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' + uncommitted changes') |"
+	echo "| xdpfw | $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet -- . ':!bench/RESULTS.md' ':!bench/results.png' 2>/dev/null || echo ' + uncommitted changes') |"
 	echo "| xdp-tools | $(dpkg-query -W -f='${Version}' xdp-tools 2>/dev/null) (xdp-filter's full-featured variant, \`xdpfilt_alw_all.o\`: default allow, rules drop) |"
 	echo "| nftables / iptables / ipset | $(dpkg-query -W -f='${Version}' nftables 2>/dev/null) / $(dpkg-query -W -f='${Version}' iptables 2>/dev/null) / $(dpkg-query -W -f='${Version}' ipset 2>/dev/null) |"
 	echo
