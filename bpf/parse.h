@@ -148,6 +148,10 @@ static __always_inline int fw_parse_ipv6(struct fw_cursor *c, struct fw_packet *
 	}
 	nexthdr = ip6->nexthdr;
 	c->pos = ip6 + 1;
+	if (!fw_is_ipv6_ext(nexthdr)) { /* the common case: no chain to walk */
+		*ipproto = nexthdr;
+		return 0;
+	}
 
 #pragma unroll
 	for (int i = 0; i < FW_MAX_IPV6_EXT_HDRS; i++) {
