@@ -140,7 +140,8 @@ static __always_inline int fw_parse_ipv6(struct fw_cursor *c, struct fw_packet *
 	if ((void *)(ip6 + 1) > c->end || ip6->version != 6)
 		return -1;
 	/* ::ffff:a.b.c.d is a.b.c.d: the same rules apply. */
-	if (*(__u64 *)&ip6->saddr == 0 && ip6->saddr.in6_u.u6_addr32[2] == bpf_htonl(0xffff)) {
+	if (ip6->saddr.in6_u.u6_addr32[2] == bpf_htonl(0xffff) &&
+	    !(ip6->saddr.in6_u.u6_addr32[0] | ip6->saddr.in6_u.u6_addr32[1])) {
 		pkt->src = &ip6->saddr.in6_u.u6_addr32[3];
 	} else {
 		pkt->src = &ip6->saddr;
