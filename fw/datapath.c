@@ -213,6 +213,31 @@ void fw_datapath_close(struct fw_datapath *dp)
 	fw_datapath_init(dp);
 }
 
+/*
+ * Updating a map-in-map makes the kernel wait for every running XDP program
+ * to finish (synchronize_rcu), so no packet still sees the old set after it.
+ */
+int fw_wait_for_readers(void)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts);
+	int inner, outer, err = 0;
+	__u32 zero = 0;
+
+	inner = bpf_map_create(BPF_MAP_TYPE_ARRAY, "fw_rcu_inner", 4, 4, 1, NULL);
+	if (inner < 0)
+		return -errno;
+	opts.inner_map_fd = inner;
+	outer = bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, "fw_rcu_barrier", 4, 4, 1, &opts);
+	if (outer < 0)
+		err = -errno;
+	else if (bpf_map_update_elem(outer, &zero, &inner, BPF_ANY))
+		err = -errno;
+	if (outer >= 0)
+		close(outer);
+	close(inner);
+	return err;
+}
+
 int fw_param_read(const struct fw_datapath *dp, uint32_t index, uint32_t *value)
 {
 	return bpf_map_lookup_elem(dp->params_fd, &index, value) ? -errno : 0;
@@ -262,6 +287,18 @@ int fw_counter_write(const struct fw_datapath *dp, uint32_t id, const struct fw_
 	__atomic_store_n(&c->recent, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&c->packets_spilled, totals->packets, __ATOMIC_RELAXED);
 	__atomic_store_n(&c->bytes_spilled, totals->bytes, __ATOMIC_RELAXED);
+	return 0;
+}
+
+int fw_counter_add(const struct fw_datapath *dp, uint32_t id, const struct fw_counter *more)
+{
+	struct fw_rule_counter *c;
+
+	if (id >= fw_datapath_ids(dp))
+		return -ENOENT;
+	c = &dp->counters[id];
+	__atomic_fetch_add(&c->packets_spilled, more->packets, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&c->bytes_spilled, more->bytes, __ATOMIC_RELEASE);
 	return 0;
 }
 

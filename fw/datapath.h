@@ -75,6 +75,9 @@ static inline uint32_t fw_datapath_ids(const struct fw_datapath *dp)
 /* Closes whatever fw_datapath_load() opened; safe on an initialised or closed dp. */
 void fw_datapath_close(struct fw_datapath *dp);
 
+/* Returns once no XDP program that was running when called still runs. */
+int fw_wait_for_readers(void);
+
 int fw_param_read(const struct fw_datapath *dp, uint32_t index, uint32_t *value);
 int fw_param_write(const struct fw_datapath *dp, uint32_t index, uint32_t value);
 
@@ -87,6 +90,8 @@ int fw_datapath_sync(struct fw_datapath *dp, const struct fw_ruleset *rs);
 int fw_counter_read(const struct fw_datapath *dp, uint32_t id, struct fw_counter *out);
 /* Sets a counter no packet can reach (its id in no set in force) to these totals. */
 int fw_counter_write(const struct fw_datapath *dp, uint32_t id, const struct fw_counter *totals);
+/* Adds to a counter, safely while packets count on it too. */
+int fw_counter_add(const struct fw_datapath *dp, uint32_t id, const struct fw_counter *more);
 int fw_counter_reset(const struct fw_datapath *dp, uint32_t id);
 /* Sums the per-CPU stats into out[FW_STAT_COUNT]. */
 int fw_stats_read(const struct fw_datapath *dp, struct fw_stat_value *out);

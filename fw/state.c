@@ -9,20 +9,28 @@
 #include "pin.h"
 #include "state.h"
 
-/* Copies rule names and counters into bigger maps, so counters survive the move. */
-static int fw_state_copy_identities(const struct fw_datapath *from, struct fw_datapath *to)
+static void fw_state_retired_close(struct fw_state *st)
+{
+	fw_datapath_close(&st->retired);
+	free(st->carried);
+	st->carried = NULL;
+}
+
+/*
+ * Copies rule names and counters into bigger maps, so counters survive the
+ * move; carried[id] keeps what was copied, for fw_state_carry_late_counts().
+ */
+static int fw_state_copy_identities(const struct fw_datapath *from, struct fw_datapath *to,
+				    struct fw_counter *carried)
 {
 	uint32_t ids = fw_datapath_ids(from), active = 0;
 	int err;
 
 	to->blank = false;
 	memcpy(to->rule_infos, from->rule_infos, ids * sizeof(from->rule_infos[0]));
-	for (uint32_t id = 0; id < ids; id++) {
-		struct fw_counter totals;
-
-		if (!fw_counter_read(from, id, &totals))
-			fw_counter_write(to, id, &totals);
-	}
+	for (uint32_t id = 0; id < ids; id++)
+		if (!fw_counter_read(from, id, &carried[id]))
+			fw_counter_write(to, id, &carried[id]);
 	/* The names say which set they belong to: the same set must be the active one. */
 	err = fw_param_read(from, FW_PARAM_ACTIVE, &active);
 	return err ? err : fw_param_write(to, FW_PARAM_ACTIVE, active);
@@ -51,8 +59,10 @@ static int fw_state_load(struct fw_state *st, uint32_t capacity, const struct fw
 			 capacity, room->sources4, room->sources6, room->port_rules, strerror(-err));
 		return err;
 	}
+	fw_state_retired_close(st);
 	if (replacing) {
-		err = fw_state_copy_identities(&st->dp, &fresh);
+		st->carried = calloc(fw_datapath_ids(&st->dp), sizeof(*st->carried));
+		err = st->carried ? fw_state_copy_identities(&st->dp, &fresh, st->carried) : -ENOMEM;
 		if (err) {
 			fw_error("cannot carry counters over to the new maps: %s", strerror(-err));
 			fw_datapath_close(&fresh);
@@ -60,11 +70,37 @@ static int fw_state_load(struct fw_state *st, uint32_t capacity, const struct fw
 		}
 		fw_info("%s: new maps for %u rules (%u IPv4, %u IPv6 sources) replace the pinned "
 			"ones", st->pin_dir, capacity, room->sources4, room->sources6);
+		st->retired = st->dp;
 	}
-	fw_datapath_close(&st->dp);
 	st->dp = fresh;
 	st->unpinned = true;
 	return 0;
+}
+
+/*
+ * Packets the replaced maps counted after their counters were copied, while
+ * the new set synced and the links switched: once no packet can run the
+ * old program any more, those counts join the new maps.
+ */
+static void fw_state_carry_late_counts(struct fw_state *st)
+{
+	uint32_t ids = fw_datapath_ids(&st->retired);
+	int err = fw_wait_for_readers();
+
+	for (uint32_t id = 0; id < ids && !err; id++) {
+		const struct fw_counter *then = &st->carried[id];
+		struct fw_counter now;
+
+		if (fw_counter_read(&st->retired, id, &now) || now.packets == then->packets)
+			continue;
+		fw_counter_add(&st->dp, id,
+			       &(struct fw_counter){ now.packets - then->packets,
+						     now.bytes - then->bytes });
+	}
+	if (err)
+		fw_error("%s: packets counted while the maps were replaced are not carried over: "
+			 "%s", st->pin_dir, strerror(-err));
+	fw_state_retired_close(st);
 }
 
 /*
@@ -106,6 +142,7 @@ int fw_state_open(struct fw_state *st, const char *pin_dir, bool create)
 	memset(st, 0, sizeof(*st));
 	st->pin_dir = pin_dir;
 	fw_datapath_init(&st->dp);
+	fw_datapath_init(&st->retired);
 	err = fw_pin_lock(pin_dir, create, &st->lock_fd);
 	if (!err)
 		err = fw_state_recover(pin_dir);
@@ -126,6 +163,7 @@ int fw_state_open(struct fw_state *st, const char *pin_dir, bool create)
 
 void fw_state_close(struct fw_state *st)
 {
+	fw_state_retired_close(st);
 	fw_datapath_close(&st->dp);
 	fw_pin_unlock(st->lock_fd);
 	st->lock_fd = -1;
@@ -207,6 +245,8 @@ int fw_state_apply(struct fw_state *st, struct fw_config *cfg, struct fw_sync_re
 			fw_error("%s: switching to the new maps failed; the next xdpfw command "
 				 "finishes or undoes it", st->pin_dir);
 	}
+	if (!err && st->retired.prog_fd >= 0)
+		fw_state_carry_late_counts(st);
 	if (!err)
 		st->unpinned = false;
 	if (!err)

@@ -12,6 +12,9 @@ struct fw_state {
 	int lock_fd;
 	struct fw_datapath dp; /* closed while nothing is pinned yet */
 	bool unpinned;         /* dp is new, and replaces what is pinned once synced */
+	/* The maps dp replaces, until the links run dp's program; their counts when copied. */
+	struct fw_datapath retired;
+	struct fw_counter *carried;
 };
 
 /*

@@ -15,31 +15,6 @@
 #include "log.h"
 #include "mapio.h"
 
-/*
- * Updating a map-in-map makes the kernel wait for every running XDP program
- * to finish (synchronize_rcu), so no packet still sees the old set after it.
- */
-static int fw_wait_for_readers(void)
-{
-	LIBBPF_OPTS(bpf_map_create_opts, opts);
-	int inner, outer, err = 0;
-	__u32 zero = 0;
-
-	inner = bpf_map_create(BPF_MAP_TYPE_ARRAY, "fw_rcu_inner", 4, 4, 1, NULL);
-	if (inner < 0)
-		return -errno;
-	opts.inner_map_fd = inner;
-	outer = bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, "fw_rcu_barrier", 4, 4, 1, &opts);
-	if (outer < 0)
-		err = -errno;
-	else if (bpf_map_update_elem(outer, &zero, &inner, BPF_ANY))
-		err = -errno;
-	if (outer >= 0)
-		close(outer);
-	close(inner);
-	return err;
-}
-
 static int fw_ports_write(const struct fw_datapath *dp, uint8_t set,
 			  const struct fw_port_value *ports)
 {

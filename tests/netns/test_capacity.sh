@@ -54,10 +54,23 @@ check_eq "watch's counter unchanged" "$(rule_counter watch packets)" 2
 probe g-last 2001:2:2::2:0
 check "a rule of the refused file is not in force" arrived g-last
 
+# Frames from watch keep coming while the maps are replaced: each is counted
+# once, by the old maps or the new, and none is lost in between.
+stream_start <<'EOF'
+frames = [Ether(dst=FW_MAC, src=PEER_MAC) / IP(src="198.19.8.1", dst=FW4) / UDP(dport=9) / M("s")]
+EOF
+check "the stream is counted before the switch" wait_until 5 eval '[ "$(rule_counter watch packets)" -gt 2 ]'
 check "with max_rules: 140000, the same rules apply on the running firewall" apply "$WORK/raised.yaml"
 sed 's/^/#   /' "$WORK/apply.log" | head -5
+switched_at=$(rule_counter watch packets)
+check "the stream is counted after the switch" \
+	wait_until 5 eval '[ "$(rule_counter watch packets)" -gt "$switched_at" ]'
+check "stream stopped, sentinel arrived" stream_stop
+streamed_s=$(streamed s)
+diag "streamed $streamed_s frames from watch across the switch"
 check_eq "131073 rules in force" "$(count)" 131073
-check_eq "watch's counter carried over to the bigger maps" "$(rule_counter watch packets)" 2
+check_eq "watch's counter carried over to the bigger maps, stream included" \
+	"$(rule_counter watch packets)" $((2 + streamed_s))
 check_eq "still native, one program" "$(xdp_mode)" native
 probe w3 198.19.8.1
 probe g-last2 2001:2:2::2:0
@@ -67,12 +80,12 @@ check_fails "watch drops" arrived w3
 check_fails "the last generated rule drops" arrived g-last2
 check_fails "the first generated rule drops" arrived g-first
 check "an address no rule names passes" arrived none
-check_eq "watch counted on" "$(rule_counter watch packets)" 3
+check_eq "watch counted on" "$(rule_counter watch packets)" $((3 + streamed_s))
 check_eq "the last generated rule counted its frame" "$(rule_counter g-131071 packets)" 1
 
 check "back to 1001 rules (the maps stay big)" apply "$WORK/small.yaml"
 check_eq "1001 rules in force" "$(count)" 1001
-check_eq "watch's counter kept" "$(rule_counter watch packets)" 3
+check_eq "watch's counter kept" "$(rule_counter watch packets)" $((3 + streamed_s))
 probe w4 198.19.8.1
 check_fails "watch still drops" arrived w4
 
