@@ -203,7 +203,8 @@ void fw_datapath_close(struct fw_datapath *dp)
 		munmap(dp->rule_infos,
 		       fw_mmap_size(fw_datapath_ids(dp), sizeof(struct fw_rule_info)));
 	if (dp->counters)
-		munmap(dp->counters, fw_mmap_size(fw_datapath_ids(dp), sizeof(struct fw_rule_counter)));
+		munmap(dp->counters,
+		       fw_mmap_size(fw_datapath_ids(dp), sizeof(struct fw_rule_counter)));
 	if (dp->skel)
 		xdpfw__destroy(dp->skel);
 	else
@@ -248,7 +249,7 @@ int fw_param_write(const struct fw_datapath *dp, uint32_t index, uint32_t value)
 	return bpf_map_update_elem(dp->params_fd, &index, &value, BPF_ANY) ? -errno : 0;
 }
 
-/* A spill in progress ends within a few instructions of the datapath; wait it out, within reason. */
+/* A spill in progress ends a few instructions later in the datapath: wait it out, within reason. */
 #define FW_COUNTER_READ_TRIES 100000
 
 int fw_counter_read(const struct fw_datapath *dp, uint32_t id, struct fw_counter *out)

@@ -180,7 +180,7 @@ struct fw_stat_value {
 	__u64 bytes;
 };
 
-/* The reasons that drop a packet, DROP_RULE..DROP_MALFORMED in a row; every other reason passes it. */
+/* The reasons that drop a packet, DROP_RULE..DROP_MALFORMED in a row; the others pass it. */
 static inline int fw_stat_is_drop(__u32 reason)
 {
 	return reason - FW_STAT_DROP_RULE <= FW_STAT_DROP_MALFORMED - FW_STAT_DROP_RULE;
