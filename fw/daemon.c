@@ -8,6 +8,7 @@
 #include <systemd/sd-daemon.h>
 #include "daemon.h"
 #include "log.h"
+#include "set_cache.h"
 #include "state.h"
 
 static uint64_t fw_monotonic_usec(void)
@@ -34,27 +35,28 @@ static int fw_signalfd_open(void)
 	return fd < 0 ? -errno : fd;
 }
 
-static void fw_daemon_reload(const char *pin_dir, const char *path)
+static void fw_daemon_reload(const char *pin_dir, const char *path, struct fw_set_cache *cache)
 {
 	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=Reloading %s",
 		   (unsigned long long)fw_monotonic_usec(), path);
-	if (fw_config_enforce(pin_dir, path))
+	if (fw_config_enforce(pin_dir, path, cache))
 		fw_error("%s: reload failed; the previous rules stay in force", path);
 	sd_notifyf(0, "READY=1\nSTATUS=Enforcing %s", path);
 }
 
 int fw_daemon_run(const char *pin_dir, const char *path)
 {
+	struct fw_set_cache cache = { 0 };
 	struct signalfd_siginfo si;
-	int sfd = fw_signalfd_open();
+	int sfd = fw_signalfd_open(), err = -EIO;
 
 	if (sfd < 0) {
 		fw_error("cannot set up signal handling: %s", strerror(-sfd));
 		return sfd;
 	}
-	if (fw_config_enforce(pin_dir, path)) {
-		close(sfd);
-		return -EINVAL;
+	if (fw_config_enforce(pin_dir, path, &cache)) {
+		err = -EINVAL;
+		goto cleanup;
 	}
 	sd_notifyf(0, "READY=1\nSTATUS=Enforcing %s", path);
 	fw_info("running; SIGHUP reloads %s, SIGTERM exits and leaves the rules in force", path);
@@ -69,15 +71,17 @@ int fw_daemon_run(const char *pin_dir, const char *path)
 			break;
 		}
 		if (si.ssi_signo == SIGHUP) {
-			fw_daemon_reload(pin_dir, path);
+			fw_daemon_reload(pin_dir, path, &cache);
 			continue;
 		}
 		sd_notify(0, "STOPPING=1");
 		fw_info("exiting on signal %u; the datapath keeps enforcing the last good rules",
 			si.ssi_signo);
-		close(sfd);
-		return 0;
+		err = 0;
+		break;
 	}
+cleanup:
+	fw_set_cache_free(&cache);
 	close(sfd);
-	return -EIO;
+	return err;
 }

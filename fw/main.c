@@ -44,7 +44,7 @@ static int fw_cmd_run(const struct fw_options *opts, const char *path)
 
 static int fw_cmd_apply(const struct fw_options *opts, const char *path)
 {
-	return fw_config_enforce(opts->pin_dir, path) ? 1 : 0;
+	return fw_config_enforce(opts->pin_dir, path, NULL) ? 1 : 0;
 }
 
 static int fw_cmd_show(const struct fw_options *opts,

@@ -85,6 +85,16 @@ int fw_map_write(int fd, const void *keys, const void *values, size_t count)
 	return err;
 }
 
+int fw_map_delete(int fd, const void *keys, size_t count)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	__u32 n = count;
+
+	if (!count)
+		return 0;
+	return bpf_map_delete_batch(fd, keys, &n, &opts) ? -errno : 0;
+}
+
 int fw_map_clear(int fd)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, opts);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Batch writes and whole-map clears. */
+/* Batch writes and deletes, and whole-map clears. */
 #ifndef FW_MAPIO_H
 #define FW_MAPIO_H
 
 #include <stddef.h>
 
 int fw_map_write(int fd, const void *keys, const void *values, size_t count);
+/* Deletes these keys, every one of which the map holds. */
+int fw_map_delete(int fd, const void *keys, size_t count);
 /* Deletes every entry of a hash map. */
 int fw_map_clear(int fd);
 

@@ -203,7 +203,8 @@ static int fw_state_make_room(struct fw_state *st, const struct fw_config *cfg,
 	return fw_state_load(st, fw_state_capacity(st, cfg), &room, compiled, ahead);
 }
 
-int fw_state_apply(struct fw_state *st, struct fw_config *cfg, struct fw_sync_report *report)
+int fw_state_apply(struct fw_state *st, struct fw_config *cfg, struct fw_sync_report *report,
+		   struct fw_set_cache *cache)
 {
 	struct fw_compiled compiled = { 0 };
 	struct fw_load_ahead ahead;
@@ -223,7 +224,7 @@ int fw_state_apply(struct fw_state *st, struct fw_config *cfg, struct fw_sync_re
 	fw_load_ahead_close(&ahead);
 	maps_ready = fw_now_ms();
 	if (!err) {
-		err = fw_rules_sync(&st->dp, &cfg->rules, &compiled, report);
+		err = fw_rules_sync(&st->dp, &cfg->rules, &compiled, report, cache);
 		fw_debug("apply: compile and maps %.1f ms, sync %.1f ms", maps_ready - started,
 			 fw_now_ms() - maps_ready);
 		if (err == -ENOSPC)
@@ -255,7 +256,7 @@ int fw_state_apply(struct fw_state *st, struct fw_config *cfg, struct fw_sync_re
 	return err;
 }
 
-int fw_config_enforce(const char *pin_dir, const char *path)
+int fw_config_enforce(const char *pin_dir, const char *path, struct fw_set_cache *cache)
 {
 	struct fw_sync_report report = { 0 };
 	struct fw_config cfg = { 0 };
@@ -271,7 +272,7 @@ int fw_config_enforce(const char *pin_dir, const char *path)
 	}
 	err = fw_state_open(&st, pin_dir, true);
 	if (!err) {
-		err = fw_state_apply(&st, &cfg, &report);
+		err = fw_state_apply(&st, &cfg, &report, cache);
 		fw_state_close(&st);
 	}
 	if (!err)

@@ -28,11 +28,15 @@ void fw_state_close(struct fw_state *st);
 /*
  * Syncs the rules, loading new maps first when the config needs more room
  * than the pinned ones have, and attaches to the interfaces. On error what
- * was in force stays.
+ * was in force stays. cache: see fw_rules_sync(); NULL for none.
  */
-int fw_state_apply(struct fw_state *st, struct fw_config *cfg, struct fw_sync_report *report);
+int fw_state_apply(struct fw_state *st, struct fw_config *cfg, struct fw_sync_report *report,
+		   struct fw_set_cache *cache);
 
-/* Loads path and puts it in force: the one path shared by `apply`, `run` and SIGHUP. */
-int fw_config_enforce(const char *pin_dir, const char *path);
+/*
+ * Loads path and puts it in force: the one path shared by `apply`, `run`
+ * and SIGHUP. The daemon passes the cache it keeps across reloads.
+ */
+int fw_config_enforce(const char *pin_dir, const char *path, struct fw_set_cache *cache);
 
 #endif /* FW_STATE_H */

@@ -9,11 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/random.h>
 #include <bpf/bpf.h>
 #include "datapath.h"
 #include "identity.h"
 #include "log.h"
 #include "mapio.h"
+#include "set_cache.h"
 
 static int fw_ports_write(const struct fw_datapath *dp, uint8_t set,
 			  const struct fw_port_value *ports)
@@ -61,8 +63,9 @@ static int fw_set_clear(const struct fw_datapath *dp, uint8_t set)
 	return err;
 }
 
-/* Writes the compiled set into the idle slot; on failure empties it again. */
-static int fw_set_write(const struct fw_datapath *dp, uint8_t set, const struct fw_compiled *c)
+/* Writes the compiled set into an empty idle slot. */
+static int fw_set_write_whole(const struct fw_datapath *dp, uint8_t set,
+			      const struct fw_compiled *c)
 {
 	int err = fw_map_write(dp->sources4_fd[set], c->source4_keys, c->source4_values,
 			       c->sources4);
@@ -73,6 +76,19 @@ static int fw_set_write(const struct fw_datapath *dp, uint8_t set, const struct 
 	if (!err)
 		err = fw_map_write(dp->port_rules_fd[set], c->port_rule_keys, c->port_rule_values,
 				   c->port_rules);
+	return err;
+}
+
+/*
+ * Makes the idle slot hold the compiled set: all of it into an emptied slot,
+ * or only what differs from old, what it is known to hold. On failure
+ * empties it.
+ */
+static int fw_set_write(const struct fw_datapath *dp, uint8_t set, const struct fw_compiled *c,
+			const struct fw_compiled *old)
+{
+	int err = old ? fw_set_write_difference(dp, set, old, c) : fw_set_write_whole(dp, set, c);
+
 	if (!err)
 		err = fw_ports_write(dp, set, c->ports);
 	if (err)
@@ -111,30 +127,57 @@ static int fw_settle(const struct fw_datapath *dp, bool force)
 	return err ? err : fw_param_write(dp, FW_PARAM_SETTLED, 1);
 }
 
+/* A token no other writer holds: see fw/set_cache.h. */
+static uint32_t fw_set_token(void)
+{
+	uint32_t token = 0;
+
+	if (getrandom(&token, sizeof(token), 0) != sizeof(token))
+		token = (uint32_t)getpid() * 2654435761u ^ (uint32_t)(fw_now_ms() * 1e3);
+	return token ? token : 1;
+}
+
+/*
+ * Puts compiled in force through the idle set. With a cache, the idle set
+ * is rewritten from what the cache knows it holds, and compiled's entries
+ * move into the cache.
+ */
 static int fw_sync_sets(struct fw_datapath *dp, uint8_t active, const struct fw_ruleset *rs,
-			const struct fw_compiled *compiled, const struct fw_identity_plan *plan)
+			struct fw_compiled *compiled, const struct fw_identity_plan *plan,
+			struct fw_set_cache *cache)
 {
 	uint8_t next = active ^ 1;
-	double t0 = fw_now_ms(), t1, t2;
+	uint32_t word = fw_active_word(next, rs, compiled), token = fw_set_token();
+	const struct fw_set_image *image = NULL;
+	double t0 = fw_now_ms(), t1;
 	int err;
 
 	if (!fw_room_fits(&dp->room, compiled))
 		return -ENOSPC;
 	err = fw_settle(dp, false);
+	if (!err && cache)
+		image = fw_set_cache_find(cache, dp, next);
+	/* Before the set changes, so no other process trusts what it knew of it. */
 	if (!err)
+		err = fw_param_write(dp, FW_PARAM_SET0_TOKEN + next, token);
+	if (!err && !image)
 		err = fw_set_clear(dp, next);
 	t1 = fw_now_ms();
 	if (!err && plan)
 		fw_identities_write(dp, rs, plan);
 	if (!err)
-		err = fw_set_write(dp, next, compiled);
+		err = fw_set_write(dp, next, compiled, image ? &image->entries : NULL);
 	dp->blank = false;
-	t2 = fw_now_ms();
-	fw_debug("sync: clear idle set %.1f ms, write %.1f ms", t1 - t0, t2 - t1);
+	fw_debug("sync: %s %.1f ms, write %s %.1f ms", image ? "idle set known" : "clear idle set",
+		 t1 - t0, image ? "the difference" : "all", fw_now_ms() - t1);
+	if (cache && !err)
+		fw_set_cache_keep(cache, dp, next, token, compiled);
+	else if (cache)
+		fw_set_cache_drop(cache, next);
 	if (!err)
 		err = fw_param_write(dp, FW_PARAM_SETTLED, 0);
 	if (!err)
-		err = fw_param_write(dp, FW_PARAM_ACTIVE, fw_active_word(next, rs, compiled));
+		err = fw_param_write(dp, FW_PARAM_ACTIVE, word);
 	if (err)
 		return err;
 
@@ -168,13 +211,13 @@ int fw_datapath_sync(struct fw_datapath *dp, const struct fw_ruleset *rs)
 	if (err)
 		return err;
 	fw_compiled_set_ids(&compiled, rs);
-	err = fw_sync_sets(dp, active, rs, &compiled, NULL);
+	err = fw_sync_sets(dp, active, rs, &compiled, NULL, NULL);
 	fw_compiled_free(&compiled);
 	return err;
 }
 
 int fw_rules_sync(struct fw_datapath *dp, struct fw_ruleset *rs, struct fw_compiled *compiled,
-		  struct fw_sync_report *report)
+		  struct fw_sync_report *report, struct fw_set_cache *cache)
 {
 	struct fw_identity_plan plan;
 	uint8_t active;
@@ -189,7 +232,7 @@ int fw_rules_sync(struct fw_datapath *dp, struct fw_ruleset *rs, struct fw_compi
 		return err;
 	fw_debug("sync: rule identities %.1f ms", fw_now_ms() - start);
 	fw_compiled_set_ids(compiled, rs);
-	err = fw_sync_sets(dp, active, rs, compiled, &plan);
+	err = fw_sync_sets(dp, active, rs, compiled, &plan, cache);
 	if (report)
 		*report = plan.report;
 	fw_identity_plan_free(&plan);

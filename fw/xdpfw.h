@@ -15,7 +15,7 @@
  * Layout version of the pinned maps. Bump it whenever a key, a value or a
  * map changes shape, so a daemon never adopts maps it cannot read.
  */
-#define FW_LAYOUT_VERSION 4
+#define FW_LAYOUT_VERSION 5
 
 /* Rules per rule set; both sets live side by side while a reload runs. */
 #ifndef FW_DEFAULT_CAPACITY
@@ -150,11 +150,13 @@ struct fw_rule_counter {
  * rules, the default action and the fragment policy at once.
  */
 enum fw_param {
-	FW_PARAM_ACTIVE = 0,   /* FW_ACTIVE_* bits */
-	FW_PARAM_LAYOUT = 1,   /* FW_LAYOUT_VERSION, written at creation */
-	FW_PARAM_CAPACITY = 2, /* rules per set the maps were sized for */
-	FW_PARAM_SETTLED = 3,  /* 0 from a set flip until no packet can see the old set */
-	FW_PARAM_COUNT = 4,
+	FW_PARAM_ACTIVE = 0,     /* FW_ACTIVE_* bits */
+	FW_PARAM_LAYOUT = 1,     /* FW_LAYOUT_VERSION, written at creation */
+	FW_PARAM_CAPACITY = 2,   /* rules per set the maps were sized for */
+	FW_PARAM_SETTLED = 3,    /* 0 from a set flip until no packet can see the old set */
+	FW_PARAM_SET0_TOKEN = 4, /* changed by every writer before it touches set 0 */
+	FW_PARAM_SET1_TOKEN = 5, /* the same for set 1 */
+	FW_PARAM_COUNT = 6,
 };
 
 #define FW_ACTIVE_SET 0x1u            /* which set is in force: 0 or 1 */

@@ -2,7 +2,8 @@
 # `xdpfw run` daemon: a SIGHUP reload that adds, removes and changes rules
 # gives new verdicts on the wire and keeps the counters of unchanged rules;
 # a SIGHUP with a broken file (syntax error, invalid port, ...) leaves the
-# old rules in force and the daemon alive; SIGTERM leaves them enforcing.
+# old rules in force and the daemon alive; another process's apply in
+# between is not mistaken for the daemon's own; SIGTERM leaves them enforcing.
 . "$(dirname "$0")/lib.sh"
 
 setup
@@ -121,6 +122,24 @@ check "SIGHUP back to config A" daemon_reload
 check_fails "A again: banned source dropped" tcp_ok "$PEER4B" "$FW4" 8080
 check "A again: IPv6 source passes" tcp_ok "$PEER6" "$FW6" 8080
 check_eq "A again: keep still at 5" "$(rule_counter keep packets)" 5
+
+# Another writer between reloads: `xdpfw apply` of config C rewrites the
+# idle set, the one the daemon last wrote with B. The daemon writes only
+# differences into sets it knows; it must not trust what it knew of that
+# one, or C's extra ban would outlive the next reloads.
+sed "s/^rules:$/rules:\n  - name: ban-c\n    src: $PEER4\n    port: 8080\n    proto: tcp/" \
+	"$WORK/b.yaml" >"$WORK/c.yaml"
+check "another process applies config C" apply "$WORK/c.yaml"
+check_fails "C: its extra ban holds" tcp_ok "$PEER4" "$FW4" 8080
+install_conf b.yaml
+check "SIGHUP with config B after C" daemon_reload
+check "B after C: C's ban is gone" tcp_ok "$PEER4" "$FW4" 8080
+check_fails "B after C: B's ban holds" tcp_ok "$PEER6" "$FW6" 8080
+install_conf a.yaml
+check "SIGHUP with config A after C, into the set C was written to" daemon_reload
+check "A after C: C's ban is gone" tcp_ok "$PEER4" "$FW4" 8080
+check_fails "A after C: A's ban holds" tcp_ok "$PEER4B" "$FW4" 8080
+check "A after C: IPv6 source passes" tcp_ok "$PEER6" "$FW6" 8080
 
 # SIGTERM: the daemon exits 0 and leaves the datapath enforcing.
 kill -TERM "$DAEMON_PID"
