@@ -100,6 +100,18 @@ static void fw_name_index_add(struct fw_name_index *ix, uint32_t id)
 	ix->slots[slot] = id + 1;
 }
 
+/* Indexes the names of the active set's rules, among ids [0, scan). */
+static int fw_name_index_build(struct fw_name_index *ix, const struct fw_datapath *dp,
+			       uint8_t in_active, size_t active_count, uint32_t scan)
+{
+	int err = fw_name_index_init(ix, dp->rule_infos, active_count);
+
+	for (uint32_t id = 0; id < scan && !err; id++)
+		if (dp->rule_infos[id].sets & in_active)
+			fw_name_index_add(ix, id);
+	return err;
+}
+
 /* The id of the active rule with this name, or -1. */
 static int64_t fw_name_index_find(const struct fw_name_index *ix, const char *name)
 {
@@ -109,6 +121,14 @@ static int64_t fw_name_index_find(const struct fw_name_index *ix, const char *na
 		if (!strcmp(ix->infos[ix->slots[slot] - 1].name, name))
 			return ix->slots[slot] - 1;
 	return -1;
+}
+
+/* Whether id is a rule of the active set named name. */
+static bool fw_active_name_at(const struct fw_datapath *dp, uint8_t in_active, int64_t id,
+			      const char *name)
+{
+	return id >= 0 && id < fw_datapath_ids(dp) && (dp->rule_infos[id].sets & in_active) &&
+	       !strcmp(dp->rule_infos[id].name, name);
 }
 
 /* What became of each rule of the active set. */
@@ -188,28 +208,37 @@ int fw_identity_plan(const struct fw_datapath *dp, uint8_t active, struct fw_rul
 	/* Blank maps hold no rule: reading 2 * capacity names would find none. */
 	uint32_t scan = dp->blank ? 0 : ids.size;
 	size_t active_count = 0;
+	int64_t guess = -1; /* where the next rule's namesake is likely to be */
 	int err;
 
 	ids.used = calloc(ids.size + 1, 1);
 	ids.claimed = calloc(ids.size + 1, 1);
 	err = ids.used && ids.claimed ? 0 : -ENOMEM;
-	for (uint32_t id = 0; id < scan && !err; id++)
-		active_count += (dp->rule_infos[id].sets & in_active) != 0;
-	if (!err)
-		err = fw_plan_alloc(plan, rs->count, ids.size);
-	if (!err)
-		err = fw_name_index_init(&by_name, dp->rule_infos, active_count);
 	for (uint32_t id = 0; id < scan && !err; id++) {
 		if (!(dp->rule_infos[id].sets & in_active))
 			continue;
 		ids.used[id] = 1;
-		fw_name_index_add(&by_name, id);
+		active_count++;
+		guess = guess < 0 ? id : guess;
 	}
+	if (!err)
+		err = fw_plan_alloc(plan, rs->count, ids.size);
 	for (uint32_t i = 0; i < rs->count && !err; i++) {
-		int64_t old_id = fw_name_index_find(&by_name, rs->rules[i].name);
+		const char *name = rs->rules[i].name;
+		int64_t old_id = -1;
 
+		/* Rules keep their order from one config to the next: try the id after the last. */
+		if (fw_active_name_at(dp, in_active, guess, name))
+			old_id = guess;
+		else if (!by_name.slots) /* the index only when the order breaks */
+			err = fw_name_index_build(&by_name, dp, in_active, active_count, scan);
+		if (!err && old_id < 0)
+			old_id = fw_name_index_find(&by_name, name);
+		if (err)
+			break;
 		if (old_id >= 0)
 			ids.claimed[old_id] = FW_NAME_REUSED;
+		guess = old_id >= 0 ? old_id + 1 : guess;
 		err = fw_plan_rule(plan, dp, rs, i, active ^ 1, old_id, &ids);
 	}
 	/* Everything not carried into the new set goes once the swap is done. */

@@ -74,6 +74,8 @@ static void mutate(struct fw_ruleset *rs, unsigned int *serial)
 			continue;
 		if (rand() % 10 == 0)
 			r.action = r.action == FW_ACTION_DROP ? FW_ACTION_PASS : FW_ACTION_DROP;
+		if (r.port && rand() % 20 == 0)
+			r.port = 10000 + (*serial)++; /* same name, a match no rule has */
 		rs->rules[kept++] = r;
 	}
 	rs->count = kept;
@@ -136,6 +138,26 @@ static void check_set_in_force(struct fw_datapath *dp, const struct fw_ruleset *
 	fw_compiled_free(&want);
 }
 
+/* A rule that keeps its name and match keeps its id; any other rule gets an id none of those has. */
+static void check_ids(const struct fw_ruleset *before, const struct fw_ruleset *rs, int step)
+{
+	for (size_t i = 0; i < rs->count; i++) {
+		const struct fw_rule *r = &rs->rules[i];
+
+		for (size_t j = 0; j < before->count; j++) {
+			const struct fw_rule *b = &before->rules[j];
+			bool kept = !strcmp(b->name, r->name) && same_match(b, r);
+
+			if (kept && b->id != r->id)
+				fail_msg("step %d: %s kept its name and match but went from id %u to %u",
+					 step, r->name, b->id, r->id);
+			if (!kept && b->id == r->id && !strcmp(b->name, r->name))
+				fail_msg("step %d: %s changed its match but kept id %u", step, r->name,
+					 r->id);
+		}
+	}
+}
+
 /* Syncs rs; with a cache when cache is not NULL, as the daemon does. */
 static void sync(struct fw_datapath *dp, struct fw_ruleset *rs, struct fw_set_cache *cache)
 {
@@ -149,24 +171,30 @@ static void sync(struct fw_datapath *dp, struct fw_ruleset *rs, struct fw_set_ca
 static void cached_syncs_leave_what_whole_writes_would(void **state)
 {
 	struct fw_datapath *dp = harness_datapath(CAPACITY);
-	struct fw_ruleset rs = { .default_action = FW_ACTION_PASS };
+	struct fw_ruleset rs = { .default_action = FW_ACTION_PASS }, before = { 0 };
 	struct fw_set_cache cache = { 0 };
 	unsigned int serial = 0, seed = 20261125;
 
 	(void)state;
 	srand(seed);
 	rs.rules = calloc(RULES, sizeof(*rs.rules));
+	before.rules = calloc(RULES, sizeof(*before.rules));
 	assert_non_null(rs.rules);
+	assert_non_null(before.rules);
 	for (int step = 0; step < STEPS; step++) {
 		/* Steps 5 and 11 are another process's syncs: the cache must not trust those sets. */
 		bool foreign = step == 5 || step == 11;
 
+		memcpy(before.rules, rs.rules, rs.count * sizeof(*rs.rules));
+		before.count = rs.count;
 		mutate(&rs, &serial);
 		sync(dp, &rs, foreign ? NULL : &cache);
 		check_set_in_force(dp, &rs, step);
+		check_ids(&before, &rs, step);
 	}
 	fw_set_cache_free(&cache);
 	free(rs.rules);
+	free(before.rules);
 }
 
 /* An image is only trusted while the set's token and map are the ones it was written with. */
