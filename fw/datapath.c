@@ -162,6 +162,7 @@ int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity, const struct fw_
 	if (!err)
 		err = fw_param_write(dp, FW_PARAM_SETTLED, 1);
 	dp->blank = !err;
+	dp->unreachable = !err;
 	if (!err)
 		return 0;
 cleanup:

@@ -53,6 +53,8 @@ struct fw_datapath {
 	struct fw_rule_counter *counters;
 	/* Created by this process and not written yet: every id is free, every counter zero. */
 	bool blank;
+	/* Loaded by this process, not pinned or attached yet: no packet can run it. */
+	bool unreachable;
 };
 
 _Static_assert(offsetof(struct fw_datapath, rule_info_fd) ==

@@ -114,7 +114,8 @@ static uint32_t fw_active_word(uint8_t set, const struct fw_ruleset *rs,
 /*
  * SETTLED is cleared before a flip and set once no packet can still be
  * reading the old set; a sync that finds it cleared (a crash in between)
- * waits before touching the idle set.
+ * waits before touching the idle set. A program no packet can reach yet
+ * has no readers to wait for.
  */
 static int fw_settle(const struct fw_datapath *dp, bool force)
 {
@@ -123,7 +124,7 @@ static int fw_settle(const struct fw_datapath *dp, bool force)
 
 	if (err || settled)
 		return err;
-	err = fw_wait_for_readers();
+	err = dp->unreachable ? 0 : fw_wait_for_readers();
 	return err ? err : fw_param_write(dp, FW_PARAM_SETTLED, 1);
 }
 
