@@ -140,7 +140,7 @@ int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity, const struct fw_
 	int err;
 
 	fw_datapath_init(dp);
-	if (!capacity || capacity > UINT32_MAX / FW_SETS)
+	if (!capacity || capacity > FW_RULE_ID_LIMIT / FW_SETS)
 		return -EINVAL;
 	skel = xdpfw__open();
 	if (!skel)
