@@ -61,7 +61,7 @@ enum fw_proto {
 /*
  * A rule as the datapath sees it: which counter to bump, what to do. Four
  * bytes, so a source's value and a map element stay small: at 1M rules the
- * hash maps are 20% smaller than with a word each.
+ * source maps are a sixth smaller than with a word each.
  */
 struct fw_rule_ref {
 	__u32 id : 30;    /* index into the counters map */
