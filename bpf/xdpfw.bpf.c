@@ -3,11 +3,10 @@
 #include "parse.h"
 #include "maps.h"
 
+/* Read once per packet: userspace rewrites it while the program runs. */
 static __always_inline __u32 fw_param(__u32 index)
 {
-	__u32 *value = bpf_map_lookup_elem(&fw_params, &index);
-
-	return value ? *value : 0;
+	return *(volatile __u32 *)&fw_params[index];
 }
 
 static __always_inline int fw_ref_found(const struct fw_rule_ref *ref)

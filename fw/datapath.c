@@ -24,7 +24,7 @@ static void fw_datapath_take_fds(struct fw_datapath *dp)
 	dp->port_rules_fd[1] = bpf_map__fd(skel->maps.fw_port_rules_1);
 	dp->ports_fd = bpf_map__fd(skel->maps.fw_ports);
 	dp->counters_fd = bpf_map__fd(skel->maps.fw_counters);
-	dp->params_fd = bpf_map__fd(skel->maps.fw_params);
+	dp->params_fd = bpf_map__fd(skel->maps.data_params);
 	dp->stats_fd = bpf_map__fd(skel->maps.fw_stats);
 	dp->rule_info_fd = bpf_map__fd(skel->maps.fw_rule_info);
 }
@@ -154,7 +154,9 @@ int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity, const struct fw_
 	fw_datapath_take_fds(dp);
 	dp->capacity = capacity;
 	dp->room = *room;
-	err = fw_datapath_mmap(dp);
+	err = fw_datapath_map_params(dp);
+	if (!err)
+		err = fw_datapath_mmap(dp);
 	if (!err)
 		err = fw_param_write(dp, FW_PARAM_LAYOUT, FW_LAYOUT_VERSION);
 	if (!err)
@@ -175,6 +177,17 @@ static size_t fw_mmap_size(size_t entries, size_t entry_size)
 	size_t page = sysconf(_SC_PAGESIZE);
 
 	return (entries * entry_size + page - 1) / page * page;
+}
+
+int fw_datapath_map_params(struct fw_datapath *dp)
+{
+	void *params = mmap(NULL, fw_mmap_size(1, sizeof(__u32) * FW_PARAM_COUNT),
+			    PROT_READ | PROT_WRITE, MAP_SHARED, dp->params_fd, 0);
+
+	if (params == MAP_FAILED)
+		return -errno;
+	dp->params = params;
+	return 0;
 }
 
 int fw_datapath_mmap(struct fw_datapath *dp)
@@ -203,6 +216,8 @@ void fw_datapath_close(struct fw_datapath *dp)
 	if (dp->rule_infos)
 		munmap(dp->rule_infos,
 		       fw_mmap_size(fw_datapath_ids(dp), sizeof(struct fw_rule_info)));
+	if (dp->params)
+		munmap(dp->params, fw_mmap_size(1, sizeof(__u32) * FW_PARAM_COUNT));
 	if (dp->counters)
 		munmap(dp->counters,
 		       fw_mmap_size(fw_datapath_ids(dp), sizeof(struct fw_rule_counter)));
@@ -242,12 +257,19 @@ int fw_wait_for_readers(void)
 
 int fw_param_read(const struct fw_datapath *dp, uint32_t index, uint32_t *value)
 {
-	return bpf_map_lookup_elem(dp->params_fd, &index, value) ? -errno : 0;
+	if (!dp->params || index >= FW_PARAM_COUNT)
+		return -EINVAL;
+	*value = __atomic_load_n(&dp->params[index], __ATOMIC_SEQ_CST);
+	return 0;
 }
 
+/* One aligned store: a packet sees the old word or the new one, never a mix. */
 int fw_param_write(const struct fw_datapath *dp, uint32_t index, uint32_t value)
 {
-	return bpf_map_update_elem(dp->params_fd, &index, &value, BPF_ANY) ? -errno : 0;
+	if (!dp->params || index >= FW_PARAM_COUNT)
+		return -EINVAL;
+	__atomic_store_n(&dp->params[index], value, __ATOMIC_SEQ_CST);
+	return 0;
 }
 
 /* A spill in progress ends a few instructions later in the datapath: wait it out, within reason. */

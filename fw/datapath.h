@@ -51,6 +51,7 @@ struct fw_datapath {
 	/* fw_rule_info and fw_counters mapped in: FW_SETS * capacity entries each. */
 	struct fw_rule_info *rule_infos;
 	struct fw_rule_counter *counters;
+	uint32_t *params; /* fw_params mapped in: FW_PARAM_COUNT words */
 	/* Created by this process and not written yet: every id is free, every counter zero. */
 	bool blank;
 	/* Loaded by this process, not pinned or attached yet: no packet can run it. */
@@ -67,6 +68,8 @@ void fw_datapath_init(struct fw_datapath *dp);
 int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity, const struct fw_room *room);
 /* Reads the room of adopted maps from the kernel. */
 int fw_datapath_read_room(struct fw_datapath *dp);
+/* Maps fw_params into memory: fw_param_read() and fw_param_write() need it. */
+int fw_datapath_map_params(struct fw_datapath *dp);
 /* Maps fw_rule_info and fw_counters into memory; dp->capacity must be set. */
 int fw_datapath_mmap(struct fw_datapath *dp);
 static inline uint32_t fw_datapath_ids(const struct fw_datapath *dp)

@@ -37,7 +37,7 @@ static const struct fw_pinned_map fw_pinned_maps[] = {
 	FW_MAP(port_rules_fd[1], "fw_port_rules_1", struct fw_port_rule_key, struct fw_rule_ref),
 	FW_MAP(ports_fd, "fw_ports", __u32, struct fw_port_value),
 	FW_MAP(counters_fd, "fw_counters", __u32, struct fw_rule_counter),
-	FW_MAP(params_fd, "fw_params", __u32, __u32),
+	FW_MAP(params_fd, "fw_params", __u32, __u32[FW_PARAM_COUNT]),
 	FW_MAP(stats_fd, "fw_stats", __u32, struct fw_stat_value),
 	FW_MAP(rule_info_fd, "fw_rule_info", __u32, struct fw_rule_info),
 };
@@ -137,6 +137,8 @@ int fw_pin_adopt(const char *dir, struct fw_datapath *dp)
 			err = fw_pin_check_map(dir, *fd, &fw_pinned_maps[i]);
 		}
 	}
+	if (!err)
+		err = fw_datapath_map_params(dp);
 	if (!err)
 		err = fw_param_read(dp, FW_PARAM_LAYOUT, &layout);
 	if (!err && layout != FW_LAYOUT_VERSION) {

@@ -15,7 +15,7 @@
  * Layout version of the pinned maps. Bump it whenever a key, a value or a
  * map changes shape, so a daemon never adopts maps it cannot read.
  */
-#define FW_LAYOUT_VERSION 6
+#define FW_LAYOUT_VERSION 7
 
 /* Rules per rule set; both sets live side by side while a reload runs. */
 #ifndef FW_DEFAULT_CAPACITY
@@ -152,9 +152,10 @@ struct fw_rule_counter {
 #define FW_COUNTER_HALVES (FW_COUNTER_BYTES_HALF | FW_COUNTER_PACKETS_HALF)
 
 /*
- * fw_params: an ARRAY of __u32, indexed by enum fw_param. FW_PARAM_ACTIVE
- * holds the set in force together with its policy, so one store swaps the
- * rules, the default action and the fragment policy at once.
+ * fw_params: one entry of FW_PARAM_COUNT __u32 words, indexed by enum
+ * fw_param. FW_PARAM_ACTIVE holds the set in force together with its
+ * policy, so one store swaps the rules, the default action and the
+ * fragment policy at once.
  */
 enum fw_param {
 	FW_PARAM_ACTIVE = 0,     /* FW_ACTIVE_* bits */

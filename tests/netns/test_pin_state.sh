@@ -11,8 +11,11 @@ CFG=$(ban_conf xdpfw.yaml)
 
 # --- a layout version this build does not know
 check "apply" apply "$CFG"
+# fw_params is one entry of words; word 1 is the layout: set it to 99, keep the others.
+params=$(bpftool -j map lookup pinned "$PIN_DIR/fw_params" key 0 0 0 0 |
+	jq -r '.value | .[4:8] = ["0x63", "0x00", "0x00", "0x00"] | map(ltrimstr("0x")) | join(" ")')
 check "bpftool can write the pinned params" \
-	bpftool map update pinned "$PIN_DIR/fw_params" key 1 0 0 0 value 99 0 0 0
+	bpftool map update pinned "$PIN_DIR/fw_params" key 0 0 0 0 value hex $params
 xdpfw rules >"$WORK/rules.out" 2>&1
 check_eq "rules on layout 99: exit 1" "$?" 1
 check "the message names the layout" grep -q "layout 99" "$WORK/rules.out"
