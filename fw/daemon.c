@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -41,6 +42,7 @@ static void fw_daemon_reload(const char *pin_dir, const char *path, struct fw_se
 		   (unsigned long long)fw_monotonic_usec(), path);
 	if (fw_config_enforce(pin_dir, path, cache))
 		fw_error("%s: reload failed; the previous rules stay in force", path);
+	malloc_trim(0); /* a large config's parse leaves the heap big until told otherwise */
 	sd_notifyf(0, "READY=1\nSTATUS=Enforcing %s", path);
 }
 
