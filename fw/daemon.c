@@ -60,6 +60,7 @@ int fw_daemon_run(const char *pin_dir, const char *path)
 		err = -EINVAL;
 		goto cleanup;
 	}
+	malloc_trim(0);
 	sd_notifyf(0, "READY=1\nSTATUS=Enforcing %s", path);
 	fw_info("running; SIGHUP reloads %s, SIGTERM exits and leaves the rules in force", path);
 
