@@ -33,7 +33,7 @@ static int fw_rule_cmp_match(const void *a, const void *b)
 	return (int)x->proto - (int)y->proto;
 }
 
-static bool fw_rule_same_match(const struct fw_rule *a, const struct fw_rule *b)
+bool fw_rule_same_match(const struct fw_rule *a, const struct fw_rule *b)
 {
 	return a->has_src == b->has_src && a->port == b->port && a->proto == b->proto &&
 	       (!a->has_src || !memcmp(a->src, b->src, sizeof(a->src)));

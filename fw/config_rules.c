@@ -102,7 +102,7 @@ static uint32_t cfg_name_hash(const struct fw_rule *r)
 	return cfg_hash_bytes(CFG_HASH_SEED, r->name, strlen(r->name));
 }
 
-/* Over the fields cfg_same_match compares. */
+/* Over the fields fw_rule_same_match() compares. */
 static uint32_t cfg_match_hash(const struct fw_rule *r)
 {
 	unsigned char match[sizeof(r->src) + 4];
@@ -421,12 +421,6 @@ static bool cfg_same_name(const struct fw_rule *x, const struct fw_rule *y)
 	return !strcmp(x->name, y->name);
 }
 
-static bool cfg_same_match(const struct fw_rule *x, const struct fw_rule *y)
-{
-	return x->has_src == y->has_src && !memcmp(x->src, y->src, sizeof(x->src)) &&
-	       x->port == y->port && x->proto == y->proto;
-}
-
 static void cfg_report_duplicate_name(struct cfg_parser *p, size_t idx, size_t first)
 {
 	cfg_error(p, p->meta[idx].name_line, p->meta[idx].name_col,
@@ -471,7 +465,8 @@ void cfg_check_rules(struct cfg_parser *p)
 		cfg_name_takes_part, cfg_name_hash_of, cfg_same_name, cfg_report_duplicate_name,
 	};
 	static const struct cfg_duplicate_check matches = {
-		cfg_match_takes_part, cfg_match_hash_of, cfg_same_match, cfg_report_duplicate_match,
+		cfg_match_takes_part, cfg_match_hash_of, fw_rule_same_match,
+		cfg_report_duplicate_match,
 	};
 	struct cfg_rule_table table;
 	int err;

@@ -48,16 +48,10 @@ static void random_rule(struct fw_rule *r, unsigned int serial)
 	r->action = rand() % 2 ? FW_ACTION_DROP : FW_ACTION_PASS;
 }
 
-static bool same_match(const struct fw_rule *a, const struct fw_rule *b)
-{
-	return a->has_src == b->has_src && a->port == b->port && a->proto == b->proto &&
-	       (!a->has_src || !memcmp(a->src, b->src, sizeof(a->src)));
-}
-
 static bool match_taken(const struct fw_ruleset *rs, const struct fw_rule *r)
 {
 	for (size_t i = 0; i < rs->count; i++)
-		if (same_match(&rs->rules[i], r))
+		if (fw_rule_same_match(&rs->rules[i], r))
 			return true;
 	return false;
 }
@@ -146,7 +140,7 @@ static void check_ids(const struct fw_ruleset *before, const struct fw_ruleset *
 
 		for (size_t j = 0; j < before->count; j++) {
 			const struct fw_rule *b = &before->rules[j];
-			bool kept = !strcmp(b->name, r->name) && same_match(b, r);
+			bool kept = !strcmp(b->name, r->name) && fw_rule_same_match(b, r);
 
 			if (kept && b->id != r->id)
 				fail_msg("step %d: %s kept its name and match but went from id %u to %u",
