@@ -187,7 +187,10 @@ static void fw_staged_path(char *path, size_t size, const char *dir, const char 
 int fw_pin_stage(const char *dir, struct fw_datapath *dp)
 {
 	char name[128];
-	int err = fw_pin_obj(dp->prog_fd, dir, FW_STAGED FW_PIN_PROG);
+	int err;
+
+	dp->unreachable = false; /* once pinned, any process can attach or run it */
+	err = fw_pin_obj(dp->prog_fd, dir, FW_STAGED FW_PIN_PROG);
 
 	for (size_t i = 0; i < FW_PINNED_MAPS && !err; i++) {
 		snprintf(name, sizeof(name), FW_STAGED "%s", fw_pinned_maps[i].name);

@@ -235,10 +235,8 @@ int fw_state_apply(struct fw_state *st, struct fw_config *cfg, struct fw_sync_re
 				 "rules stay in force", cfg->path, strerror(-err));
 	}
 	fw_compiled_free(&compiled);
-	if (!err && st->unpinned) {
-		st->dp.unreachable = false; /* pinned, others can attach it */
+	if (!err && st->unpinned)
 		err = fw_pin_stage(st->pin_dir, &st->dp);
-	}
 	if (!err && st->unpinned) {
 		fw_failpoint("staged");
 		err = fw_links_update_prog(st->pin_dir, st->dp.prog_fd);
