@@ -361,15 +361,18 @@ static void cfg_parser_free(struct cfg_parser *p)
 	p->meta = NULL;
 }
 
-int fw_config_parse(const char *name, const char *text, size_t len, struct fw_config *out,
-		    FILE *diag)
+int fw_config_parse_with(const char *name, const char *text, size_t len,
+			 enum fw_config_reader reader, struct fw_config *out, FILE *diag,
+			 bool *fast_used)
 {
 	struct cfg_parser p;
+	bool fast = false;
 	int err;
 
 	cfg_init(&p, name, text, len, out);
-	if (cfg_fast_lane_fits(p.text, p.len)) {
+	if (reader == FW_READER_AUTO && cfg_fast_lane_fits(p.text, p.len)) {
 		cfg_parse_pass(&p, true);
+		fast = !p.lane.gave_up;
 		if (p.lane.gave_up) {
 			/* Forget what the lane found; libyaml reads the whole text again. */
 			cfg_parser_free(&p);
@@ -391,7 +394,15 @@ int fw_config_parse(const char *name, const char *text, size_t len, struct fw_co
 	cfg_parser_free(&p);
 	if (err)
 		fw_config_free(out);
+	if (fast_used)
+		*fast_used = fast;
 	return err;
+}
+
+int fw_config_parse(const char *name, const char *text, size_t len, struct fw_config *out,
+		    FILE *diag)
+{
+	return fw_config_parse_with(name, text, len, FW_READER_AUTO, out, diag, NULL);
 }
 
 static int cfg_read_file(const char *path, char **text, size_t *len)

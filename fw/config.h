@@ -3,6 +3,7 @@
 #ifndef FW_CONFIG_H
 #define FW_CONFIG_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <net/if.h>
 #include "ruleset.h"
@@ -39,6 +40,20 @@ int fw_config_load(const char *path, struct fw_config *out, FILE *diag);
 /* The same for a config held in memory; name is used in messages. */
 int fw_config_parse(const char *name, const char *text, size_t len, struct fw_config *out,
 		    FILE *diag);
+
+/* The YAML readers; tests and fuzzers compare the two. */
+enum fw_config_reader {
+	FW_READER_AUTO,    /* the fast lane where it fits and does not give up, else libyaml */
+	FW_READER_LIBYAML, /* libyaml only */
+};
+
+/*
+ * fw_config_parse() with a chosen reader. When fast_used is not NULL it is
+ * set to whether the fast lane produced the result.
+ */
+int fw_config_parse_with(const char *name, const char *text, size_t len,
+			 enum fw_config_reader reader, struct fw_config *out, FILE *diag,
+			 bool *fast_used);
 
 void fw_config_free(struct fw_config *cfg);
 
