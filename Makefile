@@ -80,8 +80,11 @@ deps:
 
 unit-tests: $(UNIT_BINS)
 
+# What `make test` builds besides `all`; mk/*.mk add to it.
+TEST_BUILD :=
+
 test: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all $(TEST_BUILD)
 	$(Q)tests/run.sh
 
 demo: deps
@@ -106,6 +109,9 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/fw/*.d $(BUILD)/tests/*.d)
+
+# Parts of the build with a file of their own (sanitizers, fuzzing, ...).
+include $(wildcard mk/*.mk)
 
 # bench: programs and tools that only `make bench` uses (bench/run.sh builds them).
 BENCH_BPF := $(patsubst bench/%.bpf.c,$(BUILD)/bench/%.bpf.o,$(wildcard bench/*.bpf.c))
