@@ -26,7 +26,7 @@ endif
 
 BPF_OBJ := $(BUILD)/xdpfw.bpf.o
 SKEL := $(BUILD)/xdpfw.skel.h
-LIB_SRCS := $(filter-out fw/main.c,$(wildcard fw/*.c))
+LIB_SRCS := $(filter-out fw/main.c,$(wildcard fw/*.c)) $(wildcard fw/config/*.c)
 LIB_OBJS := $(patsubst fw/%.c,$(BUILD)/fw/%.o,$(LIB_SRCS))
 LIB := $(BUILD)/libxdpfw.a
 BIN := $(BUILD)/xdpfw
@@ -40,7 +40,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 .PRECIOUS: $(BUILD)/tests/%.o
 all: $(BIN) $(UNIT_BINS)
 
-$(BUILD) $(BUILD)/fw $(BUILD)/tests:
+$(BUILD) $(BUILD)/fw $(BUILD)/fw/config $(BUILD)/tests:
 	$(Q)mkdir -p $@
 
 $(BPF_OBJ): bpf/xdpfw.bpf.c | $(BUILD)
@@ -55,9 +55,15 @@ $(BUILD)/fw/%.o: fw/%.c $(SKEL) | $(BUILD)/fw
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
+# The config parser: its internal headers live beside it, only fw/config.h is public.
+$(BUILD)/fw/config/%.o: fw/config/%.c $(SKEL) | $(BUILD)/fw/config
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
 $(LIB): $(LIB_OBJS)
 	$(call msg,AR,$@)
-	$(Q)$(AR) rcs $@ $^
+	@# Afresh, so an object whose source moved or went is not kept.
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(BIN): $(BUILD)/fw/main.o $(LIB)
 	$(call msg,LINK,$@)
@@ -108,7 +114,7 @@ install: $(BIN)
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/fw/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/fw/*.d $(BUILD)/fw/config/*.d $(BUILD)/tests/*.d)
 
 # Parts of the build with a file of their own (sanitizers, fuzzing, ...).
 include $(wildcard mk/*.mk)

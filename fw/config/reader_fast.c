@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
-#include "config_internal.h"
+#include "section.h"
 
 /* Far below libyaml's limit of 1024 characters for a key. */
 #define CFG_FAST_KEY_MAX 128

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "config_internal.h"
+#include "section.h"
 
 /* The schema needs 3 levels; deeper input is rejected before it can exhaust the stack. */
 #define CFG_MAX_DEPTH 16

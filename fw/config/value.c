@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include "config_internal.h"
+#include "section.h"
 
 #define CFG_LIST_MAX 160
 

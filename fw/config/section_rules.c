@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "config_internal.h"
+#include "section.h"
 
 enum cfg_rule_key { RK_NAME, RK_SRC, RK_PORT, RK_PROTO, RK_ACTION, RK_COUNT };
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "config_internal.h"
+#include "section.h"
 
 enum cfg_top_key { TK_INTERFACES, TK_SETTINGS, TK_RULES, TK_COUNT };
 
