@@ -6,36 +6,12 @@
 #include <string.h>
 #include "identity.h"
 #include "mapio.h"
+#include "names.h"
 #include "show.h"
-
-static const char *const fw_stat_names[FW_STAT_COUNT] = {
-	[FW_STAT_PASS_RULE] = "pass_rule",
-	[FW_STAT_PASS_DEFAULT] = "pass_default",
-	[FW_STAT_DROP_RULE] = "drop_rule",
-	[FW_STAT_DROP_DEFAULT] = "drop_default",
-	[FW_STAT_DROP_FRAGMENT] = "drop_fragment",
-	[FW_STAT_DROP_MALFORMED] = "drop_malformed",
-	[FW_STAT_PASS_LINK] = "pass_link",
-	[FW_STAT_PASS_NON_IP] = "pass_non_ip",
-};
-
-const char *fw_proto_name(unsigned int proto)
-{
-	static const char *const names[FW_RULE_PROTOS] = { "any", "tcp", "udp", "icmp", "icmpv6" };
-
-	return proto < FW_RULE_PROTOS ? names[proto] : "?";
-}
-
-const char *fw_action_name(unsigned int action)
-{
-	return action == FW_ACTION_DROP ? "drop" : action == FW_ACTION_PASS ? "pass" : "none";
-}
 
 void fw_addr_format(const uint8_t addr[16], char *buf, size_t size)
 {
-	static const uint8_t v4_mapped[12] = { [10] = 0xff, [11] = 0xff };
-
-	if (!memcmp(addr, v4_mapped, sizeof(v4_mapped)))
+	if (fw_addr_is_v4_mapped(addr))
 		inet_ntop(AF_INET, addr + 12, buf, size);
 	else
 		inet_ntop(AF_INET6, addr, buf, size);

@@ -10,8 +10,6 @@
 int fw_show_rules(FILE *out, const struct fw_datapath *dp, bool json);
 int fw_show_stats(FILE *out, const struct fw_datapath *dp, bool json);
 
-const char *fw_proto_name(unsigned int proto);
-const char *fw_action_name(unsigned int action);
 /* "198.18.0.7" for v4-mapped addresses, RFC 5952 text for IPv6. */
 void fw_addr_format(const uint8_t addr[16], char *buf, size_t size);
 

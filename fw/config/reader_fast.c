@@ -10,8 +10,9 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
-#include "section.h"
+#include "reader_fast.h"
 
 /* Far below libyaml's limit of 1024 characters for a key. */
 #define CFG_FAST_KEY_MAX 128
@@ -65,93 +66,93 @@ static void cfg_fast_init_chars(unsigned char *chars)
 	}
 }
 
-static bool cfg_fast_is(const struct cfg_parser *p, char c, enum cfg_fast_char what)
+static bool cfg_fast_is(const struct cfg_fast *f, char c, enum cfg_fast_char what)
 {
-	return p->lane.chars[(unsigned char)c] & what;
+	return f->chars[(unsigned char)c] & what;
 }
 
-static size_t cfg_fast_skip_spaces(const struct cfg_parser *p, size_t i)
+static size_t cfg_fast_skip_spaces(const struct cfg_fast *f, size_t i)
 {
-	while (i < p->len && p->text[i] == ' ')
+	while (i < f->len && f->text[i] == ' ')
 		i++;
 	return i;
 }
 
-static bool cfg_fast_at_line_end(const struct cfg_parser *p, size_t i)
+static bool cfg_fast_at_line_end(const struct cfg_fast *f, size_t i)
 {
-	return i == p->len || p->text[i] == '\n';
+	return i == f->len || f->text[i] == '\n';
 }
 
 /*
  * The line ends at i, or after a comment starting at i: a comment of printable
  * ASCII, which libyaml skips whatever it says.
  */
-static enum cfg_fast_lex cfg_fast_line_end(const struct cfg_parser *p, size_t i,
+static enum cfg_fast_lex cfg_fast_line_end(const struct cfg_fast *f, size_t i,
 					   struct cfg_fast_line *l, enum cfg_fast_lex kind)
 {
-	if (i < p->len && p->text[i] == '#')
-		for (; i < p->len && p->text[i] != '\n'; i++)
-			if (p->text[i] < 0x20 || p->text[i] > 0x7e)
+	if (i < f->len && f->text[i] == '#')
+		for (; i < f->len && f->text[i] != '\n'; i++)
+			if (f->text[i] < 0x20 || f->text[i] > 0x7e)
 				return CFG_LEX_OTHER;
-	if (!cfg_fast_at_line_end(p, i))
+	if (!cfg_fast_at_line_end(f, i))
 		return CFG_LEX_OTHER;
-	l->next = i < p->len ? i + 1 : i;
+	l->next = i < f->len ? i + 1 : i;
 	return kind;
 }
 
 /* After the key's colon: nothing, a one-word value, and maybe a comment after a blank. */
-static enum cfg_fast_lex cfg_fast_lex_value(const struct cfg_parser *p, size_t i,
+static enum cfg_fast_lex cfg_fast_lex_value(const struct cfg_fast *f, size_t i,
 					    struct cfg_fast_line *l)
 {
-	const char *t = p->text;
+	const char *t = f->text;
 
 	l->value_len = 0;
-	if (cfg_fast_at_line_end(p, i))
-		return cfg_fast_line_end(p, i, l, CFG_LEX_ENTRY);
+	if (cfg_fast_at_line_end(f, i))
+		return cfg_fast_line_end(f, i, l, CFG_LEX_ENTRY);
 	if (t[i] != ' ')
 		return CFG_LEX_OTHER;
-	i = cfg_fast_skip_spaces(p, i);
-	if (cfg_fast_at_line_end(p, i) || t[i] == '#')
-		return cfg_fast_line_end(p, i, l, CFG_LEX_ENTRY);
-	if (!cfg_fast_is(p, t[i], CFG_CHAR_VALUE_START))
+	i = cfg_fast_skip_spaces(f, i);
+	if (cfg_fast_at_line_end(f, i) || t[i] == '#')
+		return cfg_fast_line_end(f, i, l, CFG_LEX_ENTRY);
+	if (!cfg_fast_is(f, t[i], CFG_CHAR_VALUE_START))
 		return CFG_LEX_OTHER;
 	l->value = i;
-	while (i < p->len && cfg_fast_is(p, t[i], CFG_CHAR_VALUE))
+	while (i < f->len && cfg_fast_is(f, t[i], CFG_CHAR_VALUE))
 		i++;
 	l->value_len = i - l->value;
 	/* "a:" before a blank would be a key; a second word would join the value. */
-	if (t[i - 1] == ':' || (!cfg_fast_at_line_end(p, i) && t[i] != ' '))
+	if (t[i - 1] == ':' || (!cfg_fast_at_line_end(f, i) && t[i] != ' '))
 		return CFG_LEX_OTHER;
-	return cfg_fast_line_end(p, cfg_fast_skip_spaces(p, i), l, CFG_LEX_ENTRY);
+	return cfg_fast_line_end(f, cfg_fast_skip_spaces(f, i), l, CFG_LEX_ENTRY);
 }
 
-static enum cfg_fast_lex cfg_fast_lex(const struct cfg_parser *p, struct cfg_fast_line *l)
+static enum cfg_fast_lex cfg_fast_lex(const struct cfg_fast *f, struct cfg_fast_line *l)
 {
-	const char *t = p->text;
-	size_t i = p->lane.pos;
+	const char *t = f->text;
+	size_t i = f->pos;
 
-	if (i >= p->len)
+	if (i >= f->len)
 		return CFG_LEX_END;
 	l->start = i;
-	i = cfg_fast_skip_spaces(p, i);
+	i = cfg_fast_skip_spaces(f, i);
 	l->indent = i - l->start;
-	if (cfg_fast_at_line_end(p, i) || t[i] == '#')
-		return cfg_fast_line_end(p, i, l, CFG_LEX_SKIP);
+	if (cfg_fast_at_line_end(f, i) || t[i] == '#')
+		return cfg_fast_line_end(f, i, l, CFG_LEX_SKIP);
 	l->dash = t[i] == '-';
 	if (l->dash) {
-		if (i + 1 == p->len || t[i + 1] != ' ')
+		if (i + 1 == f->len || t[i + 1] != ' ')
 			return CFG_LEX_OTHER;
 		i += 2;
 	}
-	if (i == p->len || !cfg_fast_is(p, t[i], CFG_CHAR_KEY_START))
+	if (i == f->len || !cfg_fast_is(f, t[i], CFG_CHAR_KEY_START))
 		return CFG_LEX_OTHER;
 	l->key = i;
-	while (i < p->len && cfg_fast_is(p, t[i], CFG_CHAR_KEY))
+	while (i < f->len && cfg_fast_is(f, t[i], CFG_CHAR_KEY))
 		i++;
 	l->key_len = i - l->key;
-	if (l->key_len > CFG_FAST_KEY_MAX || i == p->len || t[i] != ':')
+	if (l->key_len > CFG_FAST_KEY_MAX || i == f->len || t[i] != ':')
 		return CFG_LEX_OTHER;
-	return cfg_fast_lex_value(p, i + 1, l);
+	return cfg_fast_lex_value(f, i + 1, l);
 }
 
 static struct cfg_fast_event *cfg_fast_push(struct cfg_fast *f, yaml_event_type_t type,
@@ -165,10 +166,10 @@ static struct cfg_fast_event *cfg_fast_push(struct cfg_fast *f, yaml_event_type_
 	return ev;
 }
 
-static void cfg_fast_push_scalar(struct cfg_parser *p, const struct cfg_fast_line *l,
+static void cfg_fast_push_scalar(struct cfg_fast *f, const struct cfg_fast_line *l,
 				 size_t off, size_t len)
 {
-	struct cfg_fast_event *ev = cfg_fast_push(&p->lane, YAML_SCALAR_EVENT, p->lane.line,
+	struct cfg_fast_event *ev = cfg_fast_push(f, YAML_SCALAR_EVENT, f->line,
 						  off - l->start);
 
 	ev->value = off;
@@ -219,17 +220,16 @@ static bool cfg_fast_place(struct cfg_fast *f, const struct cfg_fast_line *l)
 	return f->levels[f->depth - 1].indent == l->indent;
 }
 
-static bool cfg_fast_entry(struct cfg_parser *p, const struct cfg_fast_line *l)
+static bool cfg_fast_entry(struct cfg_fast *f, const struct cfg_fast_line *l)
 {
-	struct cfg_fast *f = &p->lane;
 
 	if (!cfg_fast_place(f, l) || f->levels[f->depth - 1].sequence != l->dash)
 		return false;
 	if (l->dash && !cfg_fast_open(f, false, l->key - l->start))
 		return false;
-	cfg_fast_push_scalar(p, l, l->key, l->key_len);
+	cfg_fast_push_scalar(f, l, l->key, l->key_len);
 	if (l->value_len)
-		cfg_fast_push_scalar(p, l, l->value, l->value_len);
+		cfg_fast_push_scalar(f, l, l->value, l->value_len);
 	else if (f->depth == 1)
 		f->value_due = true; /* a list or mapping on the next lines */
 	else
@@ -252,18 +252,17 @@ static bool cfg_fast_end(struct cfg_fast *f)
 }
 
 /* Events for the next line; false when the lane gives up. */
-static bool cfg_fast_line(struct cfg_parser *p)
+static bool cfg_fast_line(struct cfg_fast *f)
 {
-	struct cfg_fast *f = &p->lane;
 	struct cfg_fast_line l;
 
-	switch (cfg_fast_lex(p, &l)) {
+	switch (cfg_fast_lex(f, &l)) {
 	case CFG_LEX_END:
 		return cfg_fast_end(f);
 	case CFG_LEX_SKIP:
 		break;
 	case CFG_LEX_ENTRY:
-		if (!cfg_fast_entry(p, &l))
+		if (!cfg_fast_entry(f, &l))
 			return false;
 		break;
 	default:
@@ -275,19 +274,18 @@ static bool cfg_fast_line(struct cfg_parser *p)
 }
 
 /* Reads lines until there are events to hand out; false when the lane gives up. */
-static bool cfg_fast_fill(struct cfg_parser *p)
+static bool cfg_fast_fill(struct cfg_fast *f)
 {
-	struct cfg_fast *f = &p->lane;
 
 	f->head = 0;
 	while (!f->count)
-		if (f->ended || !cfg_fast_line(p))
+		if (f->ended || !cfg_fast_line(f))
 			return false;
 	return true;
 }
 
 /* The event as libyaml makes it; a scalar's value points into the text and is not owned. */
-static void cfg_fast_event(const struct cfg_parser *p, const struct cfg_fast_event *e,
+static void cfg_fast_event(const struct cfg_fast *f, const struct cfg_fast_event *e,
 			   yaml_event_t *ev)
 {
 	const yaml_mark_t mark = { .line = e->line, .column = e->col };
@@ -298,7 +296,7 @@ static void cfg_fast_event(const struct cfg_parser *p, const struct cfg_fast_eve
 	memset(&ev->data, 0, sizeof(ev->data));
 	switch (e->type) {
 	case YAML_SCALAR_EVENT:
-		ev->data.scalar.value = (yaml_char_t *)(p->text + e->value);
+		ev->data.scalar.value = (yaml_char_t *)(f->text + e->value);
 		ev->data.scalar.length = e->len;
 		ev->data.scalar.plain_implicit = 1;
 		ev->data.scalar.style = YAML_PLAIN_SCALAR_STYLE;
@@ -316,27 +314,42 @@ static void cfg_fast_event(const struct cfg_parser *p, const struct cfg_fast_eve
 	}
 }
 
-int cfg_fast_next(struct cfg_parser *p, yaml_event_t *ev)
+int cfg_fast_next(struct cfg_fast *f, yaml_event_t *ev)
 {
-	struct cfg_fast *f = &p->lane;
 
-	if (!f->count && !cfg_fast_fill(p)) {
+	if (!f->count && !cfg_fast_fill(f)) {
 		f->gave_up = true;
 		return -1;
 	}
-	cfg_fast_event(p, &f->queue[f->head++], ev);
+	cfg_fast_event(f, &f->queue[f->head++], ev);
 	f->count--;
 	return 0;
 }
 
-void cfg_fast_start(struct cfg_parser *p)
+void cfg_fast_start(struct cfg_fast *f, const char *text, size_t len)
 {
-	p->fast = true;
-	cfg_fast_init_chars(p->lane.chars);
+	memset(f, 0, sizeof(*f));
+	f->text = text;
+	f->len = len;
+	cfg_fast_init_chars(f->chars);
+}
+
+size_t cfg_skip_ascii(const unsigned char *s, size_t i, size_t len)
+{
+	const uint64_t high_bits = 0x8080808080808080ull;
+	uint64_t word;
+
+	for (; i + sizeof(word) <= len; i += sizeof(word)) {
+		memcpy(&word, s + i, sizeof(word));
+		if (word & high_bits)
+			break;
+	}
+	while (i < len && s[i] < 0x80)
+		i++;
+	return i;
 }
 
 bool cfg_fast_lane_fits(const char *text, size_t len)
 {
 	return cfg_skip_ascii((const unsigned char *)text, 0, len) == len;
 }
-

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include "section.h"
+#include "value.h"
 
 #define CFG_LIST_MAX 160
 
@@ -27,7 +27,7 @@ bool cfg_is_null(const struct cfg_node *n)
 {
 	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
 
-	return cfg_plain_is(n, nulls, sizeof(nulls) / sizeof(nulls[0]));
+	return cfg_plain_is(n, nulls, CFG_COUNT(nulls));
 }
 
 /* YAML 1.1, which libyaml implements and many tools still follow. */
@@ -39,25 +39,12 @@ static bool cfg_is_bool(const struct cfg_node *n)
 		"on", "On", "ON", "off", "Off", "OFF",
 	};
 
-	return cfg_plain_is(n, bools, sizeof(bools) / sizeof(bools[0]));
+	return cfg_plain_is(n, bools, CFG_COUNT(bools));
 }
 
 bool cfg_is_text(const struct cfg_node *n)
 {
 	return n->kind == CFG_SCALAR && !cfg_is_null(n) && !cfg_is_bool(n);
-}
-
-const char *cfg_ctx_label(const struct cfg_ctx *ctx, char *buf, size_t size)
-{
-	if (!ctx->section)
-		buf[0] = '\0';
-	else if (ctx->name)
-		snprintf(buf, size, "%s \"%s\"", ctx->section, ctx->name);
-	else if (ctx->number)
-		snprintf(buf, size, "%s #%zu", ctx->section, ctx->number);
-	else
-		snprintf(buf, size, "%s", ctx->section);
-	return buf;
 }
 
 const char *cfg_kind_name(const struct cfg_node *n)
@@ -72,7 +59,8 @@ const char *cfg_kind_name(const struct cfg_node *n)
 	}
 }
 
-static const char *cfg_join(const struct cfg_word *words, const char *const *strs, size_t n,
+/* "a, b, c": the words of words, or else the strings strs. */
+static const char *cfg_join(const struct cfg_words *words, const char *const *strs, size_t n,
 			    char *buf, size_t size)
 {
 	size_t i, used = 0;
@@ -80,40 +68,40 @@ static const char *cfg_join(const struct cfg_word *words, const char *const *str
 	buf[0] = '\0';
 	for (i = 0; i < n && used < size; i++)
 		used += snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
-				 words ? words[i].word : strs[i]);
+				 words ? words->names[words->order[i]] : strs[i]);
 	return buf;
 }
 
 /* Reports why n is not text; hint says what to write instead of a boolean. */
-static void cfg_not_text(struct cfg_parser *p, const struct cfg_node *n,
+static void cfg_not_text(struct cfg_diags *d, const struct cfg_node *n,
 			 const struct cfg_ctx *ctx, const char *key, const char *hint)
 {
 	if (n->kind == CFG_BROKEN)
 		return;
 	if (n->kind != CFG_SCALAR)
-		cfg_ctx_error(p, ctx, n->line, n->col, "%s must be a single value, found %s", key,
+		cfg_ctx_error(d, ctx, n->line, n->col, "%s must be a single value, found %s", key,
 			      cfg_kind_name(n));
 	else if (cfg_is_null(n))
-		cfg_ctx_error(p, ctx, n->line, n->col,
+		cfg_ctx_error(d, ctx, n->line, n->col,
 			      "%s is empty; give it a value or remove the key", key);
 	else
-		cfg_ctx_error(p, ctx, n->line, n->col, "%s is the YAML boolean %s, not text; %s",
+		cfg_ctx_error(d, ctx, n->line, n->col, "%s is the YAML boolean %s, not text; %s",
 			      key, n->text, hint);
 }
 
-static bool cfg_scalar_ok(struct cfg_parser *p, const struct cfg_node *n,
+static bool cfg_scalar_ok(struct cfg_diags *d, const struct cfg_node *n,
 			  const struct cfg_ctx *ctx, const char *key, const char *hint)
 {
 	if (cfg_is_text(n))
 		return true;
-	cfg_not_text(p, n, ctx, key, hint);
+	cfg_not_text(d, n, ctx, key, hint);
 	return false;
 }
 
-bool cfg_text(struct cfg_parser *p, const struct cfg_node *n, const struct cfg_ctx *ctx,
+bool cfg_text(struct cfg_diags *d, const struct cfg_node *n, const struct cfg_ctx *ctx,
 	      const char *key)
 {
-	return cfg_scalar_ok(p, n, ctx, key, "quote it if you mean the text");
+	return cfg_scalar_ok(d, n, ctx, key, "quote it if you mean the text");
 }
 
 static bool cfg_all_digits(const char *s)
@@ -126,28 +114,28 @@ static bool cfg_all_digits(const char *s)
 	return true;
 }
 
-bool cfg_uint(struct cfg_parser *p, const struct cfg_node *n, const struct cfg_ctx *ctx,
+bool cfg_uint(struct cfg_diags *d, const struct cfg_node *n, const struct cfg_ctx *ctx,
 	      const char *key, uint32_t min, uint32_t max, uint32_t *out)
 {
 	const char *digits;
 	uint64_t value = 0;
 
-	if (!cfg_scalar_ok(p, n, ctx, key, "write a whole number"))
+	if (!cfg_scalar_ok(d, n, ctx, key, "write a whole number"))
 		return false;
 	if (!n->plain) {
-		cfg_ctx_error(p, ctx, n->line, n->col,
+		cfg_ctx_error(d, ctx, n->line, n->col,
 			      "%s \"%s\" is quoted text; write it as a plain number", key, n->text);
 		return false;
 	}
 	digits = n->text[0] == '-' ? n->text + 1 : n->text;
 	if (!cfg_all_digits(digits)) {
-		cfg_ctx_error(p, ctx, n->line, n->col,
+		cfg_ctx_error(d, ctx, n->line, n->col,
 			      "%s \"%s\" is not an integer; use a whole number %u-%u", key, n->text,
 			      min, max);
 		return false;
 	}
 	if (digits[0] == '0' && digits[1]) {
-		cfg_ctx_error(p, ctx, n->line, n->col,
+		cfg_ctx_error(d, ctx, n->line, n->col,
 			      "%s %s has a leading zero, which YAML reads as octal; write it without",
 			      key, n->text);
 		return false;
@@ -155,7 +143,7 @@ bool cfg_uint(struct cfg_parser *p, const struct cfg_node *n, const struct cfg_c
 	for (; *digits && value <= max; digits++)
 		value = value * 10 + (uint64_t)(*digits - '0');
 	if (n->text[0] == '-' || value < min || value > max) {
-		cfg_ctx_error(p, ctx, n->line, n->col, "%s %s out of range; use %u-%u", key, n->text,
+		cfg_ctx_error(d, ctx, n->line, n->col, "%s %s out of range; use %u-%u", key, n->text,
 			      min, max);
 		return false;
 	}
@@ -163,46 +151,45 @@ bool cfg_uint(struct cfg_parser *p, const struct cfg_node *n, const struct cfg_c
 	return true;
 }
 
-static void cfg_not_word(struct cfg_parser *p, const struct cfg_node *n,
-			 const struct cfg_ctx *ctx, const char *key, const struct cfg_word *words,
-			 size_t nwords)
+static void cfg_not_word(struct cfg_diags *d, const struct cfg_node *n,
+			 const struct cfg_ctx *ctx, const char *key, const struct cfg_words *words)
 {
 	char list[CFG_LIST_MAX], hint[CFG_LIST_MAX + 16];
 	const char *strs[16], *close;
-	size_t i;
+	size_t i, count = words->count < CFG_COUNT(strs) ? words->count : CFG_COUNT(strs);
 
-	cfg_join(words, NULL, nwords, list, sizeof(list));
+	cfg_join(words, NULL, count, list, sizeof(list));
 	if (!cfg_is_text(n)) {
 		snprintf(hint, sizeof(hint), "use one of %s", list);
-		cfg_not_text(p, n, ctx, key, hint);
+		cfg_not_text(d, n, ctx, key, hint);
 		return;
 	}
-	for (i = 0; i < nwords; i++)
-		strs[i] = words[i].word;
-	close = cfg_suggest(n->text, strs, nwords);
+	for (i = 0; i < count; i++)
+		strs[i] = words->names[words->order[i]];
+	close = cfg_suggest(n->text, strs, count);
 	if (close)
-		cfg_ctx_error(p, ctx, n->line, n->col,
+		cfg_ctx_error(d, ctx, n->line, n->col,
 			      "%s \"%s\" is not one of %s; did you mean \"%s\"?", key, n->text, list,
 			      close);
 	else
-		cfg_ctx_error(p, ctx, n->line, n->col, "%s \"%s\" is not one of %s", key, n->text,
+		cfg_ctx_error(d, ctx, n->line, n->col, "%s \"%s\" is not one of %s", key, n->text,
 			      list);
 }
 
-bool cfg_enum(struct cfg_parser *p, const struct cfg_node *n, const struct cfg_ctx *ctx,
-	      const char *key, const struct cfg_word *words, size_t nwords, int *out)
+bool cfg_enum(struct cfg_diags *d, const struct cfg_node *n, const struct cfg_ctx *ctx,
+	      const char *key, const struct cfg_words *words, int *out)
 {
 	size_t i;
 
 	if (cfg_is_text(n)) {
-		for (i = 0; i < nwords; i++) {
-			if (!strcmp(n->text, words[i].word)) {
-				*out = words[i].value;
+		for (i = 0; i < words->count; i++) {
+			if (!strcmp(n->text, words->names[words->order[i]])) {
+				*out = words->order[i];
 				return true;
 			}
 		}
 	}
-	cfg_not_word(p, n, ctx, key, words, nwords);
+	cfg_not_word(d, n, ctx, key, words);
 	return false;
 }
 
@@ -276,17 +263,17 @@ const char *cfg_suggest(const char *word, const char *const *known, size_t nknow
 	return found;
 }
 
-void cfg_unknown_key(struct cfg_parser *p, const struct cfg_node *key, const struct cfg_ctx *ctx,
+void cfg_unknown_key(struct cfg_diags *d, const struct cfg_node *key, const struct cfg_ctx *ctx,
 		     const char *const *known, size_t nknown)
 {
 	const char *close = cfg_suggest(key->text, known, nknown);
 	char list[CFG_LIST_MAX];
 
 	if (close)
-		cfg_ctx_error(p, ctx, key->line, key->col, "unknown key \"%s\"; did you mean \"%s\"?",
+		cfg_ctx_error(d, ctx, key->line, key->col, "unknown key \"%s\"; did you mean \"%s\"?",
 			      key->text, close);
 	else
-		cfg_ctx_error(p, ctx, key->line, key->col, "unknown key \"%s\"; expected one of %s",
+		cfg_ctx_error(d, ctx, key->line, key->col, "unknown key \"%s\"; expected one of %s",
 			      key->text, cfg_join(NULL, known, nknown, list, sizeof(list)));
 }
 
@@ -318,7 +305,7 @@ static const struct cfg_node *cfg_first_key(const struct cfg_node *map, const ch
 	return NULL;
 }
 
-void cfg_fields(struct cfg_parser *p, const struct cfg_node *map, const struct cfg_ctx *ctx,
+void cfg_fields(struct cfg_diags *d, const struct cfg_node *map, const struct cfg_ctx *ctx,
 		const char *const *known, size_t nknown, const struct cfg_node **values)
 {
 	size_t i, k;
@@ -331,16 +318,16 @@ void cfg_fields(struct cfg_parser *p, const struct cfg_node *map, const struct c
 		if (key->kind == CFG_BROKEN)
 			continue;
 		if (key->kind != CFG_SCALAR) {
-			cfg_ctx_error(p, ctx, key->line, key->col,
+			cfg_ctx_error(d, ctx, key->line, key->col,
 				      "keys must be single words, found %s", cfg_kind_name(key));
 			continue;
 		}
 		for (k = 0; k < nknown && !cfg_key_is(key, known[k]); k++)
 			;
 		if (k == nknown)
-			cfg_unknown_key(p, key, ctx, known, nknown);
+			cfg_unknown_key(d, key, ctx, known, nknown);
 		else if (values[k])
-			cfg_ctx_error(p, ctx, key->line, key->col,
+			cfg_ctx_error(d, ctx, key->line, key->col,
 				      "duplicate key \"%s\" (first at line %d); give each key once",
 				      key->text, cfg_first_key(map, key->text)->line);
 		else

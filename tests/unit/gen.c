@@ -175,10 +175,8 @@ static void gen_frame_source(struct gen_rng *rng, const struct gen_pool *pool, u
 
 static void gen_source_text(struct gen_rng *rng, const uint8_t addr[16], char text[GEN_ADDR_TEXT])
 {
-	static const uint8_t v4_mapped_prefix[12] = { [10] = 0xff, [11] = 0xff };
-
 	/* A v4-mapped source sent over IPv6 must match like the IPv4 one. */
-	if (!memcmp(addr, v4_mapped_prefix, 12) && !gen_chance(rng, 10))
+	if (fw_addr_is_v4_mapped(addr) && !gen_chance(rng, 10))
 		inet_ntop(AF_INET, addr + 12, text, GEN_ADDR_TEXT);
 	else
 		inet_ntop(AF_INET6, addr, text, GEN_ADDR_TEXT);

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 #include "gen.h"
 #include "harness.h"
+#include "names.h"
 #include "pkt.h"
 
 #define DIFF_CAPACITY 16384
@@ -60,11 +61,6 @@ struct diff_run {
 	struct fw_stat_value stats[FW_STAT_COUNT];
 	struct fw_counter *counters_before; /* per rule index */
 	struct fw_counter *expected;        /* per rule index: packets and bytes the oracle gave it */
-};
-
-static const char *const stat_names[FW_STAT_COUNT] = {
-	"PASS_RULE", "PASS_DEFAULT", "DROP_RULE", "DROP_DEFAULT",
-	"DROP_FRAGMENT", "DROP_MALFORMED", "PASS_LINK", "PASS_NON_IP",
 };
 
 static int rule_level(const struct fw_rule *r)
@@ -125,11 +121,11 @@ static void report_disagreement(const struct diff_run *run, const uint8_t *frame
 	       run->rs->default_action == FW_ACTION_DROP ? "drop" : "pass",
 	       run->rs->fragments == FW_FRAGMENTS_DROP ? "drop" : "inspect", len);
 	hex_dump(frame, len);
-	printf("#   fw_classify: %s (%s)\n", stat_names[want.reason],
+	printf("#   fw_classify: %s (%s)\n", fw_stat_name(want.reason),
 	       fw_stat_is_drop(want.reason) ? "XDP_DROP" : "XDP_PASS");
 	print_rule("fw_classify", run->rs, want.rule);
 	printf("#   datapath:    %s (%s)\n",
-	       stat_bumped >= 0 ? stat_names[stat_bumped] : "no single stat slot bumped",
+	       stat_bumped >= 0 ? fw_stat_name(stat_bumped) : "no single stat slot bumped",
 	       action == XDP_DROP ? "XDP_DROP" : action == XDP_PASS ? "XDP_PASS" : "other action");
 	print_rule("datapath", run->rs, datapath_rule(run, frame, len));
 	fflush(stdout);
@@ -290,7 +286,7 @@ static void test_classify_known_answers(void **state)
 		got = fw_classify(&rs, frame, len);
 		if (got.reason != cases[i].reason || got.rule != cases[i].rule)
 			fail_msg("%s: fw_classify gave %s rule %ld, want %s rule %ld", cases[i].name,
-				 stat_names[got.reason], got.rule, stat_names[cases[i].reason],
+				 fw_stat_name(got.reason), got.rule, fw_stat_name(cases[i].reason),
 				 cases[i].rule);
 		if (harness_run(dp, frame, len) != (fw_stat_is_drop(cases[i].reason) ? XDP_DROP : XDP_PASS))
 			fail_msg("%s: the datapath's action differs", cases[i].name);
@@ -304,7 +300,7 @@ static void test_differential_coverage(void **state)
 	(void)state;
 	printf("# %llu frames:", (unsigned long long)coverage.frames);
 	for (int s = 0; s < FW_STAT_COUNT; s++)
-		printf(" %s %llu", stat_names[s], (unsigned long long)coverage.by_reason[s]);
+		printf(" %s %llu", fw_stat_name(s), (unsigned long long)coverage.by_reason[s]);
 	printf("; by level:");
 	for (int level = 1; level < DIFF_LEVELS; level++)
 		printf(" %d:%llu", level, (unsigned long long)coverage.by_level[level]);
@@ -314,7 +310,7 @@ static void test_differential_coverage(void **state)
 		if (coverage.by_reason[s] < coverage.frames / 1000)
 			fail_msg("only %llu of %llu frames ended as %s",
 				 (unsigned long long)coverage.by_reason[s],
-				 (unsigned long long)coverage.frames, stat_names[s]);
+				 (unsigned long long)coverage.frames, fw_stat_name(s));
 	for (int level = 1; level < DIFF_LEVELS; level++)
 		if (coverage.by_level[level] < coverage.frames / 1000)
 			fail_msg("only %llu frames decided at precedence level %d",

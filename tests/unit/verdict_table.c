@@ -56,22 +56,6 @@ const char *xdp_action_name(int action)
 	}
 }
 
-const char *fw_stat_name(enum fw_stat reason)
-{
-	static const char *const names[FW_STAT_COUNT] = {
-		[FW_STAT_PASS_RULE] = "PASS_RULE",
-		[FW_STAT_PASS_DEFAULT] = "PASS_DEFAULT",
-		[FW_STAT_DROP_RULE] = "DROP_RULE",
-		[FW_STAT_DROP_DEFAULT] = "DROP_DEFAULT",
-		[FW_STAT_DROP_FRAGMENT] = "DROP_FRAGMENT",
-		[FW_STAT_DROP_MALFORMED] = "DROP_MALFORMED",
-		[FW_STAT_PASS_LINK] = "PASS_LINK",
-		[FW_STAT_PASS_NON_IP] = "PASS_NON_IP",
-	};
-
-	return (unsigned)reason < FW_STAT_COUNT && names[reason] ? names[reason] : "?";
-}
-
 void row_mismatch(struct row_check *c, const char *fmt, ...)
 {
 	char what[256];

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 #include "harness.h"
+#include "names.h"
 #include "pkt.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -93,6 +94,5 @@ void row_check_counter(struct fw_datapath *dp, struct row_check *c, uint32_t id,
 		       const char *name, uint64_t packets, uint64_t bytes);
 
 const char *xdp_action_name(int action);
-const char *fw_stat_name(enum fw_stat reason);
 
 #endif /* TEST_VERDICT_TABLE_H */

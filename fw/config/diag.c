@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Config parsing: the diagnostics list, and the prefix naming where a value sits. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "diag.h"
+
+static void cfg_add(struct cfg_diags *d, int line, int col, char *msg)
+{
+	struct cfg_diag *item;
+
+	if (d->count == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 16;
+		struct cfg_diag *grown = realloc(d->items, cap * sizeof(*grown));
+
+		if (!grown) {
+			free(msg);
+			d->err = -ENOMEM;
+			return;
+		}
+		d->items = grown;
+		d->cap = cap;
+	}
+	item = &d->items[d->count];
+	item->line = line;
+	item->col = col;
+	item->seq = d->count++;
+	item->msg = msg;
+}
+
+void cfg_error(struct cfg_diags *d, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		d->err = -ENOMEM;
+		return;
+	}
+	cfg_add(d, line, col, msg);
+}
+
+const char *cfg_ctx_label(const struct cfg_ctx *ctx, char *buf, size_t size)
+{
+	if (!ctx->section)
+		buf[0] = '\0';
+	else if (ctx->name)
+		snprintf(buf, size, "%s \"%s\"", ctx->section, ctx->name);
+	else if (ctx->number)
+		snprintf(buf, size, "%s #%zu", ctx->section, ctx->number);
+	else
+		snprintf(buf, size, "%s", ctx->section);
+	return buf;
+}
+
+void cfg_ctx_error(struct cfg_diags *d, const struct cfg_ctx *ctx, int line, int col,
+		   const char *fmt, ...)
+{
+	char label[CFG_CTX_MAX], *text;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		d->err = -ENOMEM;
+		return;
+	}
+	cfg_ctx_label(ctx, label, sizeof(label));
+	cfg_error(d, line, col, "%s%s%s", label, *label ? ": " : "", text);
+	free(text);
+}
+
+static int cfg_diag_cmp(const void *a, const void *b)
+{
+	const struct cfg_diag *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* In file order, like a compiler, whatever order the checks found them in. */
+void cfg_diags_print(struct cfg_diags *d, const char *name, FILE *out)
+{
+	size_t i;
+
+	if (!d->count)
+		return;
+	qsort(d->items, d->count, sizeof(*d->items), cfg_diag_cmp);
+	if (!out)
+		return;
+	for (i = 0; i < d->count; i++)
+		fprintf(out, "%s:%d:%d: %s\n", name, d->items[i].line, d->items[i].col,
+			d->items[i].msg);
+	fflush(out);
+}
+
+void cfg_diags_free(struct cfg_diags *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->count; i++)
+		free(d->items[i].msg);
+	free(d->items);
+	d->items = NULL;
+	d->count = 0;
+	d->cap = 0;
+}

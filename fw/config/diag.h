@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The config parser's lowest layer: the list of diagnostics every other
+ * layer reports into, printed at the end in file order. Internal to fw/config/.
+ */
+#ifndef FW_CONFIG_DIAG_H
+#define FW_CONFIG_DIAG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define CFG_CTX_MAX 96 /* room for 'rule "<63 chars>": ' */
+
+/*
+ * Where a value sits, for the prefix of a message: "settings: ",
+ * "rule \"ssh\": ", "interface #2: ", or nothing at the top level. Only
+ * formatted when an error is reported.
+ */
+struct cfg_ctx {
+	const char *section; /* "settings", "rule", "interface"; NULL: the top level */
+	const char *name;    /* the item's valid name, or NULL to use its number */
+	size_t number;       /* 1-based place of a list item; 0: not a list item */
+};
+
+struct cfg_diag {
+	int line;
+	int col;
+	size_t seq; /* report order, to keep the sort stable */
+	char *msg;  /* one line: control characters escaped */
+};
+
+struct cfg_diags {
+	struct cfg_diag *items;
+	size_t count;
+	size_t cap;
+	int err; /* -ENOMEM once an allocation failed: the parse stops */
+};
+
+/*
+ * Adds a message at line:col. Messages quote the config, so the text is
+ * escaped as a whole (fw_escape()): the format's own text must hold no
+ * control character or backslash.
+ */
+void cfg_error(struct cfg_diags *d, int line, int col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* The same, with the message after ctx's prefix. */
+void cfg_ctx_error(struct cfg_diags *d, const struct cfg_ctx *ctx, int line, int col,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+const char *cfg_ctx_label(const struct cfg_ctx *ctx, char *buf, size_t size);
+
+/* Prints each as "NAME:LINE:COL: message" in file order; out may be NULL. */
+void cfg_diags_print(struct cfg_diags *d, const char *name, FILE *out);
+void cfg_diags_free(struct cfg_diags *d);
+
+#endif /* FW_CONFIG_DIAG_H */
