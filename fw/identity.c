@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
+#include "hashtab.h"
 #include "identity.h"
 
 void fw_rule_info_from_rule(struct fw_rule_info *info, const struct fw_rule *r, uint8_t sets)
@@ -48,79 +49,39 @@ int fw_rule_infos_dump(const struct fw_datapath *dp, uint32_t **ids, struct fw_r
 	return 0;
 }
 
+/* Whether an active rule matches what r matches: fw_rule_same_match() on its match fields. */
 static bool fw_info_same_match(const struct fw_rule_info *info, const struct fw_rule *r)
 {
-	return info->has_src == r->has_src && info->proto == r->proto && info->port == r->port &&
-	       (!r->has_src || !memcmp(info->src, r->src, sizeof(info->src)));
+	struct fw_rule old; /* only the fields fw_rule_same_match() reads are set */
+
+	memcpy(old.src, info->src, sizeof(old.src));
+	old.has_src = info->has_src;
+	old.port = info->port;
+	old.proto = info->proto;
+	return fw_rule_same_match(&old, r);
 }
 
-/*
- * Names of the active set's rules -> their id: open addressing with linear
- * probing, at most half full, over the mapped fw_rule_info array itself.
- */
-struct fw_name_index {
-	uint32_t *slots; /* id + 1; 0 = empty */
-	size_t mask;
-	unsigned int shift; /* 64 - log2(slots) */
-	const struct fw_rule_info *infos;
-};
-
-/* FNV-1a, then Fibonacci hashing: the top bits pick the slot, so similar names spread out. */
-static size_t fw_name_slot(const struct fw_name_index *ix, const char *name)
+/* Names of the active set's rules -> their id, over the mapped fw_rule_info array itself. */
+static uint32_t fw_name_hash(const char *name)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *name; name++)
-		h = (h ^ (unsigned char)*name) * 0x100000001b3ULL;
-	return (h * 0x9e3779b97f4a7c15ULL) >> ix->shift;
+	return fw_hash_bytes(name, strlen(name));
 }
 
-static int fw_name_index_init(struct fw_name_index *ix, const struct fw_rule_info *infos,
-			      size_t count)
+static bool fw_info_named(const void *infos, uint32_t id, const void *name)
 {
-	size_t size = 16;
-
-	ix->shift = 60;
-	while (size < 2 * count) {
-		size *= 2;
-		ix->shift--;
-	}
-	ix->slots = calloc(size, sizeof(*ix->slots));
-	ix->mask = size - 1;
-	ix->infos = infos;
-	return ix->slots ? 0 : -ENOMEM;
-}
-
-static void fw_name_index_add(struct fw_name_index *ix, uint32_t id)
-{
-	size_t slot = fw_name_slot(ix, ix->infos[id].name);
-
-	while (ix->slots[slot])
-		slot = (slot + 1) & ix->mask;
-	ix->slots[slot] = id + 1;
+	return !strcmp(((const struct fw_rule_info *)infos)[id].name, name);
 }
 
 /* Indexes the names of the active set's rules, among ids [0, scan). */
-static int fw_name_index_build(struct fw_name_index *ix, const struct fw_datapath *dp,
+static int fw_name_index_build(struct fw_hashtab *ix, const struct fw_datapath *dp,
 			       uint8_t in_active, size_t active_count, uint32_t scan)
 {
-	int err = fw_name_index_init(ix, dp->rule_infos, active_count);
+	int err = fw_hashtab_init(ix, active_count);
 
 	for (uint32_t id = 0; id < scan && !err; id++)
 		if (dp->rule_infos[id].sets & in_active)
-			fw_name_index_add(ix, id);
+			fw_hashtab_add(ix, fw_name_hash(dp->rule_infos[id].name), id);
 	return err;
-}
-
-/* The id of the active rule with this name, or -1. */
-static int64_t fw_name_index_find(const struct fw_name_index *ix, const char *name)
-{
-	size_t slot = fw_name_slot(ix, name);
-
-	for (; ix->slots[slot]; slot = (slot + 1) & ix->mask)
-		if (!strcmp(ix->infos[ix->slots[slot] - 1].name, name))
-			return ix->slots[slot] - 1;
-	return -1;
 }
 
 /* Whether id is a rule of the active set named name. */
@@ -203,7 +164,7 @@ int fw_identity_plan(const struct fw_datapath *dp, uint8_t active, struct fw_rul
 		     struct fw_identity_plan *plan)
 {
 	struct fw_id_state ids = { .size = fw_datapath_ids(dp) };
-	struct fw_name_index by_name = { 0 };
+	struct fw_hashtab by_name = { 0 };
 	uint8_t in_active = 1u << active;
 	/* Blank maps hold no rule: reading 2 * capacity names would find none. */
 	uint32_t scan = dp->blank ? 0 : ids.size;
@@ -233,7 +194,8 @@ int fw_identity_plan(const struct fw_datapath *dp, uint8_t active, struct fw_rul
 		else if (!by_name.slots) /* the index only when the order breaks */
 			err = fw_name_index_build(&by_name, dp, in_active, active_count, scan);
 		if (!err && old_id < 0)
-			old_id = fw_name_index_find(&by_name, name);
+			old_id = fw_hashtab_find(&by_name, fw_name_hash(name), fw_info_named,
+						 dp->rule_infos, name);
 		if (err)
 			break;
 		if (old_id >= 0)
@@ -253,7 +215,7 @@ int fw_identity_plan(const struct fw_datapath *dp, uint8_t active, struct fw_rul
 			plan->report.removed++;
 	}
 
-	free(by_name.slots);
+	fw_hashtab_free(&by_name);
 	free(ids.used);
 	free(ids.claimed);
 	if (err)
