@@ -2,9 +2,12 @@
 /* Config parsing: the diagnostics list, and the prefix naming where a value sits. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "diag.h"
+#include "text.h"
 
 static void cfg_add(struct cfg_diags *d, int line, int col, char *msg)
 {
@@ -29,6 +32,30 @@ static void cfg_add(struct cfg_diags *d, int line, int col, char *msg)
 	item->msg = msg;
 }
 
+/* Whether msg prints as itself under fw_escape(). */
+static bool cfg_plain_text(const char *msg)
+{
+	for (; *msg; msg++)
+		if ((unsigned char)*msg < 0x20 || *msg == 0x7f || *msg == '\\')
+			return false;
+	return true;
+}
+
+/* msg made one printable line: the config's text may hold any byte but NUL. */
+static char *cfg_escaped(char *msg)
+{
+	size_t len = strlen(msg);
+	char *out;
+
+	if (cfg_plain_text(msg))
+		return msg;
+	out = malloc(FW_ESCAPED_SIZE(len));
+	if (out)
+		fw_escape(out, FW_ESCAPED_SIZE(len), msg, len);
+	free(msg);
+	return out;
+}
+
 void cfg_error(struct cfg_diags *d, int line, int col, const char *fmt, ...)
 {
 	va_list ap;
@@ -38,7 +65,8 @@ void cfg_error(struct cfg_diags *d, int line, int col, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
-	if (n < 0) {
+	msg = n < 0 ? NULL : cfg_escaped(msg);
+	if (!msg) {
 		d->err = -ENOMEM;
 		return;
 	}
@@ -91,16 +119,22 @@ static int cfg_diag_cmp(const void *a, const void *b)
 /* In file order, like a compiler, whatever order the checks found them in. */
 void cfg_diags_print(struct cfg_diags *d, const char *name, FILE *out)
 {
-	size_t i;
+	size_t i, len = strlen(name);
+	char *shown;
 
 	if (!d->count)
 		return;
 	qsort(d->items, d->count, sizeof(*d->items), cfg_diag_cmp);
 	if (!out)
 		return;
+	/* A file name is user text too: it must not break the FILE:LINE:COL: form. */
+	shown = malloc(FW_ESCAPED_SIZE(len));
+	if (shown)
+		fw_escape(shown, FW_ESCAPED_SIZE(len), name, len);
 	for (i = 0; i < d->count; i++)
-		fprintf(out, "%s:%d:%d: %s\n", name, d->items[i].line, d->items[i].col,
-			d->items[i].msg);
+		fprintf(out, "%s:%d:%d: %s\n", shown ? shown : "<config>", d->items[i].line,
+			d->items[i].col, d->items[i].msg);
+	free(shown);
 	fflush(out);
 }
 

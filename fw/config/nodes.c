@@ -151,7 +151,8 @@ static struct cfg_node *cfg_read_scalar(struct cfg_nodes *nd, const yaml_event_t
 	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !ev->data.scalar.tag;
 	/* The fast lane takes no NUL. */
 	if (!nd->reader->fast && memchr(n->text, '\0', len)) {
-		cfg_error(nd->reader->diags, n->line, n->col, "text contains a NUL character (\\0); remove it");
+		cfg_error(nd->reader->diags, n->line, n->col,
+			  "text contains a NUL character (byte 0); remove it");
 		n->kind = CFG_BROKEN;
 	}
 	return n;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "hashtab.h"
 #include "section.h"
 
 enum cfg_interface_key { IK_NAME, IK_MODE, IK_COUNT };
@@ -32,15 +33,9 @@ static bool cfg_interface_name_valid(const char *name, size_t len)
 	return true;
 }
 
-static const struct fw_interface *cfg_find_interface(const struct fw_config *cfg,
-						     const char *name)
+static bool cfg_interface_named(const void *interfaces, uint32_t item, const void *name)
 {
-	size_t i;
-
-	for (i = 0; i < cfg->interface_count; i++)
-		if (!strcmp(cfg->interfaces[i].name, name))
-			return &cfg->interfaces[i];
-	return NULL;
+	return !strcmp(((const struct fw_interface *)interfaces)[item].name, name);
 }
 
 static struct fw_interface *cfg_new_interface(struct cfg_parser *p, const struct cfg_node *item)
@@ -67,11 +62,13 @@ static struct fw_interface *cfg_new_interface(struct cfg_parser *p, const struct
 	return iface;
 }
 
+/* Sets the name of iface, list item idx, unless it is invalid or taken (names holds the others). */
 static void cfg_interface_name(struct cfg_parser *p, struct fw_interface *iface,
-			       const struct cfg_node *name, size_t idx)
+			       const struct cfg_node *name, size_t idx, struct fw_hashtab *names)
 {
 	const struct cfg_ctx ctx = { .section = "interface", .number = idx + 1 };
-	const struct fw_interface *first;
+	const struct fw_interface *interfaces = p->cfg->interfaces;
+	uint32_t self = (uint32_t)(iface - interfaces), first;
 
 	if (!name) {
 		cfg_error(&p->diags, iface->line, iface->col,
@@ -87,17 +84,19 @@ static void cfg_interface_name(struct cfg_parser *p, struct fw_interface *iface,
 			  name->text);
 		return;
 	}
-	first = cfg_find_interface(p->cfg, name->text);
-	if (first) {
+	first = fw_hashtab_add_unique(names, fw_hash_bytes(name->text, name->len), self,
+				      cfg_interface_named, interfaces, name->text);
+	if (first != self) {
 		cfg_error(&p->diags, name->line, name->col,
 			  "interface \"%s\" is listed twice (first at line %d); list each interface once",
-			  name->text, first->line);
+			  name->text, interfaces[first].line);
 		return;
 	}
 	memcpy(iface->name, name->text, name->len + 1);
 }
 
-static void cfg_read_interface(struct cfg_parser *p, const struct cfg_node *item, size_t idx)
+static void cfg_read_interface(struct cfg_parser *p, const struct cfg_node *item, size_t idx,
+			       struct fw_hashtab *names)
 {
 	struct cfg_ctx ctx = { .section = "interface", .number = idx + 1 };
 	const struct cfg_node *values[IK_COUNT], *name;
@@ -115,7 +114,7 @@ static void cfg_read_interface(struct cfg_parser *p, const struct cfg_node *item
 	if (!iface)
 		return;
 	name = cfg_find(item, "name");
-	cfg_interface_name(p, iface, name, idx);
+	cfg_interface_name(p, iface, name, idx, names);
 	if (name && cfg_is_text(name) && cfg_interface_name_valid(name->text, name->len))
 		ctx.name = name->text;
 	cfg_fields(&p->diags, item, &ctx, cfg_interface_keys, IK_COUNT, values);
@@ -125,7 +124,9 @@ static void cfg_read_interface(struct cfg_parser *p, const struct cfg_node *item
 
 void cfg_read_interfaces(struct cfg_parser *p, const struct cfg_node *list)
 {
+	struct fw_hashtab names; /* the named interfaces, to find one listed twice */
 	size_t i;
+	int err;
 
 	if (list->kind != CFG_SEQUENCE) {
 		cfg_error(&p->diags, list->line, list->col,
@@ -133,7 +134,13 @@ void cfg_read_interfaces(struct cfg_parser *p, const struct cfg_node *list)
 			  cfg_kind_name(list));
 		return;
 	}
+	err = fw_hashtab_init(&names, list->nkids);
+	if (err) {
+		p->diags.err = err;
+		return;
+	}
 	for (i = 0; i < list->nkids && !p->diags.err; i++)
-		cfg_read_interface(p, list->kids[i], i);
+		cfg_read_interface(p, list->kids[i], i, &names);
+	fw_hashtab_free(&names);
 }
 

@@ -301,6 +301,27 @@ static size_t want_count(const struct error_case *c)
 	return n;
 }
 
+/* Every message is one line "NAME:LINE:COL: ...", free of control bytes. */
+static void assert_diag_lines(const char *diag, const char *name, size_t want_lines)
+{
+	size_t lines = 0;
+	const char *line;
+
+	for (line = diag; *line; line = strchr(line, '\n') + 1, lines++) {
+		const char *end = strchr(line, '\n');
+
+		assert_non_null(end);
+		if (strncmp(line, name, strlen(name)) || line[strlen(name)] != ':')
+			fail_msg("line %zu does not start with \"%s:\": %.*s", lines + 1, name,
+				 (int)(end - line), line);
+		for (const char *c = line; c < end; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				fail_msg("line %zu holds control byte 0x%02x: %.*s", lines + 1,
+					 (unsigned char)*c, (int)(end - line), line);
+	}
+	assert_int_equal(lines, want_lines);
+}
+
 static void test_error_case(void **state)
 {
 	const struct error_case *c = *state;
@@ -314,6 +335,7 @@ static void test_error_case(void **state)
 	assert_config_empty(&res.cfg);
 	if (!c->more && count_lines(res.diag) != n)
 		fail_msg("%s: want %zu messages, got:\n%s", c->name, n, res.diag);
+	assert_diag_lines(res.diag, NAME, count_lines(res.diag));
 	for (i = 0; i < n; i++) {
 		nth_line(res.diag, i, line, sizeof(line));
 		snprintf(prefix, sizeof(prefix), "%s:%s: ", NAME, c->want[i].where);
@@ -702,6 +724,109 @@ static char *many_rules(size_t n, size_t *len)
 	return text;
 }
 
+/* ---- user text in messages -------------------------------------------- */
+
+struct escape_case {
+	const char *yaml;
+	const char *want; /* the whole message line, escaped */
+};
+
+/* Names and keys with a newline, an ESC or a backslash are quoted escaped, one line each. */
+static void test_diag_escapes_config_text(void **state)
+{
+	static const struct escape_case cases[] = {
+		/* A newline that would forge a second FILE:LINE:COL: line, then a colour. */
+		{ "rules:\n  - name: \"x\\nt.yaml:9:9: forged\\e[31m\"\n    port: 22\n",
+		  NAME ":2:11: rule #1: name \"x\\nt.yaml:9:9: forged\\e[31m\" has invalid characters; "
+		  "use only letters, digits and _ . : -" },
+		/* A valid device name may hold an ESC; the prefix naming it is escaped too. */
+		{ "interfaces:\n  - name: \"e\\e[2J\"\n    mode: fast\n",
+		  NAME ":3:11: interface \"e\\e[2J\": mode \"fast\" is not one of native, generic, auto" },
+		{ "interfaces:\n  - name: \"e\\e\"\n  - name: \"e\\e\"\n",
+		  NAME ":3:11: interface \"e\\e\" is listed twice (first at line 2); list each interface once" },
+		{ "rules:\n  - name: r\n    port: 22\n    \"po\\r\\nrt\": 22\n",
+		  NAME ":4:5: rule \"r\": unknown key \"po\\r\\nrt\"; expected one of name, src, port, proto, action" },
+		{ "rules:\n  - name: r\n    src: \"a\\\\b\\x7f\\t\"\n",
+		  NAME ":3:10: rule \"r\": src \"a\\\\b\\x7f\\t\" is not an IPv4 or IPv6 address; "
+		  "write one address, e.g. 198.18.0.1 or 2001:2::1" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct parsed res;
+
+		parse_str(cases[i].yaml, &res);
+		assert_int_equal(res.rc, -EINVAL);
+		assert_diag_lines(res.diag, NAME, 1);
+		if (strncmp(res.diag, cases[i].want, strlen(cases[i].want)) ||
+		    res.diag[strlen(cases[i].want)] != '\n')
+			fail_msg("case %zu: want\n%s\ngot\n%s", i, cases[i].want, res.diag);
+		parsed_free(&res);
+	}
+}
+
+/* The file name starts every line: it is escaped like the config's own text. */
+static void test_diag_escapes_file_name(void **state)
+{
+	static const char text[] = "rules:\n  - name: r\n    port: 0\n";
+	struct fw_config cfg;
+	size_t len;
+	char *diag;
+	FILE *f = open_memstream(&diag, &len);
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(fw_config_parse("a\nb\x1b.yaml", text, strlen(text), &cfg, f), -EINVAL);
+	fclose(f);
+	assert_diag_lines(diag, "a\\nb\\e.yaml", 1);
+	assert_non_null(strstr(diag, "a\\nb\\e.yaml:3:11: rule \"r\": port 0 out of range"));
+	free(diag);
+}
+
+/* n interfaces x0..x(n-1), each line "  - name: xI", with repeats at both ends. */
+static char *many_interfaces(size_t n, size_t *len)
+{
+	char *text = NULL;
+	FILE *f = open_memstream(&text, len);
+	size_t i;
+
+	assert_non_null(f);
+	fputs("interfaces:\n  - name: x0\n  - name: x0\n", f);     /* lines 2, 3 */
+	for (i = 1; i < n; i++)
+		fprintf(f, "  - name: x%zu\n", i);                  /* lines 3 + i */
+	fprintf(f, "  - name: x%zu\n  - name: x0\n", n - 1);       /* lines n + 3, n + 4 */
+	fclose(f);
+	return text;
+}
+
+/* Duplicates are found by hash: 100k interfaces, each repeat reported with its first. */
+static void test_interfaces_listed_twice_among_100k(void **state)
+{
+	const size_t n = 100000;
+	char want[3][128];
+	struct parsed res;
+	char line[512];
+	size_t len;
+	char *text = many_interfaces(n, &len);
+
+	(void)state;
+	snprintf(want[0], sizeof(want[0]),
+		 NAME ":3:11: interface \"x0\" is listed twice (first at line 2)");
+	snprintf(want[1], sizeof(want[1]),
+		 NAME ":%zu:11: interface \"x%zu\" is listed twice (first at line %zu)", n + 3, n - 1,
+		 n + 2);
+	snprintf(want[2], sizeof(want[2]),
+		 NAME ":%zu:11: interface \"x0\" is listed twice (first at line 2)", n + 4);
+	parse_text(text, len, &res);
+	assert_int_equal(res.rc, -EINVAL);
+	assert_diag_lines(res.diag, NAME, 3);
+	for (size_t i = 0; i < 3; i++)
+		if (strncmp(nth_line(res.diag, i, line, sizeof(line)), want[i], strlen(want[i])))
+			fail_msg("message %zu: want \"%s\", got \"%s\"", i, want[i], line);
+	parsed_free(&res);
+	free(text);
+}
+
 static void test_default_capacity(void **state)
 {
 	struct parsed res;
@@ -995,6 +1120,9 @@ int main(int argc, char **argv)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_name_63_and_crlf_positions);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_plain_reader_matches_libyaml);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_default_capacity);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_diag_escapes_config_text);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_diag_escapes_file_name);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_interfaces_listed_twice_among_100k);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_null_diag);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_free_is_safe);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_load_unreadable);
