@@ -169,8 +169,7 @@ static struct cfg_fast_event *cfg_fast_push(struct cfg_fast *f, yaml_event_type_
 static void cfg_fast_push_scalar(struct cfg_fast *f, const struct cfg_fast_line *l,
 				 size_t off, size_t len)
 {
-	struct cfg_fast_event *ev = cfg_fast_push(f, YAML_SCALAR_EVENT, f->line,
-						  off - l->start);
+	struct cfg_fast_event *ev = cfg_fast_push(f, YAML_SCALAR_EVENT, f->line, off - l->start);
 
 	ev->value = off;
 	ev->len = len;
@@ -222,7 +221,6 @@ static bool cfg_fast_place(struct cfg_fast *f, const struct cfg_fast_line *l)
 
 static bool cfg_fast_entry(struct cfg_fast *f, const struct cfg_fast_line *l)
 {
-
 	if (!cfg_fast_place(f, l) || f->levels[f->depth - 1].sequence != l->dash)
 		return false;
 	if (l->dash && !cfg_fast_open(f, false, l->key - l->start))
@@ -276,7 +274,6 @@ static bool cfg_fast_line(struct cfg_fast *f)
 /* Reads lines until there are events to hand out; false when the lane gives up. */
 static bool cfg_fast_fill(struct cfg_fast *f)
 {
-
 	f->head = 0;
 	while (!f->count)
 		if (f->ended || !cfg_fast_line(f))
@@ -316,7 +313,6 @@ static void cfg_fast_event(const struct cfg_fast *f, const struct cfg_fast_event
 
 int cfg_fast_next(struct cfg_fast *f, yaml_event_t *ev)
 {
-
 	if (!f->count && !cfg_fast_fill(f)) {
 		f->gave_up = true;
 		return -1;
