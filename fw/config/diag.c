@@ -41,17 +41,24 @@ static bool cfg_plain_text(const char *msg)
 	return true;
 }
 
+char *cfg_escape_dup(const char *text)
+{
+	size_t len = strlen(text);
+	char *out = malloc(FW_ESCAPED_SIZE(len));
+
+	if (out)
+		fw_escape(out, FW_ESCAPED_SIZE(len), text, len);
+	return out;
+}
+
 /* msg made one printable line: the config's text may hold any byte but NUL. */
 static char *cfg_escaped(char *msg)
 {
-	size_t len = strlen(msg);
 	char *out;
 
 	if (cfg_plain_text(msg))
 		return msg;
-	out = malloc(FW_ESCAPED_SIZE(len));
-	if (out)
-		fw_escape(out, FW_ESCAPED_SIZE(len), msg, len);
+	out = cfg_escape_dup(msg);
 	free(msg);
 	return out;
 }
@@ -119,8 +126,8 @@ static int cfg_diag_cmp(const void *a, const void *b)
 /* In file order, like a compiler, whatever order the checks found them in. */
 void cfg_diags_print(struct cfg_diags *d, const char *name, FILE *out)
 {
-	size_t i, len = strlen(name);
 	char *shown;
+	size_t i;
 
 	if (!d->count)
 		return;
@@ -128,9 +135,7 @@ void cfg_diags_print(struct cfg_diags *d, const char *name, FILE *out)
 	if (!out)
 		return;
 	/* A file name is user text too: it must not break the FILE:LINE:COL: form. */
-	shown = malloc(FW_ESCAPED_SIZE(len));
-	if (shown)
-		fw_escape(shown, FW_ESCAPED_SIZE(len), name, len);
+	shown = cfg_escape_dup(name);
 	for (i = 0; i < d->count; i++)
 		fprintf(out, "%s:%d:%d: %s\n", shown ? shown : "<config>", d->items[i].line,
 			d->items[i].col, d->items[i].msg);

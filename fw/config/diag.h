@@ -46,6 +46,8 @@ void cfg_error(struct cfg_diags *d, int line, int col, const char *fmt, ...)
 /* The same, with the message after ctx's prefix. */
 void cfg_ctx_error(struct cfg_diags *d, const struct cfg_ctx *ctx, int line, int col,
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* A copy of text made one printable line by fw_escape(), or NULL; the caller frees it. */
+char *cfg_escape_dup(const char *text);
 const char *cfg_ctx_label(const struct cfg_ctx *ctx, char *buf, size_t size);
 
 /* Prints each as "NAME:LINE:COL: message" in file order; out may be NULL. */

@@ -145,8 +145,12 @@ int fw_config_load(const char *path, struct fw_config *out, FILE *diag)
 	memset(out, 0, sizeof(*out));
 	err = cfg_read_file(path, &text, &len);
 	if (err) {
+		char *shown = cfg_escape_dup(path);
+
 		if (diag)
-			fprintf(diag, "%s: cannot read the config: %s\n", path, strerror(-err));
+			fprintf(diag, "%s: cannot read the config: %s\n", shown ? shown : "<config>",
+				strerror(-err));
+		free(shown);
 		return err;
 	}
 	err = fw_config_parse(path, text, len, out, diag);

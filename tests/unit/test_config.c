@@ -912,6 +912,11 @@ static void test_load_unreadable(void **state)
 	assert_int_equal(rc, -EISDIR);
 	assert_non_null(strstr(diag, "tests/conf: cannot read the config: Is a directory"));
 	free(diag);
+
+	diag = capture_load("tests/conf/no\nsuch.yaml", &cfg, &rc);
+	assert_int_equal(rc, -ENOENT);
+	assert_string_equal(diag, "tests/conf/no\\nsuch.yaml: cannot read the config: No such file or directory\n");
+	free(diag);
 }
 
 static void test_load_file(void **state)
