@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdio.h>
+#include <string.h>
 #include "text.h"
 
 /* The escape for byte c, or NULL when it prints as itself. */
@@ -29,20 +30,27 @@ char *fw_escape(char *out, size_t size, const char *in, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)in[i];
 		const char *named = fw_escape_named(c);
-		char hex[5];
 		const char *piece = named;
-		size_t n;
+		char hex[5], c1[7];
+		size_t n, eaten = 1;
 
 		if (!piece && (c < 0x20 || c == 0x7f)) {
 			snprintf(hex, sizeof(hex), "\\x%02x", c);
 			piece = hex;
 		}
-		n = piece ? (piece[1] == 'x' ? 4 : 2) : 1;
+		/* U+0080-U+009F in UTF-8: C1 controls some terminals obey, like ESC [. */
+		if (c == 0xc2 && i + 1 < len && ((unsigned char)in[i + 1] & 0xe0) == 0x80) {
+			snprintf(c1, sizeof(c1), "\\u%04x", (unsigned char)in[i + 1]);
+			piece = c1;
+			eaten = 2;
+		}
+		n = piece ? strlen(piece) : 1;
 		if (used + n >= size)
 			break;
 		if (piece) {
 			for (size_t k = 0; k < n; k++)
 				out[used++] = piece[k];
+			i += eaten - 1;
 		} else {
 			out[used++] = (char)c;
 		}

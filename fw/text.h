@@ -7,9 +7,10 @@
 
 /*
  * Writes in[0, len) to out as printable text: control bytes (below 0x20, and
- * 0x7f) become \n, \r, \t, \e or \xHH, and a backslash becomes \\, so the
- * result is one line and reads back unambiguously. Bytes 0x80 and up are
- * kept (UTF-8 names stay readable). Always NUL-terminates when size > 0,
+ * 0x7f) become \n, \r, \t, \e or \xHH, UTF-8 C1 controls (U+0080 to
+ * U+009F) become \u00HH, and a backslash becomes \\, so the result is one
+ * line and reads back unambiguously. Other bytes 0x80 and up are kept
+ * (UTF-8 names stay readable). Always NUL-terminates when size > 0,
  * cutting the text short if it does not fit; returns out.
  */
 char *fw_escape(char *out, size_t size, const char *in, size_t len);
