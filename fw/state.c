@@ -8,6 +8,7 @@
 #include "log.h"
 #include "pin.h"
 #include "state.h"
+#include "sync.h"
 
 static void fw_state_retired_close(struct fw_state *st)
 {

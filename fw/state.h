@@ -7,6 +7,8 @@
 #include "datapath.h"
 #include "identity.h"
 
+struct fw_set_cache;
+
 struct fw_state {
 	const char *pin_dir;
 	int lock_fd;
