@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "apply.h"
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
