@@ -30,6 +30,8 @@ LIB_SRCS := $(filter-out fw/main.c,$(wildcard fw/*.c))
 LIB_OBJS := $(patsubst fw/%.c,$(BUILD)/fw/%.o,$(LIB_SRCS))
 LIB := $(BUILD)/libxdpfw.a
 BIN := $(BUILD)/xdpfw
+TEST_BIN := $(BUILD)/xdpfw-test
+TEST_HOOK_OBJS := $(patsubst fw/%.c,$(BUILD)/fw-test/%.o,$(wildcard fw/*.c))
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_HELPERS := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
@@ -63,6 +65,19 @@ $(BIN): $(BUILD)/fw/main.o $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The same binary with test hooks (XDPFW_FAILPOINT), from objects of its own;
+# only tests run it: what `make install` installs reads no test variables.
+$(BUILD)/fw-test:
+	$(Q)mkdir -p $@
+
+$(BUILD)/fw-test/%.o: fw/%.c $(SKEL) | $(BUILD)/fw-test
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -DFW_TEST_HOOKS -c $< -o $@
+
+$(TEST_BIN): $(TEST_HOOK_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/tests/%.o: tests/unit/%.c $(SKEL) | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/unit -c $< -o $@
@@ -81,7 +96,7 @@ deps:
 unit-tests: $(UNIT_BINS)
 
 # What `make test` builds besides `all`; mk/*.mk add to it.
-TEST_BUILD :=
+TEST_BUILD := $(TEST_BIN)
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all $(TEST_BUILD)
@@ -108,7 +123,7 @@ install: $(BIN)
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/fw/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/fw/*.d $(BUILD)/fw-test/*.d $(BUILD)/tests/*.d)
 
 # Parts of the build with a file of their own (sanitizers, fuzzing, ...).
 include $(wildcard mk/*.mk)
