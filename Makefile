@@ -8,7 +8,10 @@ BUILD := build
 CC ?= gcc
 CLANG ?= clang
 BPFTOOL ?= bpftool
-ARCH_INCLUDE := /usr/include/$(shell $(CC) -dumpmachine)
+# The BPF build needs asm/ from the Debian multiarch dir (x86_64-linux-gnu), a
+# name neither clang's -dumpmachine nor its -print-multiarch gives: dpkg knows.
+MULTIARCH ?= $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null)
+ARCH_INCLUDE := /usr/include/$(MULTIARCH)
 
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
@@ -87,7 +90,7 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(UNIT_HELPER_OBJS) $(LIB)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 # Installs what a fresh Debian 12 lacks; a no-op when everything is there.
-DEB_PACKAGES := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libyaml-dev \
+DEB_PACKAGES := clang llvm dpkg-dev bpftool libbpf-dev libelf-dev zlib1g-dev libyaml-dev \
 	libsystemd-dev libcmocka-dev pkg-config iproute2 ethtool iputils-ping \
 	python3-scapy jq systemd man-db groff-base
 deps:
