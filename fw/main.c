@@ -167,6 +167,7 @@ int main(int argc, char **argv)
 
 	if (first < 0)
 		return 2;
+	fw_log_init();
 	if (!opts.pin_dir || !*opts.pin_dir)
 		opts.pin_dir = FW_DEFAULT_PIN_DIR;
 	if (first >= argc) {
