@@ -17,7 +17,7 @@ WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) -MMD -MP -Ifw -I$(BUILD) -D_GNU_SOURCE
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 $(WARN) -MMD -MP -Ifw -I$(ARCH_INCLUDE)
-LDLIBS := -lbpf -lelf -lz -lyaml -lsystemd -lpthread
+LDLIBS := -lbpf -lelf -lz -lyaml -lsystemd -ljson-c -lpthread
 
 ifeq ($(V),1)
 Q :=
@@ -91,7 +91,7 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(UNIT_HELPER_OBJS) $(LIB)
 
 # Installs what a fresh Debian 12 lacks; a no-op when everything is there.
 DEB_PACKAGES := clang llvm dpkg-dev bpftool libbpf-dev libelf-dev zlib1g-dev libyaml-dev \
-	libsystemd-dev libcmocka-dev pkg-config iproute2 ethtool iputils-ping \
+	libsystemd-dev libjson-c-dev libcmocka-dev pkg-config iproute2 ethtool iputils-ping \
 	python3-scapy jq systemd man-db groff-base
 deps:
 	$(Q)tests/install-deps.sh $(DEB_PACKAGES)
