@@ -9,8 +9,9 @@ CC ?= gcc
 CLANG ?= clang
 BPFTOOL ?= bpftool
 # The BPF build needs asm/ from the Debian multiarch dir (x86_64-linux-gnu), a
-# name neither clang's -dumpmachine nor its -print-multiarch gives: dpkg knows.
-MULTIARCH ?= $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null)
+# name neither clang's -dumpmachine nor its -print-multiarch gives: dpkg knows
+# (gcc too, if dpkg-dev is not installed yet).
+MULTIARCH ?= $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch 2>/dev/null)
 ARCH_INCLUDE := /usr/include/$(MULTIARCH)
 
 WARN := -Wall -Wextra -Werror
