@@ -79,9 +79,9 @@ static int fw_apply_maps(struct fw_apply *a)
 		err = fw_datapath_load(&fresh, a->capacity, &room);
 	if (err) {
 		fw_error("cannot create maps for %u rules (%u IPv4 and %u IPv6 sources, %u source "
-			 "port rules): %s; lower settings.max_rules or raise the memory limit ('xdpfw -v' "
-			 "shows libbpf's account)",
-			 a->capacity, room.sources4, room.sources6, room.port_rules, strerror(-err));
+			 "port rules): %s; lower settings.max_rules or raise the memory limit "
+			 "('xdpfw -v' shows libbpf's account)", a->capacity, room.sources4,
+			 room.sources6, room.port_rules, strerror(-err));
 		return err;
 	}
 	return fw_state_replace_maps(&a->st, &fresh);

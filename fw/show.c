@@ -68,7 +68,8 @@ static size_t fw_name_len(const struct fw_rule_info *r)
 /* Writes doc and frees it. */
 static int fw_json_print(FILE *out, struct json_object *doc, int flags)
 {
-	const char *text = json_object_to_json_string_ext(doc, flags | JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *text = json_object_to_json_string_ext(doc,
+							  flags | JSON_C_TO_STRING_NOSLASHESCAPE);
 	int err = text ? 0 : -ENOMEM;
 
 	if (text)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The pinned state's lifecycle: adopt or create it under a lock, replace its maps, switch to them. */
+/* The pinned state's lifecycle: adopt or create it, locked; replace its maps; switch to them. */
 #ifndef FW_STATE_H
 #define FW_STATE_H
 

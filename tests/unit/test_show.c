@@ -72,10 +72,10 @@ static struct json_object *parsed(const char *text, size_t len, enum json_type t
 {
 	struct json_tokener *tok = json_tokener_new();
 	struct json_object *doc = json_tokener_parse_ex(tok, text, (int)len);
+	enum json_tokener_error error = json_tokener_get_error(tok);
 
-	if (json_tokener_get_error(tok) != json_tokener_success)
-		fail_msg("not valid JSON (%s):\n%s", json_tokener_error_desc(json_tokener_get_error(tok)),
-			 text);
+	if (error != json_tokener_success)
+		fail_msg("not valid JSON (%s)", json_tokener_error_desc(error));
 	assert_true(json_object_is_type(doc, type));
 	json_tokener_free(tok);
 	return doc;
