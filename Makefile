@@ -35,7 +35,7 @@ LIB_OBJS := $(patsubst fw/%.c,$(BUILD)/fw/%.o,$(LIB_SRCS))
 LIB := $(BUILD)/libxdpfw.a
 BIN := $(BUILD)/xdpfw
 TEST_BIN := $(BUILD)/xdpfw-test
-TEST_HOOK_OBJS := $(patsubst fw/%.c,$(BUILD)/fw-test/%.o,$(wildcard fw/*.c))
+TEST_HOOK_OBJS := $(patsubst fw/%.c,$(BUILD)/fw-test/%.o,fw/main.c $(LIB_SRCS))
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_HELPERS := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
@@ -71,12 +71,9 @@ $(BIN): $(BUILD)/fw/main.o $(LIB)
 
 # The same binary with test hooks (XDPFW_FAILPOINT), from objects of its own;
 # only tests run it: what `make install` installs reads no test variables.
-$(BUILD)/fw-test:
-	$(Q)mkdir -p $@
-
-$(BUILD)/fw-test/%.o: fw/%.c $(SKEL) | $(BUILD)/fw-test
+$(BUILD)/fw-test/%.o: fw/%.c $(SKEL)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -DFW_TEST_HOOKS -c $< -o $@
+	$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) -DFW_TEST_HOOKS -c $< -o $@
 
 $(TEST_BIN): $(TEST_HOOK_OBJS)
 	$(call msg,LINK,$@)
@@ -127,7 +124,7 @@ install: $(BIN)
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/fw/*.d $(BUILD)/fw-test/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/fw/*.d $(BUILD)/tests/*.d $(TEST_HOOK_OBJS:.o=.d))
 
 # Parts of the build with a file of their own (sanitizers, fuzzing, ...).
 include $(wildcard mk/*.mk)
