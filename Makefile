@@ -79,6 +79,8 @@ $(TEST_BIN): $(TEST_HOOK_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+-include $(wildcard $(TEST_HOOK_OBJS:.o=.d))
+
 $(BUILD)/tests/%.o: tests/unit/%.c $(SKEL) | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/unit -c $< -o $@
@@ -124,7 +126,7 @@ install: $(BIN)
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/fw/*.d $(BUILD)/tests/*.d $(TEST_HOOK_OBJS:.o=.d))
+-include $(wildcard $(BUILD)/*.d $(BUILD)/fw/*.d $(BUILD)/tests/*.d)
 
 # Parts of the build with a file of their own (sanitizers, fuzzing, ...).
 include $(wildcard mk/*.mk)
