@@ -8,13 +8,17 @@ BUILD := build
 CC ?= gcc
 CLANG ?= clang
 BPFTOOL ?= bpftool
-ARCH_INCLUDE := /usr/include/$(shell $(CC) -dumpmachine)
+# The BPF build needs asm/ from the Debian multiarch dir (x86_64-linux-gnu), a
+# name neither clang's -dumpmachine nor its -print-multiarch gives: dpkg knows
+# (gcc too, if dpkg-dev is not installed yet).
+MULTIARCH ?= $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch 2>/dev/null)
+ARCH_INCLUDE := /usr/include/$(MULTIARCH)
 
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) -MMD -MP -Ifw -I$(BUILD) -D_GNU_SOURCE
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 $(WARN) -MMD -MP -Ifw -I$(ARCH_INCLUDE)
-LDLIBS := -lbpf -lelf -lz -lyaml -lsystemd -lpthread
+LDLIBS := -lbpf -lelf -lz -lyaml -lsystemd -ljson-c -lpthread
 
 ifeq ($(V),1)
 Q :=
@@ -30,6 +34,8 @@ LIB_SRCS := $(filter-out fw/main.c,$(wildcard fw/*.c)) $(wildcard fw/config/*.c)
 LIB_OBJS := $(patsubst fw/%.c,$(BUILD)/fw/%.o,$(LIB_SRCS))
 LIB := $(BUILD)/libxdpfw.a
 BIN := $(BUILD)/xdpfw
+TEST_BIN := $(BUILD)/xdpfw-test
+TEST_HOOK_OBJS := $(patsubst fw/%.c,$(BUILD)/fw-test/%.o,fw/main.c $(LIB_SRCS))
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_HELPERS := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
@@ -69,6 +75,18 @@ $(BIN): $(BUILD)/fw/main.o $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The same binary with test hooks (XDPFW_FAILPOINT), from objects of its own;
+# only tests run it: what `make install` installs reads no test variables.
+$(BUILD)/fw-test/%.o: fw/%.c $(SKEL)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) -DFW_TEST_HOOKS -c $< -o $@
+
+$(TEST_BIN): $(TEST_HOOK_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+-include $(wildcard $(TEST_HOOK_OBJS:.o=.d))
+
 $(BUILD)/tests/%.o: tests/unit/%.c $(SKEL) | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/unit -c $< -o $@
@@ -78,8 +96,8 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(UNIT_HELPER_OBJS) $(LIB)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 # Installs what a fresh Debian 12 lacks; a no-op when everything is there.
-DEB_PACKAGES := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libyaml-dev \
-	libsystemd-dev libcmocka-dev pkg-config iproute2 ethtool iputils-ping \
+DEB_PACKAGES := clang llvm dpkg-dev bpftool libbpf-dev libelf-dev zlib1g-dev libyaml-dev \
+	libsystemd-dev libjson-c-dev libcmocka-dev pkg-config iproute2 ethtool iputils-ping \
 	python3-scapy jq systemd man-db groff-base
 deps:
 	$(Q)tests/install-deps.sh $(DEB_PACKAGES)
@@ -87,7 +105,7 @@ deps:
 unit-tests: $(UNIT_BINS)
 
 # What `make test` builds besides `all`; mk/*.mk add to it.
-TEST_BUILD :=
+TEST_BUILD := $(TEST_BIN)
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all $(TEST_BUILD)

@@ -167,8 +167,9 @@ int fw_attach_interfaces(const char *dir, int prog_fd, const struct fw_interface
 
 	snprintf(links, sizeof(links), "%s/%s", dir, FW_PIN_LINKS);
 	if (mkdir(links, 0700) && errno != EEXIST) {
-		fw_error("%s: %s", links, strerror(errno));
-		return -errno;
+		err = -errno;
+		fw_error("%s: %s", links, strerror(-err));
+		return err;
 	}
 	for (size_t i = 0; i < count; i++)
 		err = fw_attach_one(dir, prog_fd, &ifaces[i]) ?: err;
@@ -195,9 +196,9 @@ int fw_links_update_prog(const char *dir, int prog_fd)
 		fw_link_path(path, sizeof(path), dir, entry->d_name);
 		fd = bpf_obj_get(path);
 		if (fd < 0 || bpf_link_update(fd, prog_fd, NULL)) {
-			fw_error("%s: cannot switch to the new XDP program: %s", entry->d_name,
-				 strerror(errno));
 			err = -errno;
+			fw_error("%s: cannot switch to the new XDP program: %s", entry->d_name,
+				 strerror(-err));
 		}
 		if (fd >= 0)
 			close(fd);

@@ -7,10 +7,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <systemd/sd-daemon.h>
+#include "apply.h"
 #include "daemon.h"
 #include "log.h"
 #include "set_cache.h"
-#include "state.h"
 
 static uint64_t fw_monotonic_usec(void)
 {

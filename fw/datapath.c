@@ -203,8 +203,10 @@ int fw_datapath_mmap(struct fw_datapath *dp)
 	counters = mmap(NULL, fw_mmap_size(fw_datapath_ids(dp), sizeof(struct fw_rule_counter)),
 			PROT_READ | PROT_WRITE, MAP_SHARED, dp->counters_fd, 0);
 	if (counters == MAP_FAILED) {
+		int err = -errno;
+
 		munmap(infos, fw_mmap_size(fw_datapath_ids(dp), sizeof(struct fw_rule_info)));
-		return -errno;
+		return err;
 	}
 	dp->rule_infos = infos;
 	dp->counters = counters;

@@ -39,18 +39,6 @@ int fw_identity_plan(const struct fw_datapath *dp, uint8_t active, struct fw_rul
 		     struct fw_identity_plan *plan);
 void fw_identity_plan_free(struct fw_identity_plan *plan);
 
-struct fw_set_cache;
-
-/*
- * Puts rs, compiled from it, in force like fw_datapath_sync(), but gives each rule its id
- * itself (rs->rules[i].id is set), keeps counters of unchanged rules and
- * records names so `xdpfw rules` and a restarted daemon can find them.
- * cache, if not NULL, is what this process wrote into the sets before
- * (fw/set_cache.h); compiled's entries move into it.
- */
-int fw_rules_sync(struct fw_datapath *dp, struct fw_ruleset *rs, struct fw_compiled *compiled,
-		  struct fw_sync_report *report, struct fw_set_cache *cache);
-
 /* Fills info from a rule, marking it a member of set. */
 void fw_rule_info_from_rule(struct fw_rule_info *info, const struct fw_rule *r, uint8_t sets);
 

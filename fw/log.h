@@ -7,6 +7,9 @@
 
 extern bool fw_verbose;
 
+/* Routes libbpf's messages here too: all of them with -v (fw_verbose), none without. */
+void fw_log_init(void);
+
 void fw_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fw_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Printed only with -v. */

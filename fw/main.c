@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "apply.h"
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
@@ -166,6 +167,7 @@ int main(int argc, char **argv)
 
 	if (first < 0)
 		return 2;
+	fw_log_init();
 	if (!opts.pin_dir || !*opts.pin_dir)
 		opts.pin_dir = FW_DEFAULT_PIN_DIR;
 	if (first >= argc) {

@@ -59,7 +59,7 @@ static bool fw_on_bpffs(const char *path)
 int fw_pin_lock(const char *dir, bool create, int *lock_fd)
 {
 	char parent[PATH_MAX];
-	int fd;
+	int fd, err;
 
 	snprintf(parent, sizeof(parent), "%s", dir);
 	if (access(dir, F_OK) && !fw_on_bpffs(dirname(parent))) {
@@ -68,14 +68,16 @@ int fw_pin_lock(const char *dir, bool create, int *lock_fd)
 		return -ENOTSUP;
 	}
 	if (create && mkdir(dir, 0700) && errno != EEXIST) {
-		fw_error("%s: cannot create pin dir: %s", dir, strerror(errno));
-		return -errno;
+		err = -errno;
+		fw_error("%s: cannot create pin dir: %s", dir, strerror(-err));
+		return err;
 	}
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
-		if (errno != ENOENT)
-			fw_error("%s: %s", dir, strerror(errno));
-		return -errno;
+		err = -errno;
+		if (err != -ENOENT)
+			fw_error("%s: %s", dir, strerror(-err));
+		return err;
 	}
 	if (!fw_on_bpffs(dir)) {
 		fw_error("%s: not on a BPF filesystem; mount one with 'mount -t bpf bpf %s' "
@@ -84,9 +86,10 @@ int fw_pin_lock(const char *dir, bool create, int *lock_fd)
 		return -ENOTSUP;
 	}
 	if (flock(fd, LOCK_EX)) {
-		fw_error("%s: cannot lock: %s", dir, strerror(errno));
+		err = -errno;
+		fw_error("%s: cannot lock: %s", dir, strerror(-err));
 		close(fd);
-		return -errno;
+		return err;
 	}
 	*lock_fd = fd;
 	return 0;
@@ -163,8 +166,10 @@ static int fw_pin_obj(int fd, const char *dir, const char *name)
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if (bpf_obj_pin(fd, path)) {
-		fw_error("%s: cannot pin: %s", path, strerror(errno));
-		return -errno;
+		int err = -errno;
+
+		fw_error("%s: cannot pin: %s", path, strerror(-err));
+		return err;
 	}
 	return 0;
 }
@@ -204,13 +209,15 @@ int fw_pin_stage(const char *dir, struct fw_datapath *dp)
 static int fw_promote_one(const char *dir, const char *name)
 {
 	char staged[PATH_MAX], final[PATH_MAX];
+	int err;
 
 	fw_staged_path(staged, sizeof(staged), dir, name);
 	snprintf(final, sizeof(final), "%s/%s", dir, name);
-	if (!rename(staged, final) || errno == ENOENT)
+	err = rename(staged, final) ? -errno : 0;
+	if (!err || err == -ENOENT)
 		return 0;
-	fw_error("%s: cannot pin: %s", final, strerror(errno));
-	return -errno;
+	fw_error("%s: cannot pin: %s", final, strerror(-err));
+	return err;
 }
 
 /* The program goes first: from then on the staged maps are what it uses, and recovery knows it. */

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* One locked hold on the pinned state: adopt or create it, then put a config in force. */
+/* The pinned state's lifecycle: adopt or create it, locked; replace its maps; switch to them. */
 #ifndef FW_STATE_H
 #define FW_STATE_H
 
-#include "config.h"
 #include "datapath.h"
 #include "identity.h"
 
@@ -18,25 +17,27 @@ struct fw_state {
 };
 
 /*
- * Locks pin_dir and adopts what is pinned there. With create, an empty pin
- * dir is fine: fw_state_apply() loads the program. Without, -ENOENT when
+ * Locks pin_dir and adopts what is pinned there, finishing or undoing a
+ * switch that a crash cut short. With create, an empty pin dir is fine: the
+ * first fw_state_replace_maps() brings the program. Without, -ENOENT when
  * nothing is pinned, said once to the operator.
  */
 int fw_state_open(struct fw_state *st, const char *pin_dir, bool create);
 void fw_state_close(struct fw_state *st);
 
 /*
- * Syncs the rules, loading new maps first when the config needs more room
- * than the pinned ones have, and attaches to the interfaces. On error what
- * was in force stays. cache: see fw_rules_sync(); NULL for none.
+ * Maps cannot be resized, so a config that needs more room gets fresh ones
+ * (just loaded; st takes them, and closes them on error). Rule names and
+ * counters are carried over from the maps they replace, which stay in force
+ * until fw_state_switch().
  */
-int fw_state_apply(struct fw_state *st, struct fw_config *cfg, struct fw_sync_report *report,
-		   struct fw_set_cache *cache);
+int fw_state_replace_maps(struct fw_state *st, struct fw_datapath *fresh);
 
 /*
- * Loads path and puts it in force: the one path shared by `apply`, `run`
- * and SIGHUP. The daemon passes the cache it keeps across reloads.
+ * Once the new maps are synced: pins them beside the old ones, points every
+ * link at their program and makes their pins the ones in force, then adds
+ * what the old maps counted meanwhile. Nothing to do when the maps were kept.
  */
-int fw_config_enforce(const char *pin_dir, const char *path, struct fw_set_cache *cache);
+int fw_state_switch(struct fw_state *st);
 
 #endif /* FW_STATE_H */

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "mapio.h"
 #include "set_cache.h"
+#include "sync.h"
 
 static int fw_ports_write(const struct fw_datapath *dp, uint8_t set,
 			  const struct fw_port_value *ports)

@@ -4,11 +4,14 @@
 # leave one whole set in force, `rules` must agree with the wire, and the
 # next command must finish or undo the switch (DESIGN §1: kill -9 at any
 # moment leaves a consistent, enforcing datapath). XDPFW_FAILPOINT kills
-# the process with SIGKILL at the named step.
+# the process with SIGKILL at the named step; only build/xdpfw-test (built
+# by `make test`) has that hook, and the binary that is installed ignores it.
 . "$(dirname "$0")/lib.sh"
 
+XDPFW_TEST=${XDPFW_TEST:-$ROOT/build/xdpfw-test}
 setup
 require_xdpfw
+[ -x "$XDPFW_TEST" ] || die "no $XDPFW_TEST: run 'make test' or 'make $XDPFW_TEST'"
 sniff_start
 
 # gen NAME N: `watch` bans 198.19.9.1 in A; B adds N IPv6 bans (more than
@@ -32,7 +35,8 @@ frames = [Ether(dst=FW_MAC, src=PEER_MAC) / IP(src="$2", dst=FW4) / UDP(dport=9)
 PYEOF
 }
 count() { rules_json && jq length "$WORK/rules.json"; }
-crash_apply() { XDPFW_FAILPOINT=$1 in_fw env XDPFW_FAILPOINT="$1" "$XDPFW" --pin-dir "$PIN_DIR" apply "$2" >"$WORK/crash.log" 2>&1; }
+# crash_apply POINT FILE [BINARY]: apply FILE with XDPFW_FAILPOINT=POINT.
+crash_apply() { in_fw env XDPFW_FAILPOINT="$1" "${3:-$XDPFW_TEST}" --pin-dir "$PIN_DIR" apply "$2" >"$WORK/crash.log" 2>&1; }
 
 gen "$WORK/a.yaml" 0
 gen "$WORK/b.yaml" 3000
@@ -63,4 +67,11 @@ for point in staged links-switched; do
 	check "$point: B's verdict on the wire after it" arrived "$point-after"
 	check "$point: down" xdpfw down
 done
+
+check "installed build: set A applied" apply "$WORK/a.yaml"
+crash_apply staged "$WORK/b.yaml" "$XDPFW"
+check_eq "installed build: XDPFW_FAILPOINT is ignored, the apply of B completes" "$?" 0
+check_eq "installed build: B in force" "$(count)" 3002
+check "installed build: no test hook is compiled in" \
+	bash -c "! grep -qa XDPFW_FAILPOINT '$XDPFW' && grep -qa XDPFW_FAILPOINT '$XDPFW_TEST'"
 finish

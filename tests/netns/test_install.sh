@@ -14,6 +14,7 @@ trap 'rm -rf "$dest"' EXIT
 make --no-print-directory install DESTDIR="$dest" PREFIX=/usr >/dev/null
 check "xdpfw installed under PREFIX/sbin" test -x "$dest/usr/sbin/xdpfw"
 check "installed binary runs" "$dest/usr/sbin/xdpfw" --version
+check "installed binary reads no test variables" bash -c "! grep -qa XDPFW_FAILPOINT '$dest/usr/sbin/xdpfw'"
 check "default config installed" cmp conf/xdpfw.yaml "$dest/etc/xdpfw/xdpfw.yaml"
 check "systemd unit installed" test -f "$dest/lib/systemd/system/xdpfw.service"
 check "unit points at PREFIX/sbin" grep -q '^ExecStart=/usr/sbin/xdpfw run' "$dest/lib/systemd/system/xdpfw.service"

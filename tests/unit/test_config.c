@@ -681,8 +681,8 @@ static void test_plain_reader_matches_libyaml(void **state)
 		/* errors in every kind of value, and duplicates */
 		SEVERAL_ERRORS,
 		"rules:\n - name: a\n   port: 22\n - name: a\n   port: 22\n - port: 0\n",
-		"rules:\n    - name: yes\n      src: 198.18.0.0/24\n      proto: tpc\n"
-		"    - name: b\n      prot: tcp\n",
+		("rules:\n    - name: yes\n      src: 198.18.0.0/24\n      proto: tpc\n"
+		 "    - name: b\n      prot: tcp\n"),
 		"settings:\n  max_rules: 1\n  fragmets: drop\nrules:\n  - name: a\n    port: 1\n  - name: b\n    port: 2\n",
 		"interfaces:\n  - name: eth0\n  - name: eth0\n  - mode: fast\nrule:\n  - name: r\n",
 		/* not in the plain subset: libyaml reads these either way */

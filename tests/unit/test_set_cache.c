@@ -18,6 +18,7 @@
 #include "identity.h"
 #include "pkt.h"
 #include "set_cache.h"
+#include "sync.h"
 
 #define CAPACITY 4096
 #define RULES 400
