@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Header walking: Ethernet, VLAN, IPv4/IPv6 with options and extension headers, L4. */
+/*
+ * Header walking: Ethernet, VLAN, IPv4/IPv6 with options and extension
+ * headers (AH in both versions), L4. Every header must end within the IP
+ * length fields: bytes past them are link padding, never headers.
+ */
 #ifndef XDPFW_PARSE_H
 #define XDPFW_PARSE_H
 
@@ -26,13 +30,15 @@ struct fw_packet {
 	const void *src;  /* the source address in the frame: 4 bytes, or 16 when v6 */
 	__u16 dport;      /* host order; 0 = the packet carries no port */
 	__u8 proto;       /* enum fw_proto, or FW_PROTO_OTHER */
-	__u8 fragment;    /* any fragment, first or not */
+	__u8 fragment;    /* any fragment, first or not; not an IPv6 atomic fragment */
 	__u8 v6;
+	__u8 fragment_header; /* an IPv6 fragment header, atomic ones too */
 };
 
 struct fw_cursor {
 	void *pos;
-	void *end;
+	void *end;    /* the frame's end: the verifier bounds every read by it */
+	void *ip_end; /* the IP length fields' end: headers must end by it too */
 };
 
 /* The kernel's struct vlan_hdr is not UAPI. */
@@ -108,6 +114,10 @@ static __always_inline int fw_parse_ipv4(struct fw_cursor *c, struct fw_packet *
 
 	if ((void *)(ip + 1) > c->end)
 		return -1;
+	/* Longer than the frame: a truncated packet, which the stack drops too. */
+	c->ip_end = (void *)ip + bpf_ntohs(ip->tot_len);
+	if (c->ip_end > c->end)
+		return -1;
 	version_ihl = *(__u8 *)ip;
 	if (version_ihl == FW_IPV4_PLAIN) {
 		c->pos = ip + 1;
@@ -125,19 +135,28 @@ static __always_inline int fw_parse_ipv4(struct fw_cursor *c, struct fw_packet *
 	return 0;
 }
 
-static __always_inline int fw_is_ipv6_ext(__u8 nexthdr)
+/* The headers walked between IP and L4: IPv6's chain, and AH, the one IPv4 has too. */
+static __always_inline int fw_is_ext(__u8 nexthdr, int ipv6)
 {
-	return nexthdr == IPPROTO_HOPOPTS || nexthdr == IPPROTO_ROUTING ||
-	       nexthdr == IPPROTO_DSTOPTS || nexthdr == IPPROTO_FRAGMENT;
+	if (nexthdr == IPPROTO_AH)
+		return 1;
+	return ipv6 && (nexthdr == IPPROTO_HOPOPTS || nexthdr == IPPROTO_ROUTING ||
+			nexthdr == IPPROTO_DSTOPTS || nexthdr == IPPROTO_FRAGMENT);
 }
 
 static __always_inline int fw_parse_ipv6(struct fw_cursor *c, struct fw_packet *pkt,
-					 __u8 *ipproto, int *later_fragment)
+					 __u8 *ipproto)
 {
 	struct ipv6hdr *ip6 = c->pos;
-	__u8 nexthdr;
 
 	if ((void *)(ip6 + 1) > c->end || ip6->version != 6)
+		return -1;
+	/*
+	 * A jumbogram's payload length 0 leaves no room for the hop-by-hop
+	 * header holding its real length: malformed, like any header past it.
+	 */
+	c->ip_end = (void *)(ip6 + 1) + bpf_ntohs(ip6->payload_len);
+	if (c->ip_end > c->end)
 		return -1;
 	/* ::ffff:a.b.c.d is a.b.c.d: the same rules apply. */
 	if (ip6->saddr.in6_u.u6_addr32[2] == bpf_htonl(0xffff) &&
@@ -147,24 +166,39 @@ static __always_inline int fw_parse_ipv6(struct fw_cursor *c, struct fw_packet *
 		pkt->src = &ip6->saddr;
 		pkt->v6 = 1;
 	}
-	nexthdr = ip6->nexthdr;
+	*ipproto = ip6->nexthdr;
 	c->pos = ip6 + 1;
-	if (!fw_is_ipv6_ext(nexthdr)) { /* the common case: no chain to walk */
-		*ipproto = nexthdr;
-		return 0;
-	}
+	return 0;
+}
+
+/* AH shares the first two bytes of an option header, but counts its length in 4-byte words. */
+struct fw_ext_hdr {
+	__u8 nexthdr;
+	__u8 len;
+};
+
+struct fw_frag_hdr {
+	__u8 nexthdr;
+	__u8 reserved;
+	__be16 frag_off;
+	__be32 identification;
+};
+
+/*
+ * Walks the extension headers from *ipproto on, at most FW_MAX_IPV6_EXT_HDRS
+ * of them, AH included; a longer chain is malformed (-1).
+ */
+static __always_inline int fw_parse_ext(struct fw_cursor *c, struct fw_packet *pkt,
+					__u8 *ipproto, int *later_fragment, int ipv6)
+{
+	__u8 nexthdr = *ipproto;
 
 #pragma unroll
 	for (int i = 0; i < FW_MAX_IPV6_EXT_HDRS; i++) {
-		if (!fw_is_ipv6_ext(nexthdr))
+		if (!fw_is_ext(nexthdr, ipv6))
 			break;
 		if (nexthdr == IPPROTO_FRAGMENT) {
-			struct frag_hdr {
-				__u8 nexthdr;
-				__u8 reserved;
-				__be16 frag_off;
-				__be32 identification;
-			} *fh = c->pos;
+			struct fw_frag_hdr *fh = c->pos;
 			__u16 off;
 
 			if ((void *)(fh + 1) > c->end)
@@ -172,31 +206,40 @@ static __always_inline int fw_parse_ipv6(struct fw_cursor *c, struct fw_packet *
 			off = bpf_ntohs(fh->frag_off);
 			nexthdr = fh->nexthdr;
 			c->pos = fh + 1;
-			pkt->fragment = 1;
+			pkt->fragment_header = 1;
+			/* Offset 0 and M=0: an atomic fragment, a whole packet (RFC 6946). */
+			if (off & (FW_IPV6_FRAG_OFFSET | FW_IPV6_MORE_FRAGS))
+				pkt->fragment = 1;
 			if (off & FW_IPV6_FRAG_OFFSET) {
 				/* The payload of a later fragment is not a header. */
 				*later_fragment = 1;
 				break;
 			}
 		} else {
-			struct ipv6_opt_hdr *opt = c->pos;
+			struct fw_ext_hdr *ext = c->pos;
 
-			if ((void *)(opt + 1) > c->end)
+			if ((void *)(ext + 1) > c->end)
 				return -1;
-			nexthdr = opt->nexthdr;
-			c->pos += (opt->hdrlen + 1) * 8;
+			if (nexthdr == IPPROTO_AH)
+				c->pos += (ext->len + 2) * 4;
+			else
+				c->pos += (ext->len + 1) * 8;
+			nexthdr = ext->nexthdr;
 			if (c->pos > c->end)
 				return -1; /* cut short: its length runs past the frame */
 		}
 	}
-	if (!*later_fragment && fw_is_ipv6_ext(nexthdr))
+	if (!*later_fragment && fw_is_ext(nexthdr, ipv6))
 		return -1; /* chain too long to walk */
 
 	*ipproto = nexthdr;
 	return 0;
 }
 
-/* The L4 header of a first fragment or whole packet: its port, or an ICMP type. */
+/*
+ * The L4 header of a first fragment or whole packet: its port, or an ICMP
+ * type. Leaves c->pos past the header read.
+ */
 static __always_inline enum fw_parse_result fw_parse_l4(struct fw_cursor *c, struct fw_packet *pkt,
 							__u8 ipproto, int ipv6)
 {
@@ -209,12 +252,14 @@ static __always_inline enum fw_parse_result fw_parse_l4(struct fw_cursor *c, str
 			return FW_PARSE_MALFORMED;
 		pkt->proto = FW_PROTO_TCP;
 		pkt->dport = bpf_ntohs(ports->dest);
+		c->pos += sizeof(struct tcphdr);
 		return FW_PARSE_IP;
 	case IPPROTO_UDP:
 		if ((void *)(ports + 1) > c->end)
 			return FW_PARSE_MALFORMED;
 		pkt->proto = FW_PROTO_UDP;
 		pkt->dport = bpf_ntohs(ports->dest);
+		c->pos = ports + 1;
 		return FW_PARSE_IP;
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
@@ -224,7 +269,9 @@ static __always_inline enum fw_parse_result fw_parse_l4(struct fw_cursor *c, str
 		if ((void *)(icmp + 1) > c->end)
 			return FW_PARSE_MALFORMED;
 		pkt->proto = ipv6 ? FW_PROTO_ICMPV6 : FW_PROTO_ICMP;
-		if (ipv6 && !pkt->fragment && icmp->type >= FW_ICMPV6_ND_FIRST &&
+		c->pos = icmp + 1;
+		/* With any fragment header, atomic too, ND is ignored by its receiver (RFC 6980). */
+		if (ipv6 && !pkt->fragment_header && icmp->type >= FW_ICMPV6_ND_FIRST &&
 		    icmp->type <= FW_ICMPV6_ND_LAST)
 			return FW_PARSE_LINK;
 		return FW_PARSE_IP;
@@ -251,17 +298,22 @@ static __always_inline enum fw_parse_result fw_parse(void *data, void *data_end,
 {
 	struct fw_cursor c = { .pos = data, .end = data_end };
 	int later_fragment = 0, ipv6;
+	enum fw_parse_result result;
 	__u8 ipproto = 0;
 	__be16 ethertype;
 
 	if (fw_parse_l2(&c, &ethertype))
 		return FW_PARSE_MALFORMED;
+	/* One walk per version, so each is compiled for its own headers only. */
 	if (ethertype == bpf_htons(ETH_P_IP)) {
-		if (fw_parse_ipv4(&c, pkt, &ipproto, &later_fragment))
+		if (fw_parse_ipv4(&c, pkt, &ipproto, &later_fragment) ||
+		    (ipproto == IPPROTO_AH && !later_fragment &&
+		     fw_parse_ext(&c, pkt, &ipproto, &later_fragment, 0)))
 			return FW_PARSE_MALFORMED;
 		ipv6 = 0;
 	} else if (ethertype == bpf_htons(ETH_P_IPV6)) {
-		if (fw_parse_ipv6(&c, pkt, &ipproto, &later_fragment))
+		if (fw_parse_ipv6(&c, pkt, &ipproto) ||
+		    (fw_is_ext(ipproto, 1) && fw_parse_ext(&c, pkt, &ipproto, &later_fragment, 1)))
 			return FW_PARSE_MALFORMED;
 		ipv6 = 1;
 	} else {
@@ -269,9 +321,15 @@ static __always_inline enum fw_parse_result fw_parse(void *data, void *data_end,
 	}
 	if (later_fragment) {
 		pkt->proto = fw_fragment_proto(ipproto, ipv6);
-		return FW_PARSE_IP;
+		result = FW_PARSE_IP;
+	} else {
+		result = fw_parse_l4(&c, pkt, ipproto, ipv6);
 	}
-	return fw_parse_l4(&c, pkt, ipproto, ipv6);
+	/*
+	 * Every header read ends by c.pos, so this one test bounds them all by
+	 * the IP length fields, an IPv4 total length below IHL*4 included.
+	 */
+	return c.pos > c.ip_end ? FW_PARSE_MALFORMED : result;
 }
 
 #endif /* XDPFW_PARSE_H */

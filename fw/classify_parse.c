@@ -22,6 +22,7 @@ enum {
 	IPPROTO_NUM_UDP = 17,
 	IPPROTO_NUM_ROUTING = 43,
 	IPPROTO_NUM_FRAGMENT = 44,
+	IPPROTO_NUM_AH = 51,
 	IPPROTO_NUM_ICMPV6 = 58,
 	IPPROTO_NUM_DSTOPTS = 60,
 };
@@ -39,7 +40,7 @@ enum {
 	ND_LAST_TYPE = 137,
 };
 
-/* A read position in the frame; off never passes len. */
+/* A read position in the frame; off never passes len, which the IP length fields cut down. */
 struct reader {
 	const uint8_t *frame;
 	size_t len;
@@ -51,11 +52,24 @@ struct ip_result {
 	uint8_t ipproto;
 	bool ipv6;
 	bool non_first_fragment;
+	bool fragment_header; /* an IPv6 fragment header, atomic or not */
 };
 
 static bool reader_has(const struct reader *r, size_t bytes)
 {
 	return r->len - r->off >= bytes;
+}
+
+/*
+ * Ends the reader `bytes` past its position, at the end the IP length field
+ * gives: what lies beyond is link padding. False if the frame is shorter.
+ */
+static bool reader_limit(struct reader *r, size_t bytes)
+{
+	if (!reader_has(r, bytes))
+		return false;
+	r->len = r->off + bytes;
+	return true;
 }
 
 static const uint8_t *reader_at(const struct reader *r)
@@ -101,7 +115,9 @@ static bool read_ipv4(struct reader *r, struct fw_frame_facts *facts, struct ip_
 	if (!reader_has(r, IPV4_MIN_HEADER_LEN) || h[0] >> 4 != 4)
 		return false;
 	header_len = (size_t)(h[0] & 0x0f) * 4;
-	if (header_len < IPV4_MIN_HEADER_LEN || !reader_has(r, header_len))
+	/* Past the total length lies link padding; a total length below IHL*4 cuts the header. */
+	if (header_len < IPV4_MIN_HEADER_LEN || !reader_limit(r, be16_at(h + 2)) ||
+	    !reader_has(r, header_len))
 		return false;
 
 	fw_addr_from_ipv4(facts->src, h + 12);
@@ -114,58 +130,72 @@ static bool read_ipv4(struct reader *r, struct fw_frame_facts *facts, struct ip_
 	return true;
 }
 
-static bool is_ipv6_extension(uint8_t next_header)
+/* AH is an extension header of both versions; the others only of IPv6. */
+static bool is_extension(uint8_t next_header, bool ipv6)
 {
-	return next_header == IPPROTO_NUM_HOPOPTS || next_header == IPPROTO_NUM_ROUTING ||
-	       next_header == IPPROTO_NUM_DSTOPTS || next_header == IPPROTO_NUM_FRAGMENT;
+	if (next_header == IPPROTO_NUM_AH)
+		return true;
+	return ipv6 && (next_header == IPPROTO_NUM_HOPOPTS || next_header == IPPROTO_NUM_ROUTING ||
+			next_header == IPPROTO_NUM_DSTOPTS || next_header == IPPROTO_NUM_FRAGMENT);
 }
 
 /* Steps over one extension header; false if it is cut short. */
-static bool read_ipv6_extension(struct reader *r, uint8_t *next_header,
-				struct fw_frame_facts *facts, struct ip_result *ip)
+static bool read_extension(struct reader *r, uint8_t *next_header, struct fw_frame_facts *facts,
+			   struct ip_result *ip)
 {
 	const uint8_t *h = reader_at(r);
 	size_t header_len;
 
-	if (*next_header == IPPROTO_NUM_FRAGMENT) {
+	if (!reader_has(r, 2))
+		return false;
+	if (*next_header == IPPROTO_NUM_FRAGMENT)
 		header_len = IPV6_FRAGMENT_HEADER_LEN;
-		if (!reader_has(r, header_len))
-			return false;
-		facts->fragment = true;
-		ip->non_first_fragment = (be16_at(h + 2) & 0xfff8) != 0;
-	} else {
-		if (!reader_has(r, 2))
-			return false;
+	else if (*next_header == IPPROTO_NUM_AH)
+		header_len = ((size_t)h[1] + 2) * 4; /* RFC 4302: in 4-byte words, less 2 */
+	else
 		header_len = ((size_t)h[1] + 1) * 8;
-		if (!reader_has(r, header_len))
-			return false;
+	if (!reader_has(r, header_len))
+		return false;
+	if (*next_header == IPPROTO_NUM_FRAGMENT) {
+		uint16_t offset = be16_at(h + 2) & 0xfff8, more = be16_at(h + 2) & 1;
+
+		ip->fragment_header = true;
+		/* Offset 0 without M is an atomic fragment: a whole packet (RFC 6946). */
+		facts->fragment = facts->fragment || offset || more;
+		ip->non_first_fragment = offset != 0;
 	}
 	*next_header = h[0];
 	r->off += header_len;
 	return true;
 }
 
+/* Walks the extension headers from ip->ipproto on; false if one is cut short or there are too many. */
+static bool read_extensions(struct reader *r, struct fw_frame_facts *facts, struct ip_result *ip)
+{
+	int walked = 0;
+
+	/* Past a non-first fragment header comes payload, not headers. */
+	while (is_extension(ip->ipproto, ip->ipv6) && !ip->non_first_fragment) {
+		if (walked++ == FW_MAX_IPV6_EXT_HDRS)
+			return false; /* too long a chain to walk */
+		if (!read_extension(r, &ip->ipproto, facts, ip))
+			return false;
+	}
+	return true;
+}
+
 static bool read_ipv6(struct reader *r, struct fw_frame_facts *facts, struct ip_result *ip)
 {
 	const uint8_t *h = reader_at(r);
-	uint8_t next_header;
-	int walked = 0;
 
-	if (!reader_has(r, IPV6_HEADER_LEN) || h[0] >> 4 != 6)
+	/* Payload length 0 (a jumbogram) leaves no room for its hop-by-hop header. */
+	if (!reader_has(r, IPV6_HEADER_LEN) || h[0] >> 4 != 6 ||
+	    !reader_limit(r, IPV6_HEADER_LEN + (size_t)be16_at(h + 4)))
 		return false;
 	memcpy(facts->src, h + 8, 16);
-	next_header = h[6];
-	r->off += IPV6_HEADER_LEN;
-
-	/* Past a non-first fragment header comes payload, not headers. */
-	while (is_ipv6_extension(next_header) && !ip->non_first_fragment) {
-		if (walked++ == FW_MAX_IPV6_EXT_HDRS)
-			return false; /* too long a chain to walk */
-		if (!read_ipv6_extension(r, &next_header, facts, ip))
-			return false;
-	}
-	ip->ipproto = next_header;
+	ip->ipproto = h[6];
 	ip->ipv6 = true;
+	r->off += IPV6_HEADER_LEN;
 	return true;
 }
 
@@ -183,7 +213,8 @@ static uint8_t proto_slot(const struct ip_result *ip)
 }
 
 /* Reads the destination port or the ICMP type; the kind the L4 header makes of the frame. */
-static enum fw_frame_kind read_l4(struct reader *r, struct fw_frame_facts *facts)
+static enum fw_frame_kind read_l4(const struct reader *r, struct fw_frame_facts *facts,
+				  const struct ip_result *ip)
 {
 	const uint8_t *h = reader_at(r);
 
@@ -198,8 +229,8 @@ static enum fw_frame_kind read_l4(struct reader *r, struct fw_frame_facts *facts
 	case FW_PROTO_ICMPV6:
 		if (!reader_has(r, ICMP_HEADER_LEN))
 			return FW_FRAME_MALFORMED;
-		/* Neighbour discovery is never fragmented (RFC 6980). */
-		if (facts->proto == FW_PROTO_ICMPV6 && !facts->fragment &&
+		/* ND with any fragment header, atomic too, is ignored by its receiver (RFC 6980). */
+		if (facts->proto == FW_PROTO_ICMPV6 && !ip->fragment_header &&
 		    h[0] >= ND_FIRST_TYPE && h[0] <= ND_LAST_TYPE)
 			return FW_FRAME_LINK;
 		return FW_FRAME_IP;
@@ -230,10 +261,10 @@ struct fw_frame_facts fw_frame_read(const uint8_t *frame, size_t len)
 		facts.kind = FW_FRAME_NON_IP;
 		return facts;
 	}
-	if (!ip_ok)
+	if (!ip_ok || !read_extensions(&r, &facts, &ip))
 		return facts;
 
 	facts.proto = proto_slot(&ip);
-	facts.kind = ip.non_first_fragment ? FW_FRAME_IP : read_l4(&r, &facts);
+	facts.kind = ip.non_first_fragment ? FW_FRAME_IP : read_l4(&r, &facts, &ip);
 	return facts;
 }

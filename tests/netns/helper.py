@@ -16,8 +16,10 @@ two servers, which lib.sh starts in the background and kills):
         appends each marker id it carries (b"XDPFWT<id>;") to OUT, one a line.
   send IFACE SCRIPT SENTINEL
         Runs the python SCRIPT (scapy names in scope, plus FW_MAC, PEER_MAC,
-        FW4, PEER4, FW6, PEER6, IFACE and M(id) -> marker bytes); the script
-        sets `frames`, a list of scapy packets.  Sends them in order on IFACE,
+        FW4, PEER4, FW6, PEER6, IFACE, M(id) -> marker bytes and
+        PAD(frame, size=60, fill=b"\\0") -> the frame's bytes padded as a
+        sender pads a short frame); the script sets `frames`, a list of
+        scapy packets or bytes.  Sends them in order on IFACE,
         then a non-IP sentinel frame (ethertype 0x88b5) carrying marker
         SENTINEL.  Prints "ID LEN" for each frame (ID '-' if it has no marker).
   stream IFACE SCRIPT STOPFILE OUT
@@ -148,6 +150,16 @@ def sniff(iface, ready, out):
             f.write(b"".join(i + b"\n" for i in ids))
 
 
+def pad(frame, size=60, fill=b"\0"):
+    """The frame's bytes, padded to size (the Ethernet minimum, less the
+    FCS) with fill repeated: what a real sender puts on the wire. The IP
+    length fields stay as they were, so the padding is not IP payload."""
+    data = bytes(frame)
+    if len(data) >= size:
+        return data
+    return data + (fill * size)[: size - len(data)]
+
+
 def load_frames(iface, script):
     import scapy.all as scapy  # slow: only the senders pay for it
 
@@ -156,6 +168,7 @@ def load_frames(iface, script):
         env[k] = os.environ.get(k, "")
     env["IFACE"] = iface
     env["M"] = lambda i: b"XDPFWT" + str(i).encode() + b";"
+    env["PAD"] = pad
     with open(script) as fh:
         exec(compile(fh.read(), script, "exec"), env)
     frames = [bytes(f) for f in env["frames"]]

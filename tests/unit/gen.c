@@ -184,7 +184,7 @@ static void gen_source_text(struct gen_rng *rng, const uint8_t addr[16], char te
 
 static uint8_t gen_ipproto(struct gen_rng *rng)
 {
-	static const uint8_t others[] = { 0, 43, 44, 60, 47, 50, 59, 132, 2, 41 };
+	static const uint8_t others[] = { 0, 43, 44, 60, 47, 50, 51, 59, 132, 2, 41 };
 	unsigned roll = gen_below(rng, 100);
 
 	if (roll < 30)
@@ -214,26 +214,40 @@ static uint8_t gen_icmp_type(struct gen_rng *rng)
 	return gen_chance(rng, 40) ? (uint8_t)(133 + gen_below(rng, 5)) : (uint8_t)gen_next(rng);
 }
 
-static void gen_ipv6_chain(struct gen_rng *rng, struct pkt_spec *spec)
+/* AH's Payload Len: mostly the usual 24 bytes, sometimes none, short or long ICVs. */
+static uint8_t gen_ah_words(struct gen_rng *rng)
+{
+	return gen_chance(rng, 60) ? 0 : (uint8_t)gen_below(rng, 9);
+}
+
+/* An extension-header chain: IPv6's kinds and AH, or for IPv4 AH alone. */
+static void gen_ext_chain(struct gen_rng *rng, struct pkt_spec *spec, bool ipv6)
 {
 	/* pkt_build ends the list at 0, so hop-by-hop comes later, by gen_hop_by_hop(). */
-	static const uint8_t ext_types[] = { IPPROTO_ROUTING, IPPROTO_DSTOPTS };
+	static const uint8_t ext_types[] = { IPPROTO_ROUTING, IPPROTO_DSTOPTS, IPPROTO_AH };
 	/* Around FW_MAX_IPV6_EXT_HDRS often, to find the edge of "too long". */
 	size_t n = gen_chance(rng, 25) ? FW_MAX_IPV6_EXT_HDRS - 1 + gen_below(rng, 4)
-				       : 1 + gen_below(rng, 4);
+				       : 1 + gen_below(rng, ipv6 ? 4 : 2);
 
-	for (size_t i = 0; i < n && i < PKT_MAX_EXT; i++)
-		spec->ext[i] = gen_chance(rng, 15) ? IPPROTO_FRAGMENT
-						   : gen_pick(rng, ext_types, sizeof(ext_types));
+	for (size_t i = 0; i < n && i < PKT_MAX_EXT; i++) {
+		if (!ipv6)
+			spec->ext[i] = IPPROTO_AH;
+		else if (gen_chance(rng, 15))
+			spec->ext[i] = IPPROTO_FRAGMENT;
+		else
+			spec->ext[i] = gen_pick(rng, ext_types, sizeof(ext_types));
+		if (spec->ext[i] == IPPROTO_AH)
+			spec->ext_words[i] = gen_ah_words(rng);
+	}
 }
 
 static void gen_fragment(struct gen_rng *rng, struct pkt_spec *spec, bool ipv6)
 {
 	unsigned roll = gen_below(rng, 100);
 
-	if (roll < 45) {
+	if (roll < 40) {
 		spec->more_frags = 1; /* first fragment */
-	} else if (roll < 90) {
+	} else if (roll < 80) {
 		spec->frag_offset = (uint16_t)(1 + gen_below(rng, 0x1fff));
 		spec->more_frags = gen_chance(rng, 50);
 	} else if (ipv6) {
@@ -288,10 +302,11 @@ static void gen_ip_spec(struct gen_rng *rng, const struct gen_pool *pool, struct
 	ipv6 = strchr(src, ':') != NULL;
 	spec->icmp_type = gen_icmp_type(rng);
 	spec->payload = (uint16_t)gen_below(rng, 41);
+	spec->pad = gen_chance(rng, 50) ? 0 : (uint8_t)gen_next(rng);
 	if (gen_chance(rng, 20))
 		gen_fragment(rng, spec, ipv6);
-	if (ipv6 && gen_chance(rng, 30))
-		gen_ipv6_chain(rng, spec);
+	if (gen_chance(rng, ipv6 ? 30 : 10))
+		gen_ext_chain(rng, spec, ipv6);
 	if (!ipv6 && gen_chance(rng, 25))
 		spec->ipv4_option_words = (uint8_t)(1 + gen_below(rng, 10));
 	if (!ipv6 && gen_chance(rng, 4))
@@ -318,41 +333,56 @@ static size_t gen_insert(uint8_t *buf, size_t len, size_t at, const uint8_t *byt
 	return len + n;
 }
 
-static size_t gen_ext_count(const struct pkt_spec *spec)
+/* Where pkt_build() put extension header i of an IPv6 frame whose IPv6 header is at l3. */
+static size_t gen_ext_at(const struct pkt_spec *spec, size_t l3, size_t i)
 {
-	size_t n = 0;
+	size_t at = l3 + 40;
 
-	while (n < PKT_MAX_EXT && spec->ext[n])
-		n++;
-	return n;
+	for (size_t j = 0; j < i; j++)
+		at += pkt_ext_len(spec, j);
+	return at;
 }
 
 /* Relabels some option-type extension headers as hop-by-hop (same layout, type 0). */
 static void gen_hop_by_hop(struct gen_rng *rng, const struct pkt_spec *spec, size_t l3,
 			   uint8_t *buf, size_t len)
 {
-	for (size_t i = 0; i < gen_ext_count(spec); i++) {
-		size_t pointer = i ? l3 + 40 + 8 * (i - 1) : l3 + 6; /* the next-header byte naming ext i */
+	for (size_t i = 0; i < pkt_ext_count(spec); i++) {
+		/* The next-header byte naming ext i: the IPv6 header's, or the one before's. */
+		size_t pointer = i ? gen_ext_at(spec, l3, i - 1) : l3 + 6;
 
-		if (spec->ext[i] != IPPROTO_FRAGMENT && pointer < len &&
+		if (spec->ext[i] != IPPROTO_FRAGMENT && spec->ext[i] != IPPROTO_AH && pointer < len &&
 		    gen_chance(rng, i ? 10 : 40))
 			buf[pointer] = IPPROTO_HOPOPTS;
 	}
 }
 
+static uint16_t gen_get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void gen_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
 /*
  * pkt_build writes every option-type extension header 8 bytes long; make
- * some longer (padding inserted), and some claim more than the frame holds.
+ * some longer (padding inserted, and counted in the payload length), and
+ * some claim more than the frame holds.
  */
 static size_t gen_stretch_extensions(struct gen_rng *rng, const struct pkt_spec *spec,
 				     size_t l3, uint8_t *buf, size_t len)
 {
 	static const uint8_t zeros[24];
 
-	for (size_t i = gen_ext_count(spec); i-- > 0;) {
-		size_t at = l3 + 40 + 8 * i;
+	for (size_t i = pkt_ext_count(spec); i-- > 0;) {
+		size_t at = gen_ext_at(spec, l3, i);
 
-		if (spec->ext[i] == IPPROTO_FRAGMENT || at + 8 > len || !gen_chance(rng, 30))
+		if (spec->ext[i] == IPPROTO_FRAGMENT || spec->ext[i] == IPPROTO_AH ||
+		    at + 8 > len || !gen_chance(rng, 30))
 			continue;
 		if (gen_chance(rng, 15)) {
 			buf[at + 1] = (uint8_t)gen_next(rng); /* a length the frame may not hold */
@@ -361,9 +391,49 @@ static size_t gen_stretch_extensions(struct gen_rng *rng, const struct pkt_spec 
 
 			len = gen_insert(buf, len, at + 8, zeros, 8 * words);
 			buf[at + 1] = (uint8_t)words;
+			gen_put16(buf + l3 + 4, (uint16_t)(gen_get16(buf + l3 + 4) + 8 * words));
 		}
 	}
 	return len;
+}
+
+/*
+ * Makes the IP length field disagree with the frame: shorter (headers then
+ * lie in the padding, as in a tiny fragment), below the IPv4 header's own
+ * length, longer than the frame, 0, or anything.
+ */
+static void gen_ip_length(struct gen_rng *rng, size_t l3, bool ipv6, uint8_t *buf, size_t len)
+{
+	size_t field = l3 + (ipv6 ? 4 : 2);
+	uint16_t natural, value;
+	unsigned roll = gen_below(rng, 100);
+
+	if (field + 2 > len)
+		return;
+	natural = gen_get16(buf + field);
+	if (roll < 45)
+		value = (uint16_t)(natural - 1 - gen_below(rng, 24));
+	else if (roll < 60 && !ipv6)
+		value = (uint16_t)gen_below(rng, 4u * (buf[l3] & 0x0f));
+	else if (roll < 80)
+		value = (uint16_t)(natural + 1 + gen_below(rng, 24));
+	else if (roll < 90)
+		value = 0;
+	else
+		value = (uint16_t)gen_next(rng);
+	gen_put16(buf + field, value);
+}
+
+/* Bytes past the IP packet: a longer Ethernet padding or trailer, often junk. */
+static size_t gen_trailer(struct gen_rng *rng, uint8_t *buf, size_t len)
+{
+	uint8_t junk[32];
+	size_t n = 1 + gen_below(rng, sizeof(junk));
+	uint8_t fill = gen_chance(rng, 50) ? 0 : (uint8_t)gen_next(rng);
+
+	for (size_t i = 0; i < n; i++)
+		junk[i] = gen_chance(rng, 80) ? fill : (uint8_t)gen_next(rng);
+	return len + n > PKT_MAX ? len : gen_insert(buf, len, len, junk, n);
 }
 
 static size_t gen_third_vlan_tag(struct gen_rng *rng, uint8_t *buf, size_t len)
@@ -421,6 +491,10 @@ size_t gen_frame(struct gen_rng *rng, const struct gen_pool *pool, uint8_t *buf)
 	} else if (spec.src && gen_chance(rng, 10)) {
 		buf[l3 + 6] |= 0x40; /* don't fragment: still not a fragment */
 	}
+	if (spec.src && !spec.ethertype && gen_chance(rng, 12))
+		gen_ip_length(rng, l3, strchr(spec.src, ':') != NULL, buf, len);
+	if (gen_chance(rng, 10))
+		len = gen_trailer(rng, buf, len);
 	if (tags > 2)
 		len = gen_third_vlan_tag(rng, buf, len);
 	if (gen_chance(rng, 12))

@@ -36,7 +36,11 @@ void gen_ruleset(struct gen_rng *rng, size_t n_rules, uint32_t default_action,
 		 uint32_t fragments, struct fw_ruleset *rs, struct gen_pool *pool);
 void gen_ruleset_free(struct fw_ruleset *rs, struct gen_pool *pool);
 
-/* Writes a random, often mutated frame into buf (PKT_MAX bytes); returns its length (>= 14). */
+/*
+ * Writes a random, often mutated frame into buf (PKT_MAX bytes): padded to
+ * 60 bytes with zeros or junk, sometimes with a trailer, with AH chains, or
+ * with IP length fields that disagree with its headers. Returns its length (>= 14).
+ */
 size_t gen_frame(struct gen_rng *rng, const struct gen_pool *pool, uint8_t *buf);
 
 #endif /* TEST_GEN_H */

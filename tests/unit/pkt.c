@@ -79,9 +79,39 @@ static size_t pkt_later_fragment(const struct pkt_spec *s, uint8_t *p)
 	return len;
 }
 
+size_t pkt_ext_count(const struct pkt_spec *s)
+{
+	size_t n = 0;
+
+	while (n < PKT_MAX_EXT && (s->ext_count ? n < s->ext_count : s->ext[n]))
+		n++;
+	return n;
+}
+
+size_t pkt_ext_len(const struct pkt_spec *s, size_t i)
+{
+	if (s->ext[i] == IPPROTO_FRAGMENT)
+		return 8;
+	if (s->ext[i] == IPPROTO_AH)
+		return 4 * ((size_t)(s->ext_words[i] ? s->ext_words[i] : PKT_AH_WORDS) + 2);
+	return 8 * (1 + (size_t)s->ext_words[i]);
+}
+
+/* An AH header (RFC 4302) of pkt_ext_len() bytes; its next header is written later. */
+static void pkt_ah(const struct pkt_spec *s, size_t i, uint8_t *q)
+{
+	size_t len = pkt_ext_len(s, i);
+
+	memset(q, 0, len);
+	q[1] = (uint8_t)(len / 4 - 2);
+	put16(q + 6, 0x100); /* SPI */
+	put16(q + 10, 1);    /* sequence number */
+}
+
 static size_t pkt_ipv4(const struct pkt_spec *s, uint8_t *p)
 {
 	size_t hlen = 20 + 4 * s->ipv4_option_words;
+	uint8_t *nexthdr = p + 9, *q = p + hlen;
 	struct in_addr src, dst;
 	size_t l4;
 
@@ -92,13 +122,21 @@ static size_t pkt_ipv4(const struct pkt_spec *s, uint8_t *p)
 	put16(p + 6, (s->dont_frag ? 0x4000 : 0) | (s->more_frags ? 0x2000 : 0) |
 		     (s->frag_offset & 0x1fff));
 	p[8] = 64;
-	p[9] = s->ipproto;
 	memcpy(p + 12, &src, 4);
 	memcpy(p + 16, &dst, 4);
 	memset(p + 20, 1, hlen - 20); /* NOP options */
-	l4 = s->frag_offset ? pkt_later_fragment(s, p + hlen) : pkt_l4(s, p + hlen);
-	put16(p + 2, hlen + l4);
-	return hlen + l4;
+	for (size_t i = 0; i < pkt_ext_count(s); i++) {
+		if (s->ext[i] != IPPROTO_AH)
+			abort(); /* IPv4 has no other extension header */
+		*nexthdr = IPPROTO_AH;
+		nexthdr = q;
+		pkt_ah(s, i, q);
+		q += pkt_ext_len(s, i);
+	}
+	*nexthdr = s->ipproto;
+	l4 = s->frag_offset ? pkt_later_fragment(s, q) : pkt_l4(s, q);
+	put16(p + 2, pkt_field(s->ip_len, (int)((q - p) + l4)));
+	return (q - p) + l4;
 }
 
 static size_t pkt_ipv6(const struct pkt_spec *s, uint8_t *p)
@@ -113,25 +151,26 @@ static size_t pkt_ipv6(const struct pkt_spec *s, uint8_t *p)
 	p[7] = 64;
 	inet_pton(AF_INET6, s->src, p + 8);
 	inet_pton(AF_INET6, s->dst ? s->dst : "2001:2::2", p + 24);
-	for (int i = 0; i < PKT_MAX_EXT && (s->ext_count ? i < s->ext_count : s->ext[i]); i++) {
+	for (size_t i = 0; i < pkt_ext_count(s); i++) {
+		size_t size = pkt_ext_len(s, i);
+
+		if ((size_t)(q - p) + size > PKT_MAX / 2)
+			abort(); /* the frame would not fit in PKT_MAX */
 		*nexthdr = s->ext[i];
 		nexthdr = q;
 		if (s->ext[i] == IPPROTO_FRAGMENT) {
 			memset(q, 0, 8);
 			put16(q + 2, (s->frag_offset << 3) | (s->more_frags ? 1 : 0));
-			q += 8;
 			frag_done = 1;
+		} else if (s->ext[i] == IPPROTO_AH) {
+			pkt_ah(s, i, q);
 		} else {
-			size_t size = 8 * (1 + (size_t)s->ext_words[i]);
-
-			if ((size_t)(q - p) + size > PKT_MAX / 2)
-				abort(); /* the frame would not fit in PKT_MAX */
 			memset(q, 0, size); /* zeros past the PadN are Pad1 options */
 			q[1] = s->ext_words[i];
 			q[2] = 1;   /* PadN */
 			q[3] = 4;
-			q += size;
 		}
+		q += size;
 	}
 	if (frag && !frag_done) {
 		*nexthdr = IPPROTO_FRAGMENT;
@@ -142,7 +181,7 @@ static size_t pkt_ipv6(const struct pkt_spec *s, uint8_t *p)
 	}
 	*nexthdr = s->ipproto;
 	l4 = s->frag_offset ? pkt_later_fragment(s, q) : pkt_l4(s, q);
-	put16(p + 4, (q - p - 40) + l4);
+	put16(p + 4, pkt_field(s->ip_len, (int)((q - p - 40) + l4)));
 	return (q - p) + l4;
 }
 
@@ -189,8 +228,10 @@ size_t pkt_build(const struct pkt_spec *s, uint8_t *buf)
 	else
 		p += 28 + s->payload; /* an ARP-sized body of zeros */
 	len = p - buf;
-	if (len < 60)
-		len = 60; /* minimum Ethernet frame, as on the wire */
+	if (len < PKT_MIN_FRAME) { /* padded as on the wire */
+		memset(buf + len, s->pad, PKT_MIN_FRAME - len);
+		len = PKT_MIN_FRAME;
+	}
 	if (s->truncate > 0 && (size_t)s->truncate < len)
 		len = s->truncate;
 	return len;

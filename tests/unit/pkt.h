@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Builds test frames: Ethernet, VLAN tags, IPv4 (options, fragments), IPv6 (extension headers), L4. */
+/*
+ * Builds test frames: Ethernet, VLAN tags, IPv4 (options, AH, fragments),
+ * IPv6 (extension headers, AH), L4, padded to the 60-byte Ethernet minimum.
+ */
 #ifndef TEST_PKT_H
 #define TEST_PKT_H
 
@@ -8,7 +11,9 @@
 
 #define PKT_MAX 2048
 #define PKT_MAX_EXT 12
-#define PKT_ZERO (-1) /* for the ihl and version overrides, where 0 means "no override" */
+#define PKT_ZERO (-1) /* for the ihl, version and ip_len overrides, where 0 means "no override" */
+#define PKT_MIN_FRAME 60 /* every sender pads a shorter frame to this, less the FCS */
+#define PKT_AH_WORDS 4   /* AH's Payload Len with a 96-bit ICV: 24 bytes */
 #define PKT_MAX_VLAN 3 /* one more than the datapath walks, to build frames it must reject */
 
 struct pkt_spec {
@@ -27,9 +32,10 @@ struct pkt_spec {
 	uint8_t icmp_type;
 	uint8_t ipv4_option_words; /* 32-bit words of NOP options */
 	/*
-	 * IPv6 extension headers in order. The list ends at the first 0 unless
-	 * ext_count says how long it is; IPPROTO_HOPOPTS is 0, so a chain with
-	 * hop-by-hop needs ext_count: write it with PKT_EXT().
+	 * Extension headers in order: IPv6's, and IPPROTO_AH, the only one an
+	 * IPv4 packet may list. The list ends at the first 0 unless ext_count
+	 * says how long it is; IPPROTO_HOPOPTS is 0, so a chain with hop-by-hop
+	 * needs ext_count: write it with PKT_EXT().
 	 */
 	uint8_t ext[PKT_MAX_EXT];
 	uint16_t frag_offset;      /* in 8-byte units; a fragment header/flags are added if set or more_frags */
@@ -40,8 +46,19 @@ struct pkt_spec {
 	int ihl;                   /* >0: override the IPv4 IHL field; PKT_ZERO: write 0 */
 	int version;               /* >0: override the IP version field; PKT_ZERO: write 0 */
 	uint8_t dont_frag;         /* set the IPv4 DF flag, which does not make a fragment */
-	uint8_t ext_words[PKT_MAX_EXT]; /* Hdr Ext Len of each option-type ext[]: 8n + 8 bytes */
+	/*
+	 * Hdr Ext Len of each option-type ext[] (8n + 8 bytes); for AH its
+	 * Payload Len (4n + 8 bytes), where 0 means PKT_AH_WORDS.
+	 */
+	uint8_t ext_words[PKT_MAX_EXT];
 	uint8_t ext_count;         /* entries of ext[] to build; 0 = up to the first 0 */
+	/*
+	 * >0: override the IPv4 total length or IPv6 payload length; PKT_ZERO:
+	 * write 0. The frame keeps every header built, so a short length leaves
+	 * headers in what is then link padding.
+	 */
+	int ip_len;
+	uint8_t pad;               /* what fills the padding up to PKT_MIN_FRAME; senders use 0 */
 };
 
 /* Designators for an extension-header chain: PKT_EXT(IPPROTO_HOPOPTS, IPPROTO_ROUTING). */
@@ -50,6 +67,10 @@ struct pkt_spec {
 
 /* Writes the frame into buf (PKT_MAX bytes) and returns its length. */
 size_t pkt_build(const struct pkt_spec *spec, uint8_t *buf);
+
+/* How many entries of spec->ext pkt_build() writes, and how long entry i is. */
+size_t pkt_ext_count(const struct pkt_spec *spec);
+size_t pkt_ext_len(const struct pkt_spec *spec, size_t i);
 
 /* Parses "a.b.c.d" or an IPv6 literal into the 16-byte form rules use (v4-mapped). */
 void pkt_addr(const char *text, uint8_t out[16]);

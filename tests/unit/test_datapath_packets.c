@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * DESIGN §1 on packet shapes, through the real XDP program: fragments,
- * wrappers (VLAN tags, IPv4 options, IPv6 extension headers), malformed
- * headers, link essentials and other non-IP frames, for IPv4 and IPv6.
+ * wrappers (VLAN tags, IPv4 options, IPv6 extension headers, AH), malformed
+ * headers, the IP length fields, link essentials and other non-IP frames,
+ * for IPv4 and IPv6.
  */
 #include <netinet/in.h>
 #include <linux/bpf.h>
@@ -131,6 +132,22 @@ static const struct verdict_case fragment_rows[] = {
 	{ "v6 fragments: drop drops a non-first ICMPv6 fragment", &frag_drop,
 	  { .src = V6_OTHER, .ipproto = IPPROTO_ICMPV6, .frag_offset = LATER_OFFSET },
 	  XDP_DROP, FW_STAT_DROP_FRAGMENT, NULL },
+
+	/* RFC 6946: a fragment header with offset 0 and M=0 makes no fragment. */
+	{ "v6 atomic fragment is classified like a whole packet: (src, port, tcp)",
+	  &frag_inspect, { .src = V6_SRC, .ipproto = IPPROTO_TCP, .dport = 22, .fragment = 1 },
+	  XDP_DROP, FW_STAT_DROP_RULE, "v6-src-22-tcp" },
+	{ "v6 atomic fragment is no fragment: fragments: drop leaves it to the rules", &frag_drop,
+	  { .src = V6_SRC, .ipproto = IPPROTO_TCP, .dport = 22, .fragment = 1 },
+	  XDP_PASS, FW_STAT_PASS_RULE, "v6-src-22-tcp-pass" },
+	{ "v6 atomic fragment behind hop-by-hop: fragments: drop leaves it to the rules",
+	  &frag_drop,
+	  { .src = V6_SRC, .ipproto = IPPROTO_TCP, .dport = 22, .fragment = 1,
+	    PKT_EXT(IPPROTO_HOPOPTS, IPPROTO_FRAGMENT) },
+	  XDP_PASS, FW_STAT_PASS_RULE, "v6-src-22-tcp-pass" },
+	{ "v6 atomic UDP fragment under fragments: drop meets (any, any, udp)", &frag_drop,
+	  { .src = V6_OTHER, .ipproto = IPPROTO_UDP, .dport = 53, .fragment = 1 },
+	  XDP_PASS, FW_STAT_PASS_RULE, "any-udp-pass" },
 };
 
 /* ---- Wrappers ---------------------------------------------------------- */
@@ -239,6 +256,61 @@ static const struct verdict_case wrapper_rows[] = {
 	  PKT_SSH(V6_OTHER, EXT_CHAIN_TOO_LONG), XDP_DROP, FW_STAT_DROP_MALFORMED, NULL },
 };
 
+/* ---- AH (RFC 4302), walked in both versions ----------------------------- */
+
+#define AH IPPROTO_AH
+#define AH_CHAIN_AT_LIMIT PKT_EXT(AH, AH, AH, AH, AH, AH, AH, AH)
+#define AH_CHAIN_TOO_LONG PKT_EXT(AH, AH, AH, AH, AH, AH, AH, AH, AH)
+
+#define AH_ROWS(FAM, SRC, OTHER, P)                                                          \
+	{ FAM " TCP behind AH meets the port rule", &wrapped_deny,                            \
+	  PKT_SSH(SRC, PKT_EXT(AH)), XDP_DROP, FW_STAT_DROP_RULE, P "-src-22-tcp" },          \
+	{ FAM " TCP behind AH from an unbanned source passes", &wrapped_deny,                 \
+	  PKT_SSH(OTHER, PKT_EXT(AH)), XDP_PASS, FW_STAT_PASS_DEFAULT, NULL },                \
+	{ FAM " TCP behind AH reaches its pass rule under default drop", &wrapped_allow,      \
+	  PKT_SSH(SRC, PKT_EXT(AH)), XDP_PASS, FW_STAT_PASS_RULE, P "-src-22-tcp-pass" },     \
+	{ FAM " TCP behind an AH without ICV (12 bytes)", &wrapped_deny,                      \
+	  PKT_SSH(SRC, PKT_EXT(AH), .ext_words = { 1 }), XDP_DROP, FW_STAT_DROP_RULE,         \
+	  P "-src-22-tcp" },                                                                  \
+	{ FAM " TCP behind a 32-byte AH", &wrapped_deny,                                      \
+	  PKT_SSH(SRC, PKT_EXT(AH), .ext_words = { 6 }), XDP_DROP, FW_STAT_DROP_RULE,         \
+	  P "-src-22-tcp" },                                                                  \
+	{ FAM " TCP behind two AH headers under QinQ", &wrapped_deny,                         \
+	  PKT_SSH(SRC, PKT_EXT(AH, AH), .vlan_tpid = { TAG_AD, TAG_Q }), XDP_DROP,            \
+	  FW_STAT_DROP_RULE, P "-src-22-tcp" },                                               \
+	{ FAM " TCP first fragment behind AH meets the port rule", &wrapped_deny,             \
+	  PKT_SSH(SRC, PKT_EXT(AH), .more_frags = 1), XDP_DROP, FW_STAT_DROP_RULE,            \
+	  P "-src-22-tcp" },                                                                  \
+	{ FAM " TCP behind FW_MAX_IPV6_EXT_HDRS AH headers", &wrapped_deny,                   \
+	  PKT_SSH(SRC, AH_CHAIN_AT_LIMIT), XDP_DROP, FW_STAT_DROP_RULE, P "-src-22-tcp" },    \
+	{ FAM " AH chain one header too long to walk is malformed", &wrapped_deny,            \
+	  PKT_SSH(OTHER, AH_CHAIN_TOO_LONG), XDP_DROP, FW_STAT_DROP_MALFORMED, NULL }
+
+static const struct verdict_case ah_rows[] = {
+	AH_ROWS("v4", V4_SRC, V4_OTHER, "v4"),
+	{ "v4 TCP behind AH and IP options", &wrapped_deny,
+	  PKT_SSH(V4_SRC, PKT_EXT(AH), .ipv4_option_words = 3), XDP_DROP, FW_STAT_DROP_RULE,
+	  "v4-src-22-tcp" },
+
+	AH_ROWS("v6", V6_SRC, V6_OTHER, "v6"),
+	{ "v6 TCP behind hop-by-hop, AH and dest-opts", &wrapped_deny,
+	  PKT_SSH(V6_SRC, PKT_EXT(IPPROTO_HOPOPTS, AH, IPPROTO_DSTOPTS)), XDP_DROP,
+	  FW_STAT_DROP_RULE, "v6-src-22-tcp" },
+	{ "v6 TCP first fragment behind a fragment header and AH", &wrapped_deny,
+	  PKT_SSH(V6_SRC, PKT_EXT(IPPROTO_FRAGMENT, AH), .more_frags = 1), XDP_DROP,
+	  FW_STAT_DROP_RULE, "v6-src-22-tcp" },
+	{ "v6 AH counts against the limit: seven headers and AH are walked", &wrapped_deny,
+	  PKT_SSH(V6_SRC, PKT_EXT(IPPROTO_HOPOPTS, IPPROTO_DSTOPTS, IPPROTO_ROUTING,
+				  IPPROTO_DSTOPTS, IPPROTO_DSTOPTS, IPPROTO_DSTOPTS,
+				  IPPROTO_DSTOPTS, AH)),
+	  XDP_DROP, FW_STAT_DROP_RULE, "v6-src-22-tcp" },
+	{ "v6 AH counts against the limit: eight headers and AH are malformed", &wrapped_deny,
+	  PKT_SSH(V6_OTHER, PKT_EXT(IPPROTO_HOPOPTS, IPPROTO_DSTOPTS, IPPROTO_ROUTING,
+				    IPPROTO_DSTOPTS, IPPROTO_DSTOPTS, IPPROTO_DSTOPTS,
+				    IPPROTO_DSTOPTS, IPPROTO_DSTOPTS, AH)),
+	  XDP_DROP, FW_STAT_DROP_MALFORMED, NULL },
+};
+
 /* ---- Malformed --------------------------------------------------------- */
 
 /* Pass rules for the sources and default pass: only malformation can drop. */
@@ -334,6 +406,131 @@ static const struct verdict_case malformed_rows[] = {
 	MALFORMED_ROW("v6 behind a third VLAN tag",
 		      { .src = V6_SRC, .ipproto = IPPROTO_TCP, .dport = 22,
 			.vlan_tpid = { TAG_AD, TAG_Q, TAG_Q } }),
+
+	/* The IP length matches the cut, so only the header's own bound fails. */
+	MALFORMED_ROW("v4 AH cut short by the frame",
+		      { .src = V4_SRC, .ipproto = IPPROTO_TCP, .dport = 22, PKT_EXT(AH),
+			.truncate = ETH + IPV4 + 1, .ip_len = IPV4 + 1 }),
+	MALFORMED_ROW("v4 AH longer than the frame",
+		      { .src = V4_SRC, .ipproto = IPPROTO_TCP, .dport = 22, PKT_EXT(AH),
+			.ext_words = { 200 }, .truncate = ETH + IPV4 + 24, .ip_len = IPV4 + 24 }),
+	MALFORMED_ROW("v6 AH cut short by the frame",
+		      { .src = V6_SRC, .ipproto = IPPROTO_TCP, .dport = 22, PKT_EXT(AH),
+			.truncate = ETH + IPV6 + 1, .ip_len = 1 }),
+	MALFORMED_ROW("v6 AH longer than the frame",
+		      { .src = V6_SRC, .ipproto = IPPROTO_TCP, .dport = 22, PKT_EXT(AH),
+			.ext_words = { 200 }, .truncate = ETH + IPV6 + 24, .ip_len = 24 }),
+};
+
+/* ---- IP length fields: past them lies link padding, never a header ------- */
+
+/* Default drop and pass rules for the sources: a header read from the padding would pass. */
+static const struct rule_spec length_rules[] = {
+	{ "v4-src-22-tcp-pass", V4_SRC, 22, FW_PROTO_TCP, FW_ACTION_PASS },
+	{ "v4-src-53-udp-pass", V4_SRC, 53, FW_PROTO_UDP, FW_ACTION_PASS },
+	{ "v4-src-pass", V4_SRC, 0, FW_PROTO_ANY, FW_ACTION_PASS },
+	{ "v6-src-22-tcp-pass", V6_SRC, 22, FW_PROTO_TCP, FW_ACTION_PASS },
+	{ "v6-src-53-udp-pass", V6_SRC, 53, FW_PROTO_UDP, FW_ACTION_PASS },
+	{ "v6-src-pass", V6_SRC, 0, FW_PROTO_ANY, FW_ACTION_PASS },
+	{ "v4-neighbour-pass", V4_NEIGHBOUR, 0, FW_PROTO_ANY, FW_ACTION_PASS },
+	{ "v6-neighbour-pass", V6_NEIGHBOUR, 0, FW_PROTO_ANY, FW_ACTION_PASS },
+};
+static const struct fixture lengths =
+	FIXTURE("default drop, ports open", length_rules, FW_ACTION_DROP, FW_FRAGMENTS_INSPECT);
+
+#define LENGTH_MALFORMED(desc, ...) \
+	{ desc, &lengths, __VA_ARGS__, XDP_DROP, FW_STAT_DROP_MALFORMED, NULL }
+#define FRAME_ROOM (PKT_MIN_FRAME - ETH) /* what a padded frame holds past Ethernet */
+
+static const struct verdict_case length_rows[] = {
+	{ "v4 padding of junk bytes: the header's port decides", &lengths,
+	  { .src = V4_SRC, .ipproto = IPPROTO_TCP, .dport = 22, .pad = 0x16 }, XDP_PASS,
+	  FW_STAT_PASS_RULE, "v4-src-22-tcp-pass" },
+	{ "v4 total length taking in part of the padding is a whole packet", &lengths,
+	  { .src = V4_SRC, .ipproto = IPPROTO_UDP, .dport = 53, .ip_len = IPV4 + 8 + 10 },
+	  XDP_PASS, FW_STAT_PASS_RULE, "v4-src-53-udp-pass" },
+	{ "v4 total length as long as the frame is a whole packet", &lengths,
+	  { .src = V4_SRC, .ipproto = IPPROTO_UDP, .dport = 53, .ip_len = FRAME_ROOM },
+	  XDP_PASS, FW_STAT_PASS_RULE, "v4-src-53-udp-pass" },
+	{ "v4 total length IHL*4 with a protocol that has no header we read", &lengths,
+	  { .src = V4_SRC, .ipproto = IPPROTO_GRE, .pad = 0xab }, XDP_PASS, FW_STAT_PASS_RULE,
+	  "v4-src-pass" },
+	{ "v4 later fragment with total length IHL*4 is not malformed", &lengths,
+	  { .src = V4_NEIGHBOUR, .ipproto = IPPROTO_TCP, .dport = 22, .frag_offset = LATER_OFFSET,
+	    .ip_len = IPV4 },
+	  XDP_PASS, FW_STAT_PASS_RULE, "v4-neighbour-pass" },
+	LENGTH_MALFORMED("v4 tiny first fragment: total length cuts TCP at 8 bytes, the rest in "
+			 "the padding",
+			 { .src = V4_SRC, .ipproto = IPPROTO_TCP, .dport = 22, .more_frags = 1,
+			   .ip_len = IPV4 + 8 }),
+	LENGTH_MALFORMED("v4 TCP header cut short by the total length, the rest in the padding",
+			 { .src = V4_SRC, .ipproto = IPPROTO_TCP, .dport = 22,
+			   .ip_len = IPV4 + 19 }),
+	LENGTH_MALFORMED("v4 UDP header wholly in the padding (total length 20)",
+			 { .src = V4_SRC, .ipproto = IPPROTO_UDP, .dport = 53, .ip_len = IPV4 }),
+	LENGTH_MALFORMED("v4 ICMP header cut short by the total length",
+			 { .src = V4_SRC, .ipproto = IPPROTO_ICMP, .icmp_type = 8,
+			   .ip_len = IPV4 + 4 }),
+	LENGTH_MALFORMED("v4 total length below IHL*4",
+			 { .src = V4_SRC, .ipproto = IPPROTO_GRE, .ip_len = IPV4 - 4 }),
+	LENGTH_MALFORMED("v4 total length below IHL*4: the options reach into the padding",
+			 { .src = V4_SRC, .ipproto = IPPROTO_GRE, .ipv4_option_words = 2,
+			   .ip_len = IPV4 + 4 }),
+	LENGTH_MALFORMED("v4 total length 0",
+			 { .src = V4_SRC, .ipproto = IPPROTO_TCP, .dport = 22,
+			   .ip_len = PKT_ZERO }),
+	LENGTH_MALFORMED("v4 total length one byte longer than the padded frame",
+			 { .src = V4_SRC, .ipproto = IPPROTO_TCP, .dport = 22,
+			   .ip_len = FRAME_ROOM + 1 }),
+	LENGTH_MALFORMED("v4 total length 65535 in a short frame",
+			 { .src = V4_SRC, .ipproto = IPPROTO_UDP, .dport = 53, .ip_len = 65535 }),
+	LENGTH_MALFORMED("v4 later fragment whose total length cuts its own IP header",
+			 { .src = V4_NEIGHBOUR, .ipproto = IPPROTO_TCP, .dport = 22,
+			   .frag_offset = LATER_OFFSET, .ip_len = IPV4 - 1 }),
+	LENGTH_MALFORMED("v4 AH reaching into the padding",
+			 { .src = V4_SRC, .ipproto = IPPROTO_TCP, .dport = 22, PKT_EXT(AH),
+			   .ip_len = IPV4 + 12 }),
+	LENGTH_MALFORMED("v4 TCP behind AH cut short by the total length",
+			 { .src = V4_SRC, .ipproto = IPPROTO_TCP, .dport = 22, PKT_EXT(AH),
+			   .ip_len = IPV4 + 24 + 10 }),
+
+	{ "v6 bytes past the payload length are padding: the header's port decides", &lengths,
+	  { .src = V6_SRC, .ipproto = IPPROTO_UDP, .dport = 53, .payload = 10, .ip_len = 8 },
+	  XDP_PASS, FW_STAT_PASS_RULE, "v6-src-53-udp-pass" },
+	{ "v6 payload length 0 with no next header is an empty packet, not malformed", &lengths,
+	  { .src = V6_SRC, .ipproto = IPPROTO_NONE, .ip_len = PKT_ZERO }, XDP_PASS,
+	  FW_STAT_PASS_RULE, "v6-src-pass" },
+	{ "v6 later fragment with a payload length of its fragment header only", &lengths,
+	  { .src = V6_NEIGHBOUR, .ipproto = IPPROTO_TCP, .dport = 22, .frag_offset = LATER_OFFSET,
+	    .ip_len = 8 },
+	  XDP_PASS, FW_STAT_PASS_RULE, "v6-neighbour-pass" },
+	LENGTH_MALFORMED("v6 tiny first fragment: payload length cuts TCP at 8 bytes",
+			 { .src = V6_SRC, .ipproto = IPPROTO_TCP, .dport = 22, .more_frags = 1,
+			   .ip_len = 8 + 8 }),
+	LENGTH_MALFORMED("v6 TCP header cut short by the payload length",
+			 { .src = V6_SRC, .ipproto = IPPROTO_TCP, .dport = 22, .ip_len = 19 }),
+	LENGTH_MALFORMED("v6 UDP header cut short by the payload length",
+			 { .src = V6_SRC, .ipproto = IPPROTO_UDP, .dport = 53, .ip_len = 4 }),
+	LENGTH_MALFORMED("v6 payload length 0 with a TCP header behind it",
+			 { .src = V6_SRC, .ipproto = IPPROTO_TCP, .dport = 22,
+			   .ip_len = PKT_ZERO }),
+	LENGTH_MALFORMED("v6 jumbogram: payload length 0, its hop-by-hop header past it",
+			 { .src = V6_SRC, .ipproto = IPPROTO_TCP, .dport = 22,
+			   PKT_EXT(IPPROTO_HOPOPTS), .ip_len = PKT_ZERO }),
+	LENGTH_MALFORMED("v6 payload length one byte longer than the frame",
+			 { .src = V6_SRC, .ipproto = IPPROTO_TCP, .dport = 22, .ip_len = 21 }),
+	LENGTH_MALFORMED("v6 hop-by-hop header reaching past the payload length",
+			 { .src = V6_SRC, .ipproto = IPPROTO_TCP, .dport = 22,
+			   PKT_EXT(IPPROTO_HOPOPTS), .ip_len = 4 }),
+	LENGTH_MALFORMED("v6 fragment header reaching past the payload length",
+			 { .src = V6_SRC, .ipproto = IPPROTO_TCP, .dport = 22, .more_frags = 1,
+			   .ip_len = 4 }),
+	LENGTH_MALFORMED("v6 AH reaching past the payload length",
+			 { .src = V6_SRC, .ipproto = IPPROTO_TCP, .dport = 22, PKT_EXT(AH),
+			   .ip_len = 12 }),
+	LENGTH_MALFORMED("v6 neighbour solicitation cut short by the payload length is no ND",
+			 { .src = V6_SRC, .ipproto = IPPROTO_ICMPV6, .icmp_type = 135,
+			   .payload = 16, .ip_len = 4 }),
 };
 
 /* ---- Link essentials and other non-IP frames --------------------------- */
@@ -395,6 +592,12 @@ static const struct verdict_case link_rows[] = {
 	  PKT_ND(V6_SRC, 135, PKT_EXT(IPPROTO_HOPOPTS)), XDP_PASS, FW_STAT_PASS_LINK, NULL },
 	{ "ICMPv6 neighbour advertisement behind an 802.1Q tag passes", &link_deny,
 	  PKT_ND(V6_SRC, 136, .vlan_tpid = { TAG_Q }), XDP_PASS, FW_STAT_PASS_LINK, NULL },
+	/* RFC 6980: a receiver ignores ND behind any fragment header, an atomic one too. */
+	{ "ICMPv6 neighbour solicitation in an atomic fragment is not ND", &link_deny,
+	  PKT_ND(V6_OTHER, 135, .fragment = 1), XDP_DROP, FW_STAT_DROP_RULE, "drop-icmpv6" },
+	{ "ICMPv6 ND in an atomic fragment meets the rules, not fragments: drop",
+	  &link_no_fragments, PKT_ND(V6_OTHER, 135, .fragment = 1), XDP_DROP, FW_STAT_DROP_RULE,
+	  "drop-icmpv6" },
 
 	{ "ICMPv6 echo request (128) is not ND: the source's ban drops it", &link_deny,
 	  PKT_ICMPV6(V6_SRC, 128), XDP_DROP, FW_STAT_DROP_RULE, "ban-v6-src" },
@@ -434,7 +637,9 @@ int main(void)
 	static const struct verdict_table tables[] = {
 		VERDICT_TABLE("fragments", fragment_rows),
 		VERDICT_TABLE("wrappers", wrapper_rows),
+		VERDICT_TABLE("AH", ah_rows),
 		VERDICT_TABLE("malformed", malformed_rows),
+		VERDICT_TABLE("IP length fields", length_rows),
 		VERDICT_TABLE("link and non-IP", link_rows),
 	};
 
