@@ -63,7 +63,7 @@ rc=$?
 runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log")
 rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/log")
 echo "# exec/s ${rate:-0}"
-echo "# $name: ${runs:-0} inputs in ${seconds} s"
+echo "# $name: ${runs:-0} inputs run"
 grep "^fuzz_$name: " "$work/log" | sed 's/^/# /'
 if [ "$rc" -ne 0 ]; then
 	echo "not ok - $name: fuzzing for $seconds s found a failing input (kept in $crashes/)"

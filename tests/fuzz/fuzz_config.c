@@ -24,18 +24,26 @@ static int parse(const char *name, const uint8_t *data, size_t size, struct fuzz
 	return err;
 }
 
+/* The line past its leading name, if it has one. */
+static const char *after_name(const char *line, const char *end, const char *name)
+{
+	size_t n = strlen(name);
+
+	return (size_t)(end - line) >= n && !memcmp(line, name, n) ? line + n : line;
+}
+
 /* The two runs printed the same lines, each under its own name. */
 static void same_apart_from_name(const struct fuzz_diag *a, const struct fuzz_diag *b)
 {
-	size_t la = strlen(names[0]), lb = strlen(names[1]);
 	const char *pa = a->text, *pb = b->text;
 	const char *ea = a->text + a->len, *eb = b->text + b->len;
 
 	while (pa < ea && pb < eb) {
 		const char *na = memchr(pa, '\n', (size_t)(ea - pa));
 		const char *nb = memchr(pb, '\n', (size_t)(eb - pb));
+		const char *ra = after_name(pa, na, names[0]), *rb = after_name(pb, nb, names[1]);
 
-		if (na - pa - la != nb - pb - lb || memcmp(pa + la, pb + lb, (size_t)(na - pa) - la))
+		if (na - ra != nb - rb || memcmp(ra, rb, (size_t)(na - ra)))
 			fuzz_fail("the diagnostics depend on more than the name:\n%.*s\n%.*s",
 				  (int)(na - pa), pa, (int)(nb - pb), pb);
 		pa = na + 1;
