@@ -175,6 +175,10 @@ static enum gen_line gen_fit(uint8_t shape, enum gen_state state)
 	return line;
 }
 
+static const char *const gen_lead[] = {
+	[TOP_OPEN] = "", [TOP_VALUE] = "", [ITEM] = "  - ", [FIELD] = "    ", [SETTING] = "  ",
+};
+
 static const enum gen_state gen_after[] = {
 	[TOP_OPEN] = OPENED, [TOP_VALUE] = AT_TOP, [ITEM] = IN_LIST, [FIELD] = IN_LIST,
 	[SETTING] = IN_MAP,
@@ -201,30 +205,16 @@ static size_t generate(const uint8_t *in, size_t size, char *out, size_t room)
 		enum gen_line line = gen_fit(shape, state);
 		int n;
 
-		switch (line) {
-		case TOP_OPEN:
-			n = snprintf(out + used, room - used, "%s:%s\n", key, note);
-			break;
-		case TOP_VALUE:
-			n = snprintf(out + used, room - used, "%s: %s%s\n", key, value, note);
-			break;
-		case ITEM:
-			n = snprintf(out + used, room - used, "  - %s: %s%s\n", key, value, note);
-			break;
-		case FIELD:
-			n = snprintf(out + used, room - used, "    %s: %s%s\n", key, value, note);
-			break;
-		case SETTING:
-			n = snprintf(out + used, room - used, "  %s: %s%s\n", key, value, note);
-			break;
-		default: /* any indent, maybe a dash, maybe no value */
+		if (line == NOISE) /* any indent, maybe a dash, maybe no value */
 			n = snprintf(out + used, room - used, "%*s%s%s:%s%s\n", shape >> 3 & 7, "",
 				     shape & 0x40 ? "- " : "", key, shape & 0x80 ? "" : " ",
 				     shape & 0x80 ? "" : value);
+		else {
+			n = snprintf(out + used, room - used, "%s%s:%s%s%s\n", gen_lead[line], key,
+				     line == TOP_OPEN ? "" : " ", line == TOP_OPEN ? "" : value, note);
+			state = gen_after[line];
 		}
 		used += (size_t)n;
-		if (line != NOISE)
-			state = gen_after[line];
 	}
 	if (state == OPENED) /* a last key without a value is libyaml's to read */
 		used += (size_t)snprintf(out + used, room - used, "  - name: last\n");
