@@ -16,6 +16,14 @@
 
 #define NAME "fuzz.yaml"
 
+/* same_config() compares every field: a struct that grows fails here until its new field is. */
+#if __SIZEOF_POINTER__ == 8
+_Static_assert(sizeof(struct fw_config) == 56, "compare fw_config's new field in same_config()");
+_Static_assert(sizeof(struct fw_interface) == 28, "compare the new field in same_interfaces()");
+_Static_assert(sizeof(struct fw_ruleset) == 24, "compare fw_ruleset's new field in same_config()");
+_Static_assert(sizeof(struct fw_rule) == 100, "compare fw_rule's new field in same_rule()");
+#endif
+
 static bool expect_fast;
 static unsigned long runs, fast_runs, generated_fast_runs;
 
