@@ -165,7 +165,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *frame = data + 1;
 	size_t len = size - 1;
-	struct policy_run *run = &runs[data[0] % POLICIES];
+	struct policy_run *run;
 	struct fw_verdict want;
 	int action, slot;
 	long rule;
@@ -174,6 +174,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return -1; /* not a frame: keep it out of the corpus */
 	if (len > PKT_MAX)
 		len = PKT_MAX;
+	run = &runs[data[0] % POLICIES];
 	want = fw_classify(&run->rs, frame, len);
 	action = harness_run(&run->dp, frame, len);
 	slot = stat_counted(run, len);
