@@ -4,6 +4,8 @@
 # corpus (copied to a scratch directory; the repo's corpus is never written).
 
 FUZZ_CC ?= $(CLANG)
+# libFuzzer and the sanitizer runtimes; clang only recommends them.
+DEB_PACKAGES += libclang-rt-14-dev
 FUZZ_SECONDS ?= 60
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # The main build's flags (so its include paths follow it), at the -O1 libFuzzer suggests.
