@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fast YAML lane against libyaml: for any text, FW_READER_AUTO and
+ * FW_READER_LIBYAML must give the same result, the same config field by
+ * field, and byte-identical diagnostics. This harness is the condition on
+ * which the fast lane stays. With FUZZ_LANES_EXPECT_FAST=1 every input must
+ * also be read by the lane itself, so the smoke test proves the seeds reach it.
+ * Each input also generates a text of the lane's shape (generate()), compared too.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "config_check.h"
+
+#define NAME "fuzz.yaml"
+
+/* same_config() compares every field: a struct that grows fails here until its new field is. */
+#if __SIZEOF_POINTER__ == 8
+_Static_assert(sizeof(struct fw_config) == 56, "compare fw_config's new field in same_config()");
+_Static_assert(sizeof(struct fw_interface) == 28, "compare the new field in same_interfaces()");
+_Static_assert(sizeof(struct fw_ruleset) == 24, "compare fw_ruleset's new field in same_config()");
+_Static_assert(sizeof(struct fw_rule) == 100, "compare fw_rule's new field in same_rule()");
+#endif
+
+static bool expect_fast;
+static unsigned long runs, fast_runs, generated_fast_runs;
+
+static void report(void)
+{
+	fprintf(stderr, "fuzz_lanes: the fast lane read %lu of %lu inputs, %lu of the texts made from them\n",
+		fast_runs, runs, generated_fast_runs);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *env = getenv("FUZZ_LANES_EXPECT_FAST");
+
+	(void)argc;
+	(void)argv;
+	expect_fast = env && !strcmp(env, "1");
+	atexit(report);
+	return 0;
+}
+
+static void same_interfaces(const struct fw_config *a, const struct fw_config *b)
+{
+	if (a->interface_count != b->interface_count)
+		fuzz_fail("interfaces: %zu vs %zu", a->interface_count, b->interface_count);
+	for (size_t i = 0; i < a->interface_count; i++) {
+		const struct fw_interface *x = &a->interfaces[i], *y = &b->interfaces[i];
+
+		if (strcmp(x->name, y->name) || x->mode != y->mode || x->line != y->line ||
+		    x->col != y->col)
+			fuzz_fail("interface #%zu: %s mode %d at %d:%d vs %s mode %d at %d:%d", i + 1,
+				  x->name, (int)x->mode, x->line, x->col, y->name, (int)y->mode,
+				  y->line, y->col);
+	}
+}
+
+static void same_rule(size_t i, const struct fw_rule *x, const struct fw_rule *y)
+{
+	if (strcmp(x->name, y->name))
+		fuzz_fail("rule #%zu: name %s vs %s", i + 1, x->name, y->name);
+	if (x->has_src != y->has_src || (x->has_src && memcmp(x->src, y->src, sizeof(x->src))))
+		fuzz_fail("rule %s: the sources differ", x->name);
+	if (x->port != y->port || x->proto != y->proto || x->action != y->action)
+		fuzz_fail("rule %s: port %u proto %u action %u vs port %u proto %u action %u",
+			  x->name, x->port, x->proto, x->action, y->port, y->proto, y->action);
+	if (x->id != y->id || x->line != y->line || x->col != y->col)
+		fuzz_fail("rule %s: id %u at %d:%d vs id %u at %d:%d", x->name, x->id, x->line,
+			  x->col, y->id, y->line, y->col);
+}
+
+/* Field by field: padding and bytes past a name's NUL may differ and do not matter. */
+static void same_config(const struct fw_config *a, const struct fw_config *b)
+{
+	if (!a->path != !b->path || (a->path && strcmp(a->path, b->path)))
+		fuzz_fail("path: %s vs %s", a->path ? a->path : "(none)", b->path ? b->path : "(none)");
+	same_interfaces(a, b);
+	if (a->capacity != b->capacity)
+		fuzz_fail("capacity: %u vs %u", a->capacity, b->capacity);
+	if (a->rules.default_action != b->rules.default_action ||
+	    a->rules.fragments != b->rules.fragments)
+		fuzz_fail("settings: default %u fragments %u vs default %u fragments %u",
+			  a->rules.default_action, a->rules.fragments, b->rules.default_action,
+			  b->rules.fragments);
+	if (a->rules.count != b->rules.count)
+		fuzz_fail("rules: %zu vs %zu", a->rules.count, b->rules.count);
+	for (size_t i = 0; i < a->rules.count; i++)
+		same_rule(i, &a->rules.rules[i], &b->rules.rules[i]);
+}
+
+/* Both readers on one text; returns whether the fast lane produced the result. */
+static bool compare_readers(const char *text, size_t size)
+{
+	struct fw_config fast, slow;
+	struct fuzz_diag dfast, dslow;
+	bool fast_used = false;
+	int efast, eslow;
+
+	fuzz_diag_open(&dfast);
+	efast = fw_config_parse_with(NAME, text, size, FW_READER_AUTO, &fast, dfast.f, &fast_used);
+	fuzz_diag_close(&dfast);
+	fuzz_diag_open(&dslow);
+	eslow = fw_config_parse_with(NAME, text, size, FW_READER_LIBYAML, &slow, dslow.f, NULL);
+	fuzz_diag_close(&dslow);
+
+	if (efast != eslow)
+		fuzz_fail("fast lane %s: %d, libyaml: %d", fast_used ? "used" : "not used", efast,
+			  eslow);
+	if (dfast.len != dslow.len || memcmp(dfast.text, dslow.text, dfast.len))
+		fuzz_fail("the diagnostics differ (fast lane %s):\n--- auto\n%s--- libyaml\n%s",
+			  fast_used ? "used" : "not used", dfast.text, dslow.text);
+	same_config(&fast, &slow);
+	/* Equal, so checking one is checking both. */
+	fuzz_check_outcome(NAME, size, efast, &fast, &dfast);
+
+	fw_config_free(&fast);
+	fw_config_free(&slow);
+	fuzz_diag_free(&dfast);
+	fuzz_diag_free(&dslow);
+	return fast_used;
+}
+
+/* Words a config is made of, and words YAML might read as something else. */
+static const char *const keys[] = {
+	"interfaces", "settings", "rules", "name", "mode", "src", "port", "proto", "action",
+	"default_action", "fragments", "max_rules",
+};
+static const char *const values[] = {
+	"tcp", "udp", "icmp", "icmpv6", "any", "drop", "pass", "inspect", "native", "generic",
+	"auto", "eth0", "22", "0", "65535", "65536", "0x16", "022", "1e3", "+1", "1_000", "null",
+	"true", "~", "198.18.0.1", "2001:2::1", "::1", "1.2.3", "a:b", "a/b", "x.y-z",
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define GEN_LINE_MAX 96
+#define GEN_LINES 128 /* enough for every shape; longer texts only slow the fuzzer */
+#define GEN_ROOM (GEN_LINES * GEN_LINE_MAX + GEN_LINE_MAX)
+
+/* A word from the table, or a few input bytes projected into a plain scalar's characters. */
+static const char *gen_word(const uint8_t **in, const uint8_t *end, const char *const *table,
+			    size_t n, char *own)
+{
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyz0123456789_.:/+-";
+	size_t len;
+	uint8_t b;
+
+	if (*in == end)
+		return table[0];
+	b = *(*in)++;
+	if (b % 4)
+		return table[b % n];
+	len = 1 + b / 4 % 8;
+	for (size_t i = 0; i < len; i++)
+		own[i] = *in < end ? chars[*(*in)++ % (sizeof(chars) - 1)] : 'x';
+	own[len] = '\0';
+	return own;
+}
+
+enum gen_line { TOP_OPEN, TOP_VALUE, ITEM, FIELD, SETTING, NOISE };
+
+/* Where the lines so far leave the next one: the kinds the lane would read. */
+enum gen_state { AT_TOP, OPENED, IN_LIST, IN_MAP };
+
+/* The line the input asks for, made to fit what came before unless it is noise. */
+static enum gen_line gen_fit(uint8_t shape, enum gen_state state)
+{
+	static const enum gen_line wanted[8] = { TOP_OPEN, TOP_VALUE, ITEM, ITEM, FIELD, FIELD,
+						 SETTING, NOISE };
+	enum gen_line line = wanted[shape & 7];
+
+	if (line == NOISE)
+		return NOISE;
+	if (state == AT_TOP)
+		return line == TOP_OPEN ? TOP_OPEN : TOP_VALUE;
+	if (state == OPENED)
+		return line == SETTING || (line != ITEM && line != FIELD && shape & 8) ? SETTING : ITEM;
+	if (state == IN_MAP && line != TOP_OPEN && line != TOP_VALUE)
+		return SETTING;
+	if (state == IN_LIST && line == SETTING)
+		return FIELD;
+	return line;
+}
+
+static const char *const gen_lead[] = {
+	[TOP_OPEN] = "", [TOP_VALUE] = "", [ITEM] = "  - ", [FIELD] = "    ", [SETTING] = "  ",
+};
+
+static const enum gen_state gen_after[] = {
+	[TOP_OPEN] = OPENED, [TOP_VALUE] = AT_TOP, [ITEM] = IN_LIST, [FIELD] = IN_LIST,
+	[SETTING] = IN_MAP,
+};
+
+/*
+ * Turns the input into lines of the lane's shape: top-level keys, list items
+ * and their fields, settings, comments, and now and then a line indented or
+ * dashed at random. Raw bytes rarely stay inside the lane's subset for a
+ * whole file (the lane reads under 1% of them); these mostly do.
+ */
+static size_t generate(const uint8_t *in, size_t size, char *out, size_t room)
+{
+	const uint8_t *end = in + size;
+	enum gen_state state = AT_TOP;
+	size_t used = 0;
+
+	while (in < end && room - used > GEN_LINE_MAX) {
+		uint8_t shape = *in++;
+		char own_key[16], own_value[16];
+		const char *key = gen_word(&in, end, keys, COUNT(keys), own_key);
+		const char *value = gen_word(&in, end, values, COUNT(values), own_value);
+		const char *note = shape & 0x80 ? "  # note" : "";
+		enum gen_line line = gen_fit(shape, state);
+		int n;
+
+		if (line == NOISE) /* any indent, maybe a dash, maybe no value */
+			n = snprintf(out + used, room - used, "%*s%s%s:%s%s\n", shape >> 3 & 7, "",
+				     shape & 0x40 ? "- " : "", key, shape & 0x80 ? "" : " ",
+				     shape & 0x80 ? "" : value);
+		else {
+			n = snprintf(out + used, room - used, "%s%s:%s%s%s\n", gen_lead[line], key,
+				     line == TOP_OPEN ? "" : " ", line == TOP_OPEN ? "" : value, note);
+			state = gen_after[line];
+		}
+		used += (size_t)n;
+	}
+	if (state == OPENED) /* a last key without a value is libyaml's to read */
+		used += (size_t)snprintf(out + used, room - used, "  - name: last\n");
+	return used;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static char generated[GEN_ROOM];
+	bool fast = compare_readers((const char *)data, size);
+
+	if (expect_fast && !fast)
+		fuzz_fail("FUZZ_LANES_EXPECT_FAST: the fast lane gave this input up");
+	runs++;
+	fast_runs += fast;
+	generated_fast_runs += compare_readers(generated, generate(data, size, generated, GEN_ROOM));
+	return 0;
+}

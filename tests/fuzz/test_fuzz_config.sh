@@ -1,0 +1,3 @@
+#!/bin/bash
+# Smoke-fuzzes the config harness (tests/fuzz/fuzz_config.c); see fuzz.sh.
+exec bash "$(dirname "$0")/fuzz.sh" config
