@@ -40,10 +40,10 @@ check "attached to $DEV0" xdp_attached "$DEV0"
 check "attached to $DEV1" xdp_attached "$DEV1"
 check "pins exist" test -n "$(find "$PIN_DIR" -mindepth 1 2>/dev/null)"
 check "allowed: TCP 8080 from $PEER4" tcp_ok "$PEER4" "$FW4" 8080
-check_fails "default drop: TCP from $PEER4B" tcp_ok "$PEER4B" "$FW4" 8080
-check_fails "default drop: UDP" udp_ok "$PEER4" "$FW4" 8081
-check_fails "default drop: ping" ping_ok "$PEER4" "$FW4"
-check_fails "default drop: ping on the second veth" eval 'use_pair 1; ping_ok "$PEER4" "$FW4"'
+check "default drop: TCP from $PEER4B" tcp_dropped "$PEER4B" "$FW4" 8080
+check "default drop: UDP" udp_dropped "$PEER4" "$FW4" 8081
+check "default drop: ping" ping_dropped "$PEER4" "$FW4"
+check "default drop: ping on the second veth" eval 'use_pair 1; ping_dropped "$PEER4" "$FW4"'
 use_pair 0
 
 check "down exits 0" xdpfw down
@@ -75,7 +75,7 @@ check "a second down exits 0" xdpfw down
 
 check "apply again after down" apply "$cfg"
 check_eq "fresh counters after down + apply" "$(rule_counters packets web web6)" "web=0 web6=0"
-check_fails "enforcing again" tcp_ok "$PEER4B" "$FW4" 8080
+check "enforcing again" tcp_dropped "$PEER4B" "$FW4" 8080
 check "down again" xdpfw down
 check_eq "no pin left" "$(find "$PIN_DIR" -mindepth 1 2>/dev/null)" ""
 finish
