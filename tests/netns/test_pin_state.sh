@@ -46,9 +46,10 @@ HOLDER=$BG_PID
 check "the holder has the lock" wait_until 5 bash -c "! flock -n '$PIN_DIR' true"
 bg_start "$WORK/waiter.log" nsenter --net="/run/netns/$FW_NS" "$XDPFW" --pin-dir "$PIN_DIR" apply "$CFG"
 WAITER=$BG_PID
-# A finished apply logs "N rules in force"; an exited one would be a zombie, still alive to kill -0.
-check_fails "apply does not finish while another process holds the lock" \
-	wait_until 2 grep -q "rules in force" "$WORK/waiter.log"
+# The kernel lists a process blocked in flock(2) as "-> FLOCK ... PID".
+lock_waiter() { grep -qE -- "-> FLOCK +ADVISORY +[A-Z]+ +$1 " /proc/locks; }
+check "apply waits for the lock while another process holds it" wait_until 5 lock_waiter "$WAITER"
+check_fails "and has applied nothing meanwhile" grep -q "rules in force" "$WORK/waiter.log"
 bg_kill "$HOLDER"
 check "apply finishes once the lock is released" wait_until 10 grep -q "rules in force" "$WORK/waiter.log"
 wait "$WAITER"
