@@ -34,7 +34,7 @@ add_test() {
 for src in tests/unit/test_*.c; do
 	t=$(basename "$src" .c)
 	add_test "$t" "build/tests/$t" "build/tests/$t"
-	add_test "asan/$t" "build/asan/$t" "build/asan/$t"
+	add_test "asan/$t" "build/asan/tests/$t" "build/asan/tests/$t"
 done
 for script in tests/*/test_*.sh; do
 	[ -f "$script" ] || continue
