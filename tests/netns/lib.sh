@@ -223,6 +223,7 @@ use_pair() {
 	PEER4B=198.18.$n.3
 	FW6=2001:2:0:$n::1
 	PEER6=2001:2:0:$n::2
+	# shellcheck disable=SC2034 # for the scripts
 	PEER6B=2001:2:0:$n::3
 	SNIFF_OUT=${PAIR[$n.sniff_out]:-}
 }

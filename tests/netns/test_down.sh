@@ -43,6 +43,7 @@ check "allowed: TCP 8080 from $PEER4" tcp_ok "$PEER4" "$FW4" 8080
 check "default drop: TCP from $PEER4B" tcp_dropped "$PEER4B" "$FW4" 8080
 check "default drop: UDP" udp_dropped "$PEER4" "$FW4" 8081
 check "default drop: ping" ping_dropped "$PEER4" "$FW4"
+# shellcheck disable=SC2016 # expanded by eval
 check "default drop: ping on the second veth" eval 'use_pair 1; ping_dropped "$PEER4" "$FW4"'
 use_pair 0
 
@@ -57,6 +58,7 @@ check "after down: IPv6 TCP from the unlisted source" tcp_ok "$PEER6B" "$FW6" 80
 check "after down: UDP" udp_ok "$PEER4" "$FW4" 8081
 check "after down: ping" ping_ok "$PEER4" "$FW4"
 check "after down: ping -6" ping_ok "$PEER6B" "$FW6"
+# shellcheck disable=SC2016 # expanded by eval
 check "after down: ping on the second veth" eval 'use_pair 1; ping_ok "$PEER4" "$FW4"'
 use_pair 0
 send_frames <<'EOF'

@@ -14,6 +14,7 @@ check "apply" apply "$CFG"
 # fw_params is one entry of words; word 1 is the layout: set it to 99, keep the others.
 params=$(bpftool -j map lookup pinned "$PIN_DIR/fw_params" key 0 0 0 0 |
 	jq -r '.value | .[4:8] = ["0x63", "0x00", "0x00", "0x00"] | map(ltrimstr("0x")) | join(" ")')
+# shellcheck disable=SC2086 # one word per byte
 check "bpftool can write the pinned params" \
 	bpftool map update pinned "$PIN_DIR/fw_params" key 0 0 0 0 value hex $params
 xdpfw rules >"$WORK/rules.out" 2>&1

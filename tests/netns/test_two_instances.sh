@@ -68,6 +68,7 @@ use_pair 0
 check "instance A: daemon on $DEV_A" daemon_start "$WORK/a-run.yaml"
 PIN_DIR=$PIN_B
 check "instance B: apply on $DEV_B" apply "$WORK/b.yaml"
+# shellcheck disable=SC2016 # expanded by eval
 check "both interfaces have an XDP program" eval 'xdp_attached "$DEV_A" && xdp_attached "$DEV_B"'
 
 check_eq "A lists its rules only" "$(PIN_DIR=$PIN_A rule_names)" "a-ban a-udp"
