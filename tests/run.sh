@@ -11,20 +11,24 @@
 # Each test prints TAP lines ("ok ..." / "not ok ..."); a program that exits
 # non-zero without reporting a failure counts as one failure. Every test runs
 # in its own process group, and the netns scripts in namespaces named after
-# their pid, so they cannot see each other. The longest tests (by the times
-# of the last run, kept in build/test-times) start first.
+# their pid, so they cannot see each other. The longest tests start first, by
+# the times of the last run here (build/test-times), else by tests/test-times;
+# a test in neither starts before all others.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 only=${1:-}
 jobs=${XDPFW_TEST_JOBS:-6}
 limit=${XDPFW_TEST_TIMEOUT:-180}
 times_file=build/test-times
+times_hint=tests/test-times
 
 names=() # display name of test i
 paths=() # what the name filter matches
 cmds=()  # the command, one string of words without spaces inside
 
+declare -A known # every test, matched or not
 add_test() {
+	known[$1]=1
 	[ -n "$only" ] && [[ "$2" != *"$only"* ]] && return
 	names+=("$1")
 	paths+=("$2")
@@ -49,12 +53,14 @@ fi
 
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 
-# Longest first, by the last recorded wall time; a test never timed runs
-# first of all, since it may be the longest.
+# Longest first; a test never timed may be the longest.
 declare -A last
-if [ -r "$times_file" ]; then
-	while read -r n s; do last[$n]=$s; done <"$times_file"
-fi
+for f in "$times_hint" "$times_file"; do
+	[ -r "$f" ] || continue
+	while read -r n s; do
+		[ -n "${known[$n]:-}" ] && last[$n]=$s
+	done < <(grep -v '^#' "$f")
+done
 mapfile -t order < <(for i in "${!names[@]}"; do
 	echo "${last[${names[$i]}]:-999999} $i"
 done | sort -k1,1nr -k2,2n | cut -d' ' -f2)
@@ -74,10 +80,14 @@ start_test() {
 	start_of[$i]=$EPOCHREALTIME
 	# timeout(1) leads its own process group and signals all of it; the
 	# wrapper leaves the test's pid, which its namespaces are named after.
+	# The subshell turns a kill into a status, its stderr hides "Killed".
 	# shellcheck disable=SC2016 # expanded by the inner shell
-	CMOCKA_MESSAGE_OUTPUT=TAP timeout -k 10 "$limit" \
-		bash -c 'echo $$ >"$0"; exec "$@"' "$out/$i.pid" "${cmd[@]}" \
-		>"$out/$i.log" 2>&1 </dev/null &
+	(
+		CMOCKA_MESSAGE_OUTPUT=TAP timeout -k 10 "$limit" \
+			bash -c 'echo $$ >"$0"; exec "$@"' "$out/$i.pid" "${cmd[@]}" \
+			>"$out/$i.log" 2>&1 </dev/null
+		exit $?
+	) 2>/dev/null &
 	job_of[$!]=$i
 }
 
