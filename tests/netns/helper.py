@@ -29,10 +29,10 @@ two servers, which lib.sh starts in the background and kills):
         start). Uses FW_MAC and PEER_MAC from the environment.
 """
 import os
-import struct
 import re
 import select
 import socket
+import struct
 import sys
 import time
 
