@@ -23,15 +23,14 @@ times_file=build/test-times
 times_hint=tests/test-times
 
 names=() # display name of test i
-paths=() # what the name filter matches
-cmds=()  # the command, one string of words without spaces inside
+cmds=()  # its command, words without spaces inside
 
 declare -A known # every test, matched or not
+# add_test NAME PATH CMD: PATH is what the name filter matches.
 add_test() {
 	known[$1]=1
 	[ -n "$only" ] && [[ "$2" != *"$only"* ]] && return
 	names+=("$1")
-	paths+=("$2")
 	cmds+=("$3")
 }
 
@@ -65,12 +64,23 @@ mapfile -t order < <(for i in "${!names[@]}"; do
 	echo "${last[${names[$i]}]:-999999} $i"
 done | sort -k1,1nr -k2,2n | cut -d' ' -f2)
 
-out=$(mktemp -d /tmp/xdpfw-run.XXXXXX)
-trap 'rm -rf "$out"' EXIT
-trap 'exit 130' INT TERM
-
 declare -A job_of   # pid -> test index
 declare -A start_of # test index -> start time
+
+# The tests are in process groups of their own, which a ^C does not reach:
+# stop them through their timeout(1), which passes the signal on.
+abort() {
+	local i test_pid timeout_pid
+	for i in "${job_of[@]}"; do
+		read -r test_pid timeout_pid 2>/dev/null <"$out/$i.pid" &&
+			kill -TERM "$timeout_pid" 2>/dev/null
+	done
+	wait
+	exit 130
+}
+out=$(mktemp -d /tmp/xdpfw-run.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+trap abort INT TERM
 passed=0
 failed=0
 
@@ -79,12 +89,12 @@ start_test() {
 	read -ra cmd <<<"${cmds[$i]}"
 	start_of[$i]=$EPOCHREALTIME
 	# timeout(1) leads its own process group and signals all of it; the
-	# wrapper leaves the test's pid, which its namespaces are named after.
-	# The subshell turns a kill into a status, its stderr hides "Killed".
+	# wrapper leaves the test's pid (its namespaces are named after it) and
+	# timeout's. The subshell turns a kill into a status, and hides "Killed".
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	(
 		CMOCKA_MESSAGE_OUTPUT=TAP timeout -k 10 "$limit" \
-			bash -c 'echo $$ >"$0"; exec "$@"' "$out/$i.pid" "${cmd[@]}" \
+			bash -c 'echo $$ $PPID >"$0"; exec "$@"' "$out/$i.pid" "${cmd[@]}" \
 			>"$out/$i.log" 2>&1 </dev/null
 		exit $?
 	) 2>/dev/null &
@@ -107,7 +117,8 @@ finish_test() {
 	last[$name]=$secs
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 		echo "not ok - $name killed after the ${limit} s timeout" >>"$log"
-		[ -s "$out/$i.pid" ] && sweep_namespaces "$(cat "$out/$i.pid")"
+		local test_pid
+		read -r test_pid _ 2>/dev/null <"$out/$i.pid" && sweep_namespaces "$test_pid"
 	fi
 	ok=$(grep -cE '^ok ' "$log")
 	notok=$(grep -cE '^not ok ' "$log")
