@@ -133,20 +133,21 @@ flush_neigh() {
 }
 
 # ARP: the firewalled side resolves the peer (the ARP reply comes in), and
-# the peer resolves the firewalled side (the ARP request comes in).
+# the peer resolves the firewalled side (the ARP request comes in). A
+# datagram starts each resolution; the entry's address says it finished.
 flush_neigh
-in_fw ping -n -q -c 1 -W 1 "$PEER4" >/dev/null 2>&1
-check "default drop: ARP reply reaches the firewalled side" has_lladdr "$FW_NS" "$PEER4" "$FW_DEV"
+in_fw "$PY" "$HELPER" udpsend "$FW4" "$PEER4" 9 1
+check "default drop: ARP reply reaches the firewalled side" wait_until 5 has_lladdr "$FW_NS" "$PEER4" "$FW_DEV"
 flush_neigh
-in_peer ping -n -q -c 1 -W 1 -I "$PEER4B" "$FW4" >/dev/null 2>&1
-check "default drop: ARP request from the peer is answered" has_lladdr "$PEER_NS" "$FW4" "$PEER_DEV"
+udp_send "$PEER4B" "$FW4" 9 1
+check "default drop: ARP request from the peer is answered" wait_until 5 has_lladdr "$PEER_NS" "$FW4" "$PEER_DEV"
 flush_neigh
 # ND: the same with neighbour solicitation / advertisement.
-in_fw ping -6 -n -q -c 1 -W 1 "$PEER6" >/dev/null 2>&1
-check "default drop: neighbour advertisement reaches the firewalled side" has_lladdr "$FW_NS" "$PEER6" "$FW_DEV"
+in_fw "$PY" "$HELPER" udpsend "$FW6" "$PEER6" 9 1
+check "default drop: neighbour advertisement reaches the firewalled side" wait_until 5 has_lladdr "$FW_NS" "$PEER6" "$FW_DEV"
 flush_neigh
-in_peer ping -6 -n -q -c 1 -W 1 -I "$PEER6B" "$FW6" >/dev/null 2>&1
-check "default drop: neighbour solicitation from the peer is answered" has_lladdr "$PEER_NS" "$FW6" "$PEER_DEV"
+udp_send "$PEER6B" "$FW6" 9 1
+check "default drop: neighbour solicitation from the peer is answered" wait_until 5 has_lladdr "$PEER_NS" "$FW6" "$PEER_DEV"
 flush_neigh
 check "default drop: TCP after a cold neighbour cache (IPv4)" tcp_ok "$PEER4B" "$FW4" 8080
 check "default drop: TCP after a cold neighbour cache (IPv6)" tcp_ok "$PEER6B" "$FW6" 8080
