@@ -3,6 +3,7 @@
 # A section whose CSV is missing says so; nothing is invented.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck disable=SC2034 # R is read by the report_*.sh sourced below
 R=${RESULTS_DIR:-$ROOT/build/bench/results}
 OUT=${RESULTS_MD:-$ROOT/bench/RESULTS.md}
 for lib in "$ROOT"/bench/report_*.sh; do

@@ -39,7 +39,7 @@ report_control() {
 	echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 	local n
 	for n in $(awk -F, '$1=="check" {print $2}' "$R/control.csv" | uniq); do
-		local c a ap nf mem sync ratio
+		local c a nf mem sync ratio
 		c=$(ctl_med check "$n" 4 | cut -d' ' -f1)
 		a=$(ctl_med apply "$n" 4 | cut -d' ' -f1)
 		nf=$(ctl_med nft "$n" 4 | cut -d' ' -f1)

@@ -69,7 +69,7 @@ report_wire() {
 }
 
 report_wire_targets() {
-	local fwp fwc v
+	local fwp fwc
 	fwp=$(wire_value xdpfw_native 2)
 	fwc=$(wire_value xdpfw_native 5)
 	wire_ratio_row() { # NAME CASE LIMIT FIELD(2 pps, 5 cpu)

@@ -25,11 +25,16 @@ two servers, which lib.sh starts in the background and kills):
   stream IFACE SCRIPT STOPFILE OUT
         Like send, but sends the frames round-robin until STOPFILE exists
         (or 120 s pass), then writes "ID COUNT" per marker id to OUT.
+  probe IFACE tcp|udp|icmp SRC DST PORT ID SENTINEL
+        Like send, for one TCP SYN, UDP datagram or ICMP(v6) echo request
+        from SRC to DST carrying marker ID, built without scapy (fast to
+        start). Uses FW_MAC and PEER_MAC from the environment.
 """
 import os
 import re
 import select
 import socket
+import struct
 import sys
 import time
 
@@ -223,6 +228,58 @@ def stream(iface, script, stopfile, out):
     return 0
 
 
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def probe_frame(kind, src, dst, port, mark):
+    six = ":" in dst
+    fa = socket.AF_INET6 if six else socket.AF_INET
+    s, d = socket.inet_pton(fa, src), socket.inet_pton(fa, dst)
+    if kind == "tcp":
+        proto, l4 = 6, struct.pack("!HHIIBBHHH", 40000, int(port), 1, 0, 5 << 4, 0x02, 64240, 0, 0)
+    elif kind == "udp":
+        proto, l4 = 17, struct.pack("!HHHH", 40000, int(port), 8 + len(mark), 0)
+    else:
+        proto = 58 if six else 1
+        l4 = struct.pack("!BBHHH", 128 if six else 8, 0, 0, 1, 1)
+    l4 += mark
+    pseudo = s + d + (struct.pack("!IxxxB", len(l4), proto) if six else struct.pack("!xBH", proto, len(l4)))
+    sum_at = {6: 16, 17: 6, 1: 2, 58: 2}[proto]
+    c = csum(l4 if proto == 1 else pseudo + l4) or (0xFFFF if proto == 17 else 0)
+    l4 = l4[:sum_at] + struct.pack("!H", c) + l4[sum_at + 2 :]
+    if six:
+        ip, etype = struct.pack("!IHBB", 6 << 28, len(l4), proto, 64) + s + d, 0x86DD
+    else:
+        ip = struct.pack("!BBHHHBBH", 0x45, 0, 20 + len(l4), 0, 0x4000, 64, proto, 0) + s + d
+        ip, etype = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:], 0x0800
+    return eth(etype) + ip + l4
+
+
+def eth(etype):
+    mac = lambda m: bytes.fromhex(m.replace(":", ""))
+    return mac(os.environ["FW_MAC"]) + mac(os.environ["PEER_MAC"]) + struct.pack("!H", etype)
+
+
+def probe(iface, kind, src, dst, port, probe_id, sentinel_id):
+    mark = lambda i: b"XDPFWT" + i.encode() + b";"
+    frame = probe_frame(kind, src, dst, port, mark(probe_id))
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    try:
+        s.bind((iface, 0))
+        s.send(frame)
+        print(probe_id, len(frame))
+        s.send(eth(0x88B5) + mark(sentinel_id) + b"\0" * 32)
+    finally:
+        s.close()
+    return 0
+
+
 def main(argv):
     cmd, args = argv[1], argv[2:]
     if cmd == "serve":
@@ -239,6 +296,8 @@ def main(argv):
         return send(*args)
     if cmd == "stream":
         return stream(*args)
+    if cmd == "probe":
+        return probe(*args)
     print("helper.py: unknown command " + cmd, file=sys.stderr)
     return 2
 

@@ -223,6 +223,7 @@ use_pair() {
 	PEER4B=198.18.$n.3
 	FW6=2001:2:0:$n::1
 	PEER6=2001:2:0:$n::2
+	# shellcheck disable=SC2034 # for the scripts
 	PEER6B=2001:2:0:$n::3
 	SNIFF_OUT=${PAIR[$n.sniff_out]:-}
 }
@@ -397,6 +398,60 @@ ping_ok() {
 	local six=
 	case $2 in *:*) six=-6 ;; esac
 	in_peer ping $six -n -q -c 1 -W 1 -I "$1" "$2" >/dev/null 2>&1
+}
+
+# tcp_dropped SRC DST PORT, udp_dropped SRC DST PORT, ping_dropped SRC DST:
+# the firewall drops a TCP SYN, a UDP datagram or an echo request from SRC
+# (an address of the peer). Proven, not waited for: the frame is not seen
+# past XDP though the sentinel sent after it is, and the drop counters grew.
+tcp_dropped() { probe_dropped tcp "$1" "$2" "$3"; }
+udp_dropped() { probe_dropped udp "$1" "$2" "$3"; }
+ping_dropped() { probe_dropped icmp "$1" "$2" -; }
+# probe_dropped tcp|udp|icmp SRC DST PORT: the same, any kind ('-' for no port).
+probe_dropped() {
+	local before after
+	before=$(drop_count) || {
+		diag "$1 from $2 to $3 port $4: no drop counters (is xdpfw attached?)"
+		return 1
+	}
+	probe_blocked "$@" || return 1
+	after=$(drop_count)
+	[ "$after" -gt "$before" ] 2>/dev/null && return 0
+	diag "$1 from $2 to $3 port $4: not seen past XDP, but no drop counted ($before -> $after)"
+	return 1
+}
+# probe_blocked KIND SRC DST PORT: the frame (marker $PROBE_ID) is not seen
+# past XDP though the sentinel sent after it is; for where the counters
+# cannot be read.
+probe_blocked() {
+	if [ -z "$SNIFF_OUT" ]; then
+		# Started in a subshell, the sniffer would outlive the test.
+		[ "$BASHPID" = $$ ] || die "probe on $FW_DEV in a subshell: sniff_start first"
+		sniff_start
+	fi
+	SEQ=$((SEQ + 1))
+	# Unique even in a subshell, where SEQ does not advance.
+	local tag=$SEQ-$BASHPID-$RANDOM
+	local sentinel=sentinel-$tag err=$WORK/probe.$tag.err
+	PROBE_ID=probe-$tag
+	if ! frame_env "$PY" "$HELPER" probe "$PEER_DEV" "$@" "$PROBE_ID" "$sentinel" >/dev/null 2>"$err"; then
+		diag "$1 from $2 to $3 port $4: sending the probe failed: $(tail -1 "$err")"
+		return 1
+	fi
+	if ! wait_until 5 arrived "$sentinel"; then
+		diag "$1 from $2 to $3 port $4: sentinel $sentinel never reached $FW_DEV"
+		return 1
+	fi
+	if arrived "$PROBE_ID"; then
+		diag "$1 from $2 to $3 port $4: passed the firewall"
+		return 1
+	fi
+}
+# drop_count: the packets of every drop_* counter in `stats`, summed.
+drop_count() {
+	stats_json || return 1
+	jq -e '[to_entries[] | select(.key | startswith("drop")) | .value.packets] | add' \
+		"$WORK/stats.json" 2>/dev/null
 }
 
 # sniff_start: an AF_PACKET receiver on $FW_DEV in $FW_NS; it sees every

@@ -69,7 +69,7 @@ check_eq "rules lists 100,000 rules" "$(jq length "$WORK/rules.json")" 100000
 
 check "allowed real source: TCP works" tcp_ok "$PEER4" "$FW4" 8080
 check "allowed real source: ping works" ping_ok "$PEER4" "$FW4"
-check_fails "unlisted real source: TCP dropped by default" tcp_ok "$PEER4B" "$FW4" 8080
+check "unlisted real source: TCP dropped by default" tcp_dropped "$PEER4B" "$FW4" 8080
 
 {
 	echo "pk = ["

@@ -59,11 +59,14 @@ check "a rule of the refused file is not in force" arrived g-last
 stream_start <<'EOF'
 frames = [Ether(dst=FW_MAC, src=PEER_MAC) / IP(src="198.19.8.1", dst=FW4) / UDP(dport=9) / M("s")]
 EOF
+# shellcheck disable=SC2016 # expanded by eval
 check "the stream is counted before the switch" \
 	wait_until 5 eval '[ "$(rule_counter watch packets)" -gt 2 ]'
 check "with max_rules: 140000, the same rules apply on the running firewall" apply "$WORK/raised.yaml"
 sed 's/^/#   /' "$WORK/apply.log" | head -5
+# shellcheck disable=SC2034 # read by the eval below
 switched_at=$(rule_counter watch packets)
+# shellcheck disable=SC2016 # expanded by eval
 check "the stream is counted after the switch" \
 	wait_until 5 eval '[ "$(rule_counter watch packets)" -gt "$switched_at" ]'
 check "stream stopped, sentinel arrived" stream_stop

@@ -33,10 +33,10 @@ rules:
 EOF
 )
 check "apply" apply "$cfg"
-all="cnt-drop cnt-pass cnt-port cnt-v6 cnt-icmp cnt-idle"
-check_eq "all counters start at 0 packets" "$(rule_counters packets $all)" \
+all=(cnt-drop cnt-pass cnt-port cnt-v6 cnt-icmp cnt-idle)
+check_eq "all counters start at 0 packets" "$(rule_counters packets "${all[@]}")" \
 	"cnt-drop=0 cnt-pass=0 cnt-port=0 cnt-v6=0 cnt-icmp=0 cnt-idle=0"
-check_eq "all counters start at 0 bytes" "$(rule_counters bytes $all)" \
+check_eq "all counters start at 0 bytes" "$(rule_counters bytes "${all[@]}")" \
 	"cnt-drop=0 cnt-pass=0 cnt-port=0 cnt-v6=0 cnt-icmp=0 cnt-idle=0"
 
 # The global counters before the frames: S0[key.packets], S0[key.bytes].
@@ -79,6 +79,7 @@ ids() { awk -v p="^$1" '$1 ~ p { print $1 }' "$SENT"; }
 # The expected byte count: the lengths of the frames sent (never 0).
 want_b() {
 	local b
+	# shellcheck disable=SC2046 # one id a word
 	b=$(sent_bytes $(ids "$1"))
 	[ "$b" -gt 0 ] && echo "$b" || echo "no-frames-sent"
 }
@@ -124,11 +125,11 @@ check_eq "stats pass_non_ip: bytes delta (frame + sentinel)" \
 # Re-applying the same config keeps every counter; so does a changed config
 # for the rules whose name and match are unchanged (even if the action
 # changed). A rule whose match changed starts again from 0.
-before=$(rule_counters packets $all)
-before_b=$(rule_counters bytes $all)
+before=$(rule_counters packets "${all[@]}")
+before_b=$(rule_counters bytes "${all[@]}")
 check "re-apply the same config" apply "$cfg"
-check_eq "same config: packet counters kept" "$(rule_counters packets $all)" "$before"
-check_eq "same config: byte counters kept" "$(rule_counters bytes $all)" "$before_b"
+check_eq "same config: packet counters kept" "$(rule_counters packets "${all[@]}")" "$before"
+check_eq "same config: byte counters kept" "$(rule_counters bytes "${all[@]}")" "$before_b"
 
 cfg2=$(conf counters2.yaml <<EOF
 interfaces:

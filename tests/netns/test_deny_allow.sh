@@ -34,17 +34,17 @@ check "deny-list: apply" apply "$deny"
 check "deny-list: TCP 8080 from an unlisted source" tcp_ok "$PEER4" "$FW4" 8080
 check "deny-list: UDP 8083 from an unlisted source" udp_ok "$PEER4" "$FW4" 8083
 check "deny-list: ping from an unlisted source" ping_ok "$PEER4" "$FW4"
-check_fails "deny-list: banned source, TCP 8080" tcp_ok "$PEER4B" "$FW4" 8080
-check_fails "deny-list: banned source, UDP 8083" udp_ok "$PEER4B" "$FW4" 8083
-check_fails "deny-list: banned source, ping" ping_ok "$PEER4B" "$FW4"
-check_fails "deny-list: UDP 8081 dropped" udp_ok "$PEER4" "$FW4" 8081
+check "deny-list: banned source, TCP 8080" tcp_dropped "$PEER4B" "$FW4" 8080
+check "deny-list: banned source, UDP 8083" udp_dropped "$PEER4B" "$FW4" 8083
+check "deny-list: banned source, ping" ping_dropped "$PEER4B" "$FW4"
+check "deny-list: UDP 8081 dropped" udp_dropped "$PEER4" "$FW4" 8081
 check "deny-list: TCP 8081 passes (rule is udp only)" tcp_ok "$PEER4" "$FW4" 8081
-check_fails "deny-list: TCP 8082 dropped" tcp_ok "$PEER4" "$FW4" 8082
+check "deny-list: TCP 8082 dropped" tcp_dropped "$PEER4" "$FW4" 8082
 check "deny-list: UDP 8082 passes (rule is tcp only)" udp_ok "$PEER4" "$FW4" 8082
-check_fails "deny-list: proto any + port: TCP 8084 dropped" tcp_ok "$PEER4" "$FW4" 8084
-check_fails "deny-list: proto any + port: UDP 8084 dropped" udp_ok "$PEER4" "$FW4" 8084
+check "deny-list: proto any + port: TCP 8084 dropped" tcp_dropped "$PEER4" "$FW4" 8084
+check "deny-list: proto any + port: UDP 8084 dropped" udp_dropped "$PEER4" "$FW4" 8084
 check "deny-list: IPv6 unaffected by an IPv4 ban" tcp_ok "$PEER6B" "$FW6" 8080
-check_fails "deny-list: IPv6 UDP 8081 dropped" udp_ok "$PEER6" "$FW6" 8081
+check "deny-list: IPv6 UDP 8081 dropped" udp_dropped "$PEER6" "$FW6" 8081
 
 # A port rule never matches ICMP, which has no port.
 icmp=$(conf icmp.yaml <<EOF
@@ -61,10 +61,10 @@ rules:
 EOF
 )
 check "port rules: apply" apply "$icmp"
-check_fails "port rules: TCP 8080 dropped" tcp_ok "$PEER4" "$FW4" 8080
+check "port rules: TCP 8080 dropped" tcp_dropped "$PEER4" "$FW4" 8080
 c0=$(rule_counter no-port-8080 packets)
 check "port rules: ping still passes (ICMP has no port)" ping_ok "$PEER4" "$FW4"
-check_fails "port rules: (src, icmp) drops that source's ping" ping_ok "$PEER4B" "$FW4"
+check "port rules: (src, icmp) drops that source's ping" ping_dropped "$PEER4B" "$FW4"
 check "port rules: ... but not its TCP" tcp_ok "$PEER4B" "$FW4" 8083
 check_eq "port rules: no-port-8080 did not count the pings" "$(rule_counter no-port-8080 packets)" "$c0"
 
@@ -100,11 +100,11 @@ EOF
 check "allow-list: apply" apply "$allow"
 check "allow-list: TCP 8080 from any source" tcp_ok "$PEER4B" "$FW4" 8080
 check "allow-list: TCP 8080 over IPv6" tcp_ok "$PEER6B" "$FW6" 8080
-check_fails "allow-list: TCP 8083 dropped by default" tcp_ok "$PEER4" "$FW4" 8083
-check_fails "allow-list: UDP 8080 dropped by default (rule is tcp)" udp_ok "$PEER4" "$FW4" 8080
+check "allow-list: TCP 8083 dropped by default" tcp_dropped "$PEER4" "$FW4" 8083
+check "allow-list: UDP 8080 dropped by default (rule is tcp)" udp_dropped "$PEER4" "$FW4" 8080
 check "allow-list: UDP 8081 from the allowed source" udp_ok "$PEER4" "$FW4" 8081
 check "allow-list: UDP 8081 from the allowed IPv6 source" udp_ok "$PEER6" "$FW6" 8081
-check_fails "allow-list: UDP 8081 from another source dropped" udp_ok "$PEER4B" "$FW4" 8081
+check "allow-list: UDP 8081 from another source dropped" udp_dropped "$PEER4B" "$FW4" 8081
 check "allow-list: ping passes (icmp rule)" ping_ok "$PEER4B" "$FW4"
 check "allow-list: ping -6 passes (icmpv6 rule)" ping_ok "$PEER6B" "$FW6"
 
@@ -122,8 +122,8 @@ rules:
 EOF
 )
 check "strict allow-list: apply" apply "$strict"
-check_fails "strict allow-list: ping dropped" ping_ok "$PEER4" "$FW4"
-check_fails "strict allow-list: ping -6 dropped" ping_ok "$PEER6" "$FW6"
+check "strict allow-list: ping dropped" ping_dropped "$PEER4" "$FW4"
+check "strict allow-list: ping -6 dropped" ping_dropped "$PEER6" "$FW6"
 link0=$(stat_counter pass_link packets)
 
 has_lladdr() { ip -n "$1" neigh show "$2" dev "$3" | grep -q lladdr; }
@@ -133,20 +133,21 @@ flush_neigh() {
 }
 
 # ARP: the firewalled side resolves the peer (the ARP reply comes in), and
-# the peer resolves the firewalled side (the ARP request comes in).
+# the peer resolves the firewalled side (the ARP request comes in). A
+# datagram starts each resolution; the entry's address says it finished.
 flush_neigh
-in_fw ping -n -q -c 1 -W 1 "$PEER4" >/dev/null 2>&1
-check "default drop: ARP reply reaches the firewalled side" has_lladdr "$FW_NS" "$PEER4" "$FW_DEV"
+in_fw "$PY" "$HELPER" udpsend "$FW4" "$PEER4" 9 1
+check "default drop: ARP reply reaches the firewalled side" wait_until 5 has_lladdr "$FW_NS" "$PEER4" "$FW_DEV"
 flush_neigh
-in_peer ping -n -q -c 1 -W 1 -I "$PEER4B" "$FW4" >/dev/null 2>&1
-check "default drop: ARP request from the peer is answered" has_lladdr "$PEER_NS" "$FW4" "$PEER_DEV"
+udp_send "$PEER4B" "$FW4" 9 1
+check "default drop: ARP request from the peer is answered" wait_until 5 has_lladdr "$PEER_NS" "$FW4" "$PEER_DEV"
 flush_neigh
 # ND: the same with neighbour solicitation / advertisement.
-in_fw ping -6 -n -q -c 1 -W 1 "$PEER6" >/dev/null 2>&1
-check "default drop: neighbour advertisement reaches the firewalled side" has_lladdr "$FW_NS" "$PEER6" "$FW_DEV"
+in_fw "$PY" "$HELPER" udpsend "$FW6" "$PEER6" 9 1
+check "default drop: neighbour advertisement reaches the firewalled side" wait_until 5 has_lladdr "$FW_NS" "$PEER6" "$FW_DEV"
 flush_neigh
-in_peer ping -6 -n -q -c 1 -W 1 -I "$PEER6B" "$FW6" >/dev/null 2>&1
-check "default drop: neighbour solicitation from the peer is answered" has_lladdr "$PEER_NS" "$FW6" "$PEER_DEV"
+udp_send "$PEER6B" "$FW6" 9 1
+check "default drop: neighbour solicitation from the peer is answered" wait_until 5 has_lladdr "$PEER_NS" "$FW6" "$PEER_DEV"
 flush_neigh
 check "default drop: TCP after a cold neighbour cache (IPv4)" tcp_ok "$PEER4B" "$FW4" 8080
 check "default drop: TCP after a cold neighbour cache (IPv6)" tcp_ok "$PEER6B" "$FW6" 8080

@@ -40,10 +40,11 @@ check "attached to $DEV0" xdp_attached "$DEV0"
 check "attached to $DEV1" xdp_attached "$DEV1"
 check "pins exist" test -n "$(find "$PIN_DIR" -mindepth 1 2>/dev/null)"
 check "allowed: TCP 8080 from $PEER4" tcp_ok "$PEER4" "$FW4" 8080
-check_fails "default drop: TCP from $PEER4B" tcp_ok "$PEER4B" "$FW4" 8080
-check_fails "default drop: UDP" udp_ok "$PEER4" "$FW4" 8081
-check_fails "default drop: ping" ping_ok "$PEER4" "$FW4"
-check_fails "default drop: ping on the second veth" eval 'use_pair 1; ping_ok "$PEER4" "$FW4"'
+check "default drop: TCP from $PEER4B" tcp_dropped "$PEER4B" "$FW4" 8080
+check "default drop: UDP" udp_dropped "$PEER4" "$FW4" 8081
+check "default drop: ping" ping_dropped "$PEER4" "$FW4"
+# shellcheck disable=SC2016 # expanded by eval
+check "default drop: ping on the second veth" eval 'use_pair 1; ping_dropped "$PEER4" "$FW4"'
 use_pair 0
 
 check "down exits 0" xdpfw down
@@ -57,6 +58,7 @@ check "after down: IPv6 TCP from the unlisted source" tcp_ok "$PEER6B" "$FW6" 80
 check "after down: UDP" udp_ok "$PEER4" "$FW4" 8081
 check "after down: ping" ping_ok "$PEER4" "$FW4"
 check "after down: ping -6" ping_ok "$PEER6B" "$FW6"
+# shellcheck disable=SC2016 # expanded by eval
 check "after down: ping on the second veth" eval 'use_pair 1; ping_ok "$PEER4" "$FW4"'
 use_pair 0
 send_frames <<'EOF'
@@ -75,7 +77,7 @@ check "a second down exits 0" xdpfw down
 
 check "apply again after down" apply "$cfg"
 check_eq "fresh counters after down + apply" "$(rule_counters packets web web6)" "web=0 web6=0"
-check_fails "enforcing again" tcp_ok "$PEER4B" "$FW4" 8080
+check "enforcing again" tcp_dropped "$PEER4B" "$FW4" 8080
 check "down again" xdpfw down
 check_eq "no pin left" "$(find "$PIN_DIR" -mindepth 1 2>/dev/null)" ""
 finish

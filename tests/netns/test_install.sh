@@ -1,7 +1,7 @@
 #!/bin/bash
 # `make install DESTDIR=... PREFIX=...` puts every file where DESIGN §1 says, and never overwrites a config.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 failed=0
 check() {
 	local desc=$1

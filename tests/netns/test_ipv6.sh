@@ -29,16 +29,16 @@ rules:
 EOF
 )
 check "apply the IPv6 deny-list" apply "$a"
-check_fails "banned IPv6 source: TCP fails" tcp_ok "$PEER6B" "$FW6" 8080
-check_fails "banned IPv6 source: UDP fails" udp_ok "$PEER6B" "$FW6" 8083
-check_fails "banned IPv6 source: ping -6 fails" ping_ok "$PEER6B" "$FW6"
+check "banned IPv6 source: TCP fails" tcp_dropped "$PEER6B" "$FW6" 8080
+check "banned IPv6 source: UDP fails" udp_dropped "$PEER6B" "$FW6" 8083
+check "banned IPv6 source: ping -6 fails" ping_dropped "$PEER6B" "$FW6"
 check "the same host's IPv4 address is not banned" tcp_ok "$PEER4B" "$FW4" 8080
 check "other IPv6 source: TCP works" tcp_ok "$PEER6" "$FW6" 8080
-check_fails "(src6, 8081, udp): UDP 8081 dropped" udp_ok "$PEER6" "$FW6" 8081
+check "(src6, 8081, udp): UDP 8081 dropped" udp_dropped "$PEER6" "$FW6" 8081
 check "(src6, 8081, udp): UDP 8083 passes" udp_ok "$PEER6" "$FW6" 8083
-check_fails "(any, 8082, tcp): IPv6 TCP 8082 dropped" tcp_ok "$PEER6" "$FW6" 8082
+check "(any, 8082, tcp): IPv6 TCP 8082 dropped" tcp_dropped "$PEER6" "$FW6" 8082
 check "proto icmp does not match ICMPv6: ping -6 works" ping_ok "$PEER6" "$FW6"
-check_fails "proto icmp matches ICMP: ping fails" ping_ok "$PEER4" "$FW4"
+check "proto icmp matches ICMP: ping fails" ping_dropped "$PEER4" "$FW4"
 
 # Every byte of the address counts: sources that differ from the banned one
 # in a single byte (any of the 16) pass; the banned one itself is dropped.
@@ -72,7 +72,7 @@ rules:
 EOF
 )
 check "apply proto icmpv6 drop" apply "$b"
-check_fails "proto icmpv6: ping -6 fails" ping_ok "$PEER6" "$FW6"
+check "proto icmpv6: ping -6 fails" ping_dropped "$PEER6" "$FW6"
 check "proto icmpv6 does not match ICMP: ping works" ping_ok "$PEER4" "$FW4"
 ip -n "$FW_NS" neigh flush dev "$FW_DEV"
 ip -n "$PEER_NS" neigh flush dev "$PEER_DEV"
@@ -116,8 +116,8 @@ check "apply an IPv6 allow-list" apply "$c"
 check "allowed IPv6 source: TCP works" tcp_ok "$PEER6" "$FW6" 8080
 check "allowed IPv6 source: UDP works" udp_ok "$PEER6" "$FW6" 8081
 check "allowed IPv6 source: ping -6 works" ping_ok "$PEER6" "$FW6"
-check_fails "other IPv6 source: TCP dropped" tcp_ok "$PEER6B" "$FW6" 8080
-check_fails "IPv4 from the same host: dropped" tcp_ok "$PEER4" "$FW4" 8080
+check "other IPv6 source: TCP dropped" tcp_dropped "$PEER6B" "$FW6" 8080
+check "IPv4 from the same host: dropped" tcp_dropped "$PEER4" "$FW4" 8080
 
 check "down" xdpfw down
 finish

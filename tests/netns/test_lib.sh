@@ -66,6 +66,15 @@ EOF
 check "arrived: the later frame on pair 0" arrived after
 check_fails "arrived: a frame sent on another veth is not seen" arrived elsewhere
 
+# The drop probes fail when nothing drops: their frame gets through.
+for kind in tcp udp icmp; do
+	check_fails "probe_blocked: an unfiltered $kind probe is not blocked" probe_blocked "$kind" "$PEER4" "$FW4" 8080
+	check "probe_blocked: the $kind probe frame was seen past XDP" arrived "$PROBE_ID"
+	check_fails "probe_blocked: an unfiltered IPv6 $kind probe is not blocked" probe_blocked "$kind" "$PEER6" "$FW6" 8080
+	check "probe_blocked: the IPv6 $kind probe frame was seen past XDP" arrived "$PROBE_ID"
+done
+check_fails "tcp_dropped: no firewall, no drop counters: not proven" tcp_dropped "$PEER4B" "$FW4" 8080
+
 # Link down: nothing gets through, and every helper says so.
 ip -n "$FW_NS" link set "$FW_DEV" down
 check_fails "link down: tcp_ok fails" tcp_ok "$PEER4" "$FW4" 8080
@@ -74,6 +83,7 @@ check_fails "link down: ping_ok fails" ping_ok "$PEER4" "$FW4"
 check_fails "link down: send_frames_try reports the lost sentinel" send_frames_try <<'EOF'
 frames = []
 EOF
+check_fails "link down: probe_blocked reports the lost sentinel" probe_blocked tcp "$PEER4" "$FW4" 8080
 ip -n "$FW_NS" link set "$FW_DEV" up
 check "link up again: tcp_ok recovers" wait_until 5 tcp_ok "$PEER4" "$FW4" 8080
 

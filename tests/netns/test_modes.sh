@@ -37,7 +37,7 @@ conf_on() {
 }
 banned() {
 	use_pair "$1"
-	! tcp_ok "$PEER4B" "$FW4" 8080 && tcp_ok "$PEER4" "$FW4" 8080
+	tcp_dropped "$PEER4B" "$FW4" 8080 && tcp_ok "$PEER4" "$FW4" 8080
 }
 open_pair() {
 	use_pair "$1"
@@ -81,6 +81,7 @@ check "pin dir off bpffs: the ban is not in force" open_pair 0
 # XDPFW_PIN_DIR sets the pin dir.
 env XDPFW_PIN_DIR="$BPFFS/from-env" nsenter --net="/run/netns/$FW_NS" "$XDPFW" apply "$WORK/m3.yaml" >/dev/null 2>&1
 check "XDPFW_PIN_DIR: apply pins there" test -n "$(ls -A "$BPFFS/from-env" 2>/dev/null)"
+PIN_DIR=$BPFFS/from-env # the drop counters are read there
 check "XDPFW_PIN_DIR: enforcing" banned 0
 env_xdpfw() { env XDPFW_PIN_DIR="$BPFFS/from-env" nsenter --net="/run/netns/$FW_NS" "$XDPFW" "$@"; }
 check "XDPFW_PIN_DIR: rules lists the rules" eval 'env_xdpfw --json rules | jq -e "length == 3" >/dev/null'

@@ -19,7 +19,7 @@ count_of() { grep -c "$1" "$NLOG"; }
 export NOTIFY_SOCKET=$SOCK
 daemon_start "$CFG" || die "daemon did not start"
 check "READY=1 once the rules are in force" wait_until 5 notified 'READY=1'
-check_fails "the banned source is dropped once READY=1 is sent" ping_ok "$PEER4B" "$FW4"
+check "the banned source is dropped once READY=1 is sent" ping_dropped "$PEER4B" "$FW4"
 
 daemon_reload || not_ok "SIGHUP reload logged"
 check "RELOADING=1 on SIGHUP" wait_until 5 notified 'RELOADING=1'

@@ -61,11 +61,11 @@ EOF
 install_conf a.yaml
 check "daemon starts with config A" daemon_start "$CFG"
 check_eq "A: rules in force" "$(rule_names)" "ban-b keep moving udp8081"
-check_fails "A: banned source, TCP" tcp_ok "$PEER4B" "$FW4" 8080
+check "A: banned source, TCP" tcp_dropped "$PEER4B" "$FW4" 8080
 check "A: other source, TCP" tcp_ok "$PEER4" "$FW4" 8080
 check "A: IPv6 source, TCP" tcp_ok "$PEER6" "$FW6" 8080
-check_fails "A: UDP 8081 dropped" udp_ok "$PEER4" "$FW4" 8081
-check_fails "A: TCP 8082 dropped" tcp_ok "$PEER4" "$FW4" 8082
+check "A: UDP 8081 dropped" udp_dropped "$PEER4" "$FW4" 8081
+check "A: TCP 8082 dropped" tcp_dropped "$PEER4" "$FW4" 8082
 check "A: TCP 8083 passes" tcp_ok "$PEER4" "$FW4" 8083
 keep_frames 3
 check_eq "A: keep counted 3 packets" "$(rule_counter keep packets)" 3
@@ -82,10 +82,10 @@ check_eq "B: same name and match, new action: counter kept" \
 check_eq "B: changed match (port 8082 -> 8083): counter starts at 0" \
 	"$(rule_counter moving packets)" 0
 check "B: removed ban: the source gets through" tcp_ok "$PEER4B" "$FW4" 8080
-check_fails "B: added ban: IPv6 source dropped" tcp_ok "$PEER6" "$FW6" 8080
+check "B: added ban: IPv6 source dropped" tcp_dropped "$PEER6" "$FW6" 8080
 check "B: changed action: UDP 8081 passes" udp_ok "$PEER4" "$FW4" 8081
 check "B: changed port: TCP 8082 passes" tcp_ok "$PEER4" "$FW4" 8082
-check_fails "B: changed port: TCP 8083 dropped" tcp_ok "$PEER4" "$FW4" 8083
+check "B: changed port: TCP 8083 dropped" tcp_dropped "$PEER4" "$FW4" 8083
 keep_frames 2
 check_fails "B: keep still drops" arrived keep
 check_eq "B: keep counts on from 3" "$(rule_counter keep packets)" 5
@@ -106,7 +106,7 @@ broken() {
 	check "broken file ($what): SIGHUP is answered with a log line" daemon_reload
 	check "broken file ($what): daemon still alive" daemon_alive
 	check_eq "broken file ($what): rules unchanged" "$(rule_names)" "$b_names"
-	check_fails "broken file ($what): B's ban still holds" tcp_ok "$PEER6" "$FW6" 8080
+	check "broken file ($what): B's ban still holds" tcp_dropped "$PEER6" "$FW6" 8080
 	check "broken file ($what): B's pass still holds" udp_ok "$PEER4" "$FW4" 8081
 }
 for what in syntax port unknown-key duplicate; do
@@ -119,7 +119,7 @@ sed 's/^/#   /' "$DAEMON_LOG"
 # Back to A: A's verdicts again, counters of unchanged rules still there.
 install_conf a.yaml
 check "SIGHUP back to config A" daemon_reload
-check_fails "A again: banned source dropped" tcp_ok "$PEER4B" "$FW4" 8080
+check "A again: banned source dropped" tcp_dropped "$PEER4B" "$FW4" 8080
 check "A again: IPv6 source passes" tcp_ok "$PEER6" "$FW6" 8080
 check_eq "A again: keep still at 5" "$(rule_counter keep packets)" 5
 
@@ -130,15 +130,15 @@ check_eq "A again: keep still at 5" "$(rule_counter keep packets)" 5
 sed "s/^rules:$/rules:\n  - name: ban-c\n    src: $PEER4\n    port: 8080\n    proto: tcp/" \
 	"$WORK/b.yaml" >"$WORK/c.yaml"
 check "another process applies config C" apply "$WORK/c.yaml"
-check_fails "C: its extra ban holds" tcp_ok "$PEER4" "$FW4" 8080
+check "C: its extra ban holds" tcp_dropped "$PEER4" "$FW4" 8080
 install_conf b.yaml
 check "SIGHUP with config B after C" daemon_reload
 check "B after C: C's ban is gone" tcp_ok "$PEER4" "$FW4" 8080
-check_fails "B after C: B's ban holds" tcp_ok "$PEER6" "$FW6" 8080
+check "B after C: B's ban holds" tcp_dropped "$PEER6" "$FW6" 8080
 install_conf a.yaml
 check "SIGHUP with config A after C, into the set C was written to" daemon_reload
 check "A after C: C's ban is gone" tcp_ok "$PEER4" "$FW4" 8080
-check_fails "A after C: A's ban holds" tcp_ok "$PEER4B" "$FW4" 8080
+check "A after C: A's ban holds" tcp_dropped "$PEER4B" "$FW4" 8080
 check "A after C: IPv6 source passes" tcp_ok "$PEER6" "$FW6" 8080
 
 # SIGTERM: the daemon exits 0 and leaves the datapath enforcing.
@@ -147,7 +147,7 @@ wait_until 5 eval '! daemon_alive'
 wait "$DAEMON_PID"
 check_eq "SIGTERM: daemon exits 0" "$?" 0
 check "after SIGTERM: still attached" xdp_attached
-check_fails "after SIGTERM: the ban still holds" tcp_ok "$PEER4B" "$FW4" 8080
+check "after SIGTERM: the ban still holds" tcp_dropped "$PEER4B" "$FW4" 8080
 check "after SIGTERM: other sources pass" tcp_ok "$PEER4" "$FW4" 8080
 
 check "down" xdpfw down

@@ -83,6 +83,7 @@ check "daemon alive after the storm" daemon_alive
 a_names=$( (echo ban-x allow-y; seq -f 'a-%g' 1 40) | tr ' ' '\n' | LC_ALL=C sort | tr '\n' ' ')
 check_eq "config A in force after an even number of reloads" "$(rule_names)" "${a_names% }"
 
+# shellcheck disable=SC2016 # expanded by eval
 check "traffic still flowing after the storm" wait_until 5 eval '[ "$(arrivals y)" -gt 0 ]'
 check "stream stopped, sentinel arrived" stream_stop
 x=$(streamed x)

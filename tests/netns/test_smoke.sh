@@ -31,10 +31,10 @@ check "apply exits 0" apply "$cfg"
 check "an XDP program is attached to $FW_DEV" xdp_attached
 check_eq "it is attached in native mode" "$(xdp_mode)" native
 
-check_fails "banned source: ping fails" ping_ok "$PEER4B" "$FW4"
-check_fails "banned source: TCP connect fails" tcp_ok "$PEER4B" "$FW4" 8080
-check_fails "banned IPv6 source: ping -6 fails" ping_ok "$PEER6B" "$FW6"
-check_fails "banned IPv6 source: TCP connect fails" tcp_ok "$PEER6B" "$FW6" 8080
+check "banned source: ping fails" ping_dropped "$PEER4B" "$FW4"
+check "banned source: TCP connect fails" tcp_dropped "$PEER4B" "$FW4" 8080
+check "banned IPv6 source: ping -6 fails" ping_dropped "$PEER6B" "$FW6"
+check "banned IPv6 source: TCP connect fails" tcp_dropped "$PEER6B" "$FW6" 8080
 check "other source: ping works" ping_ok "$PEER4" "$FW4"
 check "other source: TCP connect works" tcp_ok "$PEER4" "$FW4" 8080
 check "other IPv6 source: ping -6 works" ping_ok "$PEER6" "$FW6"

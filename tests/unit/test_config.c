@@ -31,16 +31,24 @@ struct parsed {
 	struct fw_config cfg;
 	char *diag;
 	size_t diag_len;
+	bool fast; /* the fast lane produced the result */
 };
 
-static void parse_text(const char *text, size_t len, struct parsed *res)
+static void parse_reader(const char *text, size_t len, enum fw_config_reader reader,
+			 struct parsed *res)
 {
 	FILE *diag = open_memstream(&res->diag, &res->diag_len);
 
 	assert_non_null(diag);
 	memset(&res->cfg, 0xa5, sizeof(res->cfg)); /* must be reset whatever it held */
-	res->rc = fw_config_parse(NAME, text, len, &res->cfg, diag);
+	res->fast = true;
+	res->rc = fw_config_parse_with(NAME, text, len, reader, &res->cfg, diag, &res->fast);
 	fclose(diag);
+}
+
+static void parse_text(const char *text, size_t len, struct parsed *res)
+{
+	parse_reader(text, len, FW_READER_AUTO, res);
 }
 
 static void parse_str(const char *text, struct parsed *res)
@@ -52,6 +60,26 @@ static void parsed_free(struct parsed *res)
 {
 	fw_config_free(&res->cfg);
 	free(res->diag);
+}
+
+/* Two readings of text gave the same result and the same messages. */
+static void assert_same_parse(const struct parsed *a, const struct parsed *b, const char *text,
+			      const char *what)
+{
+	if (a->rc != b->rc || strcmp(a->diag, b->diag))
+		fail_msg("%s differs:\n%s\nrc %d:\n%s\nrc %d:\n%s", what, text, a->rc, a->diag,
+			 b->rc, b->diag);
+	assert_int_equal(a->cfg.capacity, b->cfg.capacity);
+	assert_int_equal(a->cfg.rules.default_action, b->cfg.rules.default_action);
+	assert_int_equal(a->cfg.rules.fragments, b->cfg.rules.fragments);
+	assert_int_equal(a->cfg.interface_count, b->cfg.interface_count);
+	assert_int_equal(a->cfg.rules.count, b->cfg.rules.count);
+	if (a->cfg.interface_count)
+		assert_memory_equal(a->cfg.interfaces, b->cfg.interfaces,
+				    a->cfg.interface_count * sizeof(*a->cfg.interfaces));
+	if (a->cfg.rules.count)
+		assert_memory_equal(a->cfg.rules.rules, b->cfg.rules.rules,
+				    a->cfg.rules.count * sizeof(*a->cfg.rules.rules));
 }
 
 static size_t count_lines(const char *s)
@@ -326,12 +354,17 @@ static void test_error_case(void **state)
 {
 	const struct error_case *c = *state;
 	size_t i, n = want_count(c);
-	struct parsed res;
+	struct parsed res, libyaml;
+	size_t len = c->len ? c->len : strlen(c->yaml);
 	char line[512], prefix[64];
 
-	parse_text(c->yaml, c->len ? c->len : strlen(c->yaml), &res);
+	parse_text(c->yaml, len, &res);
 	if (res.rc != -EINVAL || count_lines(res.diag) < n)
 		fail_msg("%s: rc %d, diagnostics:\n%s", c->name, res.rc, res.diag);
+	/* Whichever reader produced them, the messages are libyaml's. */
+	parse_reader(c->yaml, len, FW_READER_LIBYAML, &libyaml);
+	assert_same_parse(&res, &libyaml, c->name, "the fast lane against libyaml");
+	parsed_free(&libyaml);
 	assert_config_empty(&res.cfg);
 	if (!c->more && count_lines(res.diag) != n)
 		fail_msg("%s: want %zu messages, got:\n%s", c->name, n, res.diag);
@@ -574,38 +607,45 @@ static void test_rule_case(void **state)
 	parsed_free(&res);
 }
 
-/* Valid configs that look like errors but are not. */
+/* Valid configs that look like errors but are not; all they hold is read. */
 static void test_edge_values_valid(void **state)
 {
-	static const char *const texts[] = {
+	static const struct {
+		const char *text;
+		size_t rules, interfaces, capacity;
+	} cases[] = {
 		/* 63-character name, every allowed character */
-		"rules:\n  - name: " NAME63 "\n    port: 22\n  - name: A-z_0.9:x\n    port: 23\n",
+		{ "rules:\n  - name: " NAME63 "\n    port: 22\n  - name: A-z_0.9:x\n    port: 23\n", 2, 0, 0 },
 		/* same source, different proto or port: different matches */
-		"rules:\n  - name: a\n    src: 198.18.0.1\n  - name: b\n    src: 198.18.0.1\n    proto: tcp\n"
-		"  - name: c\n    src: 198.18.0.1\n    port: 22\n  - name: d\n    src: 198.18.0.1\n    port: 22\n    proto: tcp\n",
+		{ "rules:\n  - name: a\n    src: 198.18.0.1\n  - name: b\n    src: 198.18.0.1\n    proto: tcp\n"
+		  "  - name: c\n    src: 198.18.0.1\n    port: 22\n  - name: d\n    src: 198.18.0.1\n    port: 22\n    proto: tcp\n", 4, 0, 0 },
 		/* port with any vs tcp, and v4 vs a v6 address with the same low bytes */
-		"rules:\n  - name: a\n    port: 22\n  - name: b\n    port: 22\n    proto: tcp\n"
-		"  - name: c\n    src: 198.18.0.1\n  - name: d\n    src: \"::198.18.0.1\"\n",
+		{ "rules:\n  - name: a\n    port: 22\n  - name: b\n    port: 22\n    proto: tcp\n"
+		  "  - name: c\n    src: 198.18.0.1\n  - name: d\n    src: \"::198.18.0.1\"\n", 4, 0, 0 },
 		/* max_rules equal to the number of rules, and its upper limit */
-		"settings:\n  max_rules: 2\nrules:\n  - name: a\n    port: 1\n  - name: b\n    port: 2\n",
-		"settings:\n  max_rules: 16777216\n",
+		{ "settings:\n  max_rules: 2\nrules:\n  - name: a\n    port: 1\n  - name: b\n    port: 2\n", 2, 0, 2 },
+		{ "settings:\n  max_rules: 16777216\n", 0, 0, 16777216 },
 		/* interface names: 15 characters, dots, dashes, quoted */
-		"interfaces:\n  - name: abcdefghijklmno\n  - name: veth0.100\n  - name: \"br-lan\"\n",
+		{ "interfaces:\n  - name: abcdefghijklmno\n  - name: veth0.100\n  - name: \"br-lan\"\n", 0, 3, 0 },
 		/* a quoted "yes" is text, and numbers are names too */
-		"rules:\n  - name: \"yes\"\n    port: 22\n  - name: 123\n    port: 23\n",
+		{ "rules:\n  - name: \"yes\"\n    port: 22\n  - name: 123\n    port: 23\n", 2, 0, 0 },
 		/* CRLF line ends and a byte-order mark */
-		"\xef\xbb\xbfrules:\r\n  - name: a\r\n    port: 22\r\n",
+		{ "\xef\xbb\xbfrules:\r\n  - name: a\r\n    port: 22\r\n", 1, 0, 0 },
 	};
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct parsed res;
 
-		parse_str(texts[i], &res);
+		parse_str(cases[i].text, &res);
 		if (res.rc)
 			fail_msg("case %zu: rc %d\n%s", i, res.rc, res.diag);
 		assert_int_equal(res.diag_len, 0);
+		assert_int_equal(res.cfg.rules.count, cases[i].rules);
+		assert_int_equal(res.cfg.interface_count, cases[i].interfaces);
+		assert_int_equal(res.cfg.capacity,
+				 cases[i].capacity ? cases[i].capacity : FW_DEFAULT_CAPACITY);
 		parsed_free(&res);
 	}
 }
@@ -627,32 +667,26 @@ static void test_name_63_and_crlf_positions(void **state)
 }
 
 /*
- * Plain configs (ASCII, LF line ends, one-word values) are read without
- * libyaml; a non-ASCII comment or CRLF line ends send the same config through
- * libyaml. Both readings must give the same config and the same messages.
+ * Plain configs (ASCII, LF line ends, one-word values) are read by the fast
+ * lane, without libyaml; anything else (a non-ASCII comment, CRLF line ends,
+ * quotes, flow style, ...) makes it give up and libyaml read the text. Either
+ * way the config and the messages must be those of libyaml alone.
  */
-static void assert_same_parse(const char *text, const char *variant, const char *what)
+/* The default reader gives what libyaml alone gives, by the fast lane if want_fast. */
+static void assert_lane_matches_libyaml(const char *text, bool want_fast, const char *what)
 {
-	struct parsed a, b;
+	struct parsed lane, libyaml;
 
-	parse_str(text, &a);
-	parse_str(variant, &b);
-	if (a.rc != b.rc || strcmp(a.diag, b.diag))
-		fail_msg("%s differs:\n%s\nrc %d:\n%s\nrc %d:\n%s", what, text, a.rc, a.diag, b.rc,
-			 b.diag);
-	assert_int_equal(a.cfg.capacity, b.cfg.capacity);
-	assert_int_equal(a.cfg.rules.default_action, b.cfg.rules.default_action);
-	assert_int_equal(a.cfg.rules.fragments, b.cfg.rules.fragments);
-	assert_int_equal(a.cfg.interface_count, b.cfg.interface_count);
-	assert_int_equal(a.cfg.rules.count, b.cfg.rules.count);
-	if (a.cfg.interface_count)
-		assert_memory_equal(a.cfg.interfaces, b.cfg.interfaces,
-				    a.cfg.interface_count * sizeof(*a.cfg.interfaces));
-	if (a.cfg.rules.count)
-		assert_memory_equal(a.cfg.rules.rules, b.cfg.rules.rules,
-				    a.cfg.rules.count * sizeof(*a.cfg.rules.rules));
-	parsed_free(&a);
-	parsed_free(&b);
+	parse_reader(text, strlen(text), FW_READER_AUTO, &lane);
+	parse_reader(text, strlen(text), FW_READER_LIBYAML, &libyaml);
+	if (lane.fast != want_fast)
+		fail_msg("%s: the fast lane %s:\n%s", what,
+			 want_fast ? "gave up on a config meant for it" : "read a config outside its subset",
+			 text);
+	assert_false(libyaml.fast);
+	assert_same_parse(&lane, &libyaml, text, what);
+	parsed_free(&lane);
+	parsed_free(&libyaml);
 }
 
 static char *with_crlf(const char *text)
@@ -669,9 +703,9 @@ static char *with_crlf(const char *text)
 	return out;
 }
 
-static void test_plain_reader_matches_libyaml(void **state)
+static void test_fast_lane_matches_libyaml(void **state)
 {
-	static const char *const texts[] = {
+	static const char *const plain[] = {
 		"# every section\n"
 		"interfaces:\n  - name: eth0\n    mode: native\n  - name: veth-a.1\n"
 		"settings:\n  default_action: drop   # allow-list\n"
@@ -685,7 +719,9 @@ static void test_plain_reader_matches_libyaml(void **state)
 		 "    - name: b\n      prot: tcp\n"),
 		"settings:\n  max_rules: 1\n  fragmets: drop\nrules:\n  - name: a\n    port: 1\n  - name: b\n    port: 2\n",
 		"interfaces:\n  - name: eth0\n  - name: eth0\n  - mode: fast\nrule:\n  - name: r\n",
-		/* not in the plain subset: libyaml reads these either way */
+	};
+	/* Outside the plain subset: the lane gives up, libyaml reads them. */
+	static const char *const other[] = {
 		"rules:\n  - name: \"quoted\"\n    port: 22\n",
 		"rules:\n- name: a\n  port: 22\n",
 		"rules:\n  - name: a\n    port:\n",
@@ -697,16 +733,20 @@ static void test_plain_reader_matches_libyaml(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
 		char *variant;
 
-		assert_true(asprintf(&variant, "%s# caf\xc3\xa9\n", texts[i]) > 0);
-		assert_same_parse(texts[i], variant, "with a non-ASCII comment");
+		assert_lane_matches_libyaml(plain[i], true, "plain config");
+		/* The same config outside the subset gives the same result too. */
+		assert_true(asprintf(&variant, "%s# caf\xc3\xa9\n", plain[i]) > 0);
+		assert_lane_matches_libyaml(variant, false, "with a non-ASCII comment");
 		free(variant);
-		variant = with_crlf(texts[i]);
-		assert_same_parse(texts[i], variant, "with CRLF line ends");
+		variant = with_crlf(plain[i]);
+		assert_lane_matches_libyaml(variant, false, "with CRLF line ends");
 		free(variant);
 	}
+	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		assert_lane_matches_libyaml(other[i], false, "config outside the plain subset");
 }
 
 /* n rules with distinct sources, flow style to keep the text small. */
@@ -1123,7 +1163,7 @@ int main(int argc, char **argv)
 		};
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_edge_values_valid);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_name_63_and_crlf_positions);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_plain_reader_matches_libyaml);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_fast_lane_matches_libyaml);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_default_capacity);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_diag_escapes_config_text);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_diag_escapes_file_name);

@@ -3,8 +3,10 @@
  * Differential test: random and mutated frames go through the loaded XDP
  * program (BPF_PROG_TEST_RUN) and through fw_classify(), the plain-C
  * reading of DESIGN §1. The XDP action, the stat slot and the rule counter
- * bumped must all agree, for every frame. XDPFW_SEED=N replays a run.
+ * bumped must all agree, for every frame. The seed is fixed, so every run
+ * (CI's too) replays; XDPFW_SEED=N runs another, XDPFW_SEED=random a new one.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -317,13 +319,24 @@ static void test_differential_coverage(void **state)
 				 (unsigned long long)coverage.by_level[level], level);
 }
 
-static uint64_t diff_pick_seed(void)
+#define DIFF_DEFAULT_SEED 20261130u
+
+static int diff_pick_seed(uint64_t *seed)
 {
 	const char *env = getenv("XDPFW_SEED");
+	char *end;
 
-	if (env && *env)
-		return strtoull(env, NULL, 0);
-	return (uint64_t)time(NULL) * 1000003u ^ (uint64_t)getpid();
+	if (!env || !*env) {
+		*seed = DIFF_DEFAULT_SEED;
+		return 0;
+	}
+	if (!strcmp(env, "random")) {
+		*seed = (uint64_t)time(NULL) * 1000003u ^ (uint64_t)getpid();
+		return 0;
+	}
+	errno = 0;
+	*seed = strtoull(env, &end, 0);
+	return errno || *end || *env == '-' ? -EINVAL : 0;
 }
 
 int main(void)
@@ -332,8 +345,11 @@ int main(void)
 	char names[DIFF_SETS][64];
 	size_t n = 0;
 
-	diff_seed = diff_pick_seed();
-	printf("# differential seed %llu (replay: XDPFW_SEED=%llu)\n",
+	if (diff_pick_seed(&diff_seed)) {
+		printf("Bail out! XDPFW_SEED=%s: not a number or \"random\"\n", getenv("XDPFW_SEED"));
+		return 1;
+	}
+	printf("# seed %llu (replay: XDPFW_SEED=%llu build/tests/test_differential)\n",
 	       (unsigned long long)diff_seed, (unsigned long long)diff_seed);
 	fflush(stdout);
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <cmocka.h>
 #include <bpf/bpf.h>
 #include "harness.h"
@@ -153,6 +154,35 @@ static void check_ids(const struct fw_ruleset *before, const struct fw_ruleset *
 	}
 }
 
+/*
+ * 192.0.2.99 is in no rule set. Planted in the set a sync writes, it stays
+ * only if the sync wrote the difference (which leaves what it did not know
+ * of); a whole write empties the set first. So a sync through the cache
+ * that quietly rewrote everything would not pass for one that did not.
+ */
+static void plant(struct fw_datapath *dp, uint8_t set)
+{
+	uint32_t key = htonl(0xc0000263);
+	struct fw_source_value value = { 0 };
+
+	assert_int_equal(bpf_map_update_elem(dp->sources4_fd[set], &key, &value, BPF_NOEXIST), 0);
+}
+
+static bool unplant(struct fw_datapath *dp, uint8_t set)
+{
+	uint32_t key = htonl(0xc0000263);
+
+	return bpf_map_delete_elem(dp->sources4_fd[set], &key) == 0;
+}
+
+static uint8_t idle_set(struct fw_datapath *dp)
+{
+	uint32_t word;
+
+	assert_int_equal(fw_param_read(dp, FW_PARAM_ACTIVE, &word), 0);
+	return (word & FW_ACTIVE_SET) ^ 1;
+}
+
 /* Syncs rs; with a cache when cache is not NULL, as the daemon does. */
 static void sync(struct fw_datapath *dp, struct fw_ruleset *rs, struct fw_set_cache *cache)
 {
@@ -168,7 +198,7 @@ static void cached_syncs_leave_what_whole_writes_would(void **state)
 	struct fw_datapath *dp = harness_datapath(CAPACITY);
 	struct fw_ruleset rs = { .default_action = FW_ACTION_PASS }, before = { 0 };
 	struct fw_set_cache cache = { 0 };
-	unsigned int serial = 0, seed = 20261125;
+	unsigned int serial = 0, seed = 20261125, differences = 0;
 
 	(void)state;
 	srand(seed);
@@ -180,13 +210,23 @@ static void cached_syncs_leave_what_whole_writes_would(void **state)
 		/* Steps 5 and 11 are another process's syncs: the cache must not trust those sets. */
 		bool foreign = step == 5 || step == 11;
 
+		uint8_t set = idle_set(dp);
+		bool known = !foreign && fw_set_cache_find(&cache, dp, set);
+
 		memcpy(before.rules, rs.rules, rs.count * sizeof(*rs.rules));
 		before.count = rs.count;
 		mutate(&rs, &serial);
+		plant(dp, set);
 		sync(dp, &rs, foreign ? NULL : &cache);
+		if (unplant(dp, set) != known)
+			fail_msg("step %d: the set was known to the cache: %s, but the sync wrote %s",
+				 step, known ? "yes" : "no", known ? "it whole" : "only a difference");
+		differences += known;
 		check_set_in_force(dp, &rs, step);
 		check_ids(&before, &rs, step);
 	}
+	/* All but the first two, each foreign one and the next into its set. */
+	assert_int_equal(differences, STEPS - 2 - 2 * 2);
 	fw_set_cache_free(&cache);
 	free(rs.rules);
 	free(before.rules);
