@@ -4,6 +4,7 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD := build
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 
 CC ?= gcc
 CLANG ?= clang
@@ -108,15 +109,15 @@ unit-tests: $(UNIT_BINS)
 TEST_BUILD := $(TEST_BIN)
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all $(TEST_BUILD)
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) all $(TEST_BUILD)
 	$(Q)tests/run.sh
 
 demo: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) all
 	$(Q)scripts/demo.sh
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) all
 	$(Q)bench/run.sh
 
 install: $(BIN)
