@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The floor programs' parser: Ethernet, IPv4 (with options) or IPv6, and the
- * UDP/TCP destination port. The least a firewall that matches a source and a
- * port must read; written for the benchmark only.
+ * UDP/TCP destination port, bounded by the IP length field (bytes past it are
+ * link padding, never a port). The least a firewall that matches a source and
+ * a port must read; written for the benchmark only.
  */
 #ifndef BENCH_PARSE_H
 #define BENCH_PARSE_H
@@ -28,7 +29,7 @@ static __always_inline int bench_parse(struct xdp_md *ctx, struct bench_pkt *pkt
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
-	void *l4;
+	void *l4, *ip_end;
 
 	if ((void *)(eth + 1) > end)
 		return -1;
@@ -43,6 +44,7 @@ static __always_inline int bench_parse(struct xdp_md *ctx, struct bench_pkt *pkt
 		__builtin_memcpy(&pkt->src[12], &ip->saddr, 4);
 		pkt->ipproto = ip->protocol;
 		l4 = (void *)ip + ip->ihl * 4;
+		ip_end = (void *)ip + bpf_ntohs(ip->tot_len);
 	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
 		struct ipv6hdr *ip6 = (void *)(eth + 1);
 
@@ -51,13 +53,14 @@ static __always_inline int bench_parse(struct xdp_md *ctx, struct bench_pkt *pkt
 		__builtin_memcpy(pkt->src, &ip6->saddr, 16);
 		pkt->ipproto = ip6->nexthdr;
 		l4 = ip6 + 1;
+		ip_end = l4 + bpf_ntohs(ip6->payload_len);
 	} else {
 		return -1;
 	}
 	if (pkt->ipproto == IPPROTO_UDP || pkt->ipproto == IPPROTO_TCP) {
 		struct udphdr *udp = l4; /* both keep the ports in the first 4 bytes */
 
-		if ((void *)(udp + 1) > end)
+		if ((void *)(udp + 1) > end || (void *)(udp + 1) > ip_end)
 			return -1;
 		pkt->dport = bpf_ntohs(udp->dest);
 	}

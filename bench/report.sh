@@ -14,6 +14,7 @@ call() { if declare -F "$1" >/dev/null; then "$1"; fi; }
 {
 	report_header
 	report_targets
+	call report_suite_targets
 	report_pktcost
 	call report_wire
 	call report_control

@@ -49,7 +49,7 @@ report_pktcost() {
 	echo "- 64-byte UDP frames to port 53. A set of N rules is N \`drop\` rules on a source: min(N/2, 65536) IPv4 sources in"
 	echo "  198.18.0.0/16 and the rest IPv6 in 2001:2::/64 (only 198.18.0.0/15 and 2001:2::/48 are used, so IPv4 cannot hold 1M"
 	echo "  sources; every program gets the same entries). Misses come from 198.19.0.0/16 and 2001:2:0:1::/64."
-	echo "- The floors (\`bench/floor.bpf.c\`): bare XDP_DROP; parse (Ethernet, IPv4 with IHL or IPv6, UDP/TCP port) then pass;"
+	echo "- The floors (\`bench/floor.bpf.c\`): bare XDP_DROP; parse (Ethernet, IPv4 with IHL or IPv6, UDP/TCP port within the IP length) then pass;"
 	echo "  parse + one lookup in a hash of 16-byte sources (a miss here); parse + one lookup + one \`__sync_fetch_and_add\` on the hit."
 	echo
 	pc_awk '

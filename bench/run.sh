@@ -1,5 +1,6 @@
 #!/bin/bash
-# `make bench`: per-packet cost, wire drop rate, control plane; then
+# `make bench`: per-packet cost, wire drop rate, control plane, the test
+# suite on a clean clone (issue 8); then
 # bench/RESULTS.md and bench/results.png. Needs root. BENCH_QUICK=1: a shorter run.
 # Each section writes its CSV under build/bench/results and the report is
 # regenerated after each, so a failing section leaves the others' results.
@@ -38,5 +39,6 @@ section() { # NAME CMD...: runs one section into $R/NAME.csv, then the report
 section pktcost bench/pktcost.sh "$PC_REPEAT" "$PC_REPS" 1000 100000 1000000
 section wire bench/wire.sh "$WIRE_SECS" "$WIRE_REPS" 1000
 section control bench/control.sh "$CTL_REPS" 10000 100000 1000000
+section suite bench/suite.sh
 bench/plot.sh
 bench/report.sh

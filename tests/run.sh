@@ -7,6 +7,7 @@
 #                         mostly wait on the kernel, not on the CPU)
 #   XDPFW_TEST_TIMEOUT=S  seconds a test may take before its whole process
 #                         group is killed and it counts as failed (default 180)
+#   XDPFW_TEST_LOGS=DIR   keep every test's output in DIR/NAME.log
 #
 # Each test prints TAP lines ("ok ..." / "not ok ..."); a program that exits
 # non-zero without reporting a failure counts as one failure. Every test runs
@@ -78,8 +79,19 @@ abort() {
 	wait
 	exit 130
 }
+# XDPFW_TEST_LOGS=DIR keeps each test's output there, as NAME.log (make bench reads them).
 out=$(mktemp -d /tmp/xdpfw-run.XXXXXX)
-trap 'rm -rf "$out"' EXIT
+keep=${XDPFW_TEST_LOGS:-}
+save_logs() {
+	local i
+	[ -n "$keep" ] || return 0
+	for i in "${!names[@]}"; do
+		[ -f "$out/$i.log" ] || continue
+		mkdir -p "$keep/$(dirname "${names[$i]}")"
+		cp "$out/$i.log" "$keep/${names[$i]}.log"
+	done
+}
+trap 'save_logs; rm -rf "$out"' EXIT
 trap abort INT TERM
 passed=0
 failed=0
