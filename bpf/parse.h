@@ -27,7 +27,12 @@ enum fw_parse_result {
 
 /* What the rules look at. */
 struct fw_packet {
-	const void *src;  /* the source address in the frame: 4 bytes, or 16 when v6 */
+	/*
+	 * The source address, 4 bytes or 16 when v6: a copy, so no packet
+	 * pointer reaches the rule lookups and the verifier checks them once
+	 * per parse outcome, not once per header layout.
+	 */
+	__u8 src[16];
 	__u16 dport;      /* host order; 0 = the packet carries no port */
 	__u8 proto;       /* enum fw_proto, or FW_PROTO_OTHER */
 	__u8 fragment;    /* any fragment, first or not; not an IPv6 atomic fragment */
@@ -39,6 +44,7 @@ struct fw_cursor {
 	void *pos;
 	void *end;    /* the frame's end: the verifier bounds every read by it */
 	void *ip_end; /* the IP length fields' end: headers must end by it too */
+	void *data;   /* the frame's start */
 };
 
 /* The kernel's struct vlan_hdr is not UAPI. */
@@ -126,7 +132,7 @@ static __always_inline int fw_parse_ipv4(struct fw_cursor *c, struct fw_packet *
 			return -1;
 		c->pos += ip->ihl * 4;
 	}
-	pkt->src = &ip->saddr;
+	__builtin_memcpy(pkt->src, &ip->saddr, 4);
 	if (ip->frag_off & bpf_htons(FW_IPV4_FRAG_OFFSET | FW_IPV4_MORE_FRAGS)) {
 		pkt->fragment = 1;
 		*later_fragment = (ip->frag_off & bpf_htons(FW_IPV4_FRAG_OFFSET)) != 0;
@@ -161,9 +167,9 @@ static __always_inline int fw_parse_ipv6(struct fw_cursor *c, struct fw_packet *
 	/* ::ffff:a.b.c.d is a.b.c.d: the same rules apply. */
 	if (ip6->saddr.in6_u.u6_addr32[2] == bpf_htonl(0xffff) &&
 	    !(ip6->saddr.in6_u.u6_addr32[0] | ip6->saddr.in6_u.u6_addr32[1])) {
-		pkt->src = &ip6->saddr.in6_u.u6_addr32[3];
+		__builtin_memcpy(pkt->src, &ip6->saddr.in6_u.u6_addr32[3], 4);
 	} else {
-		pkt->src = &ip6->saddr;
+		__builtin_memcpy(pkt->src, &ip6->saddr, 16);
 		pkt->v6 = 1;
 	}
 	*ipproto = ip6->nexthdr;
@@ -183,6 +189,29 @@ struct fw_frag_hdr {
 	__be16 frag_off;
 	__be32 identification;
 };
+
+/*
+ * Above any offset the walk reaches (two VLAN tags, a 60-byte IP header,
+ * FW_MAX_IPV6_EXT_HDRS headers of at most 2048 bytes), and far enough below
+ * the verifier's 64 KiB packet offset limit to add a header size to.
+ */
+#define FW_MAX_WALK_OFF 0x7fff
+
+/*
+ * Forgets how the cursor got where it is: without this the verifier checks
+ * the rest of the walk once per distinct offset range the headers before
+ * produced, which grows with every header. Never fails on a real frame.
+ */
+static __always_inline int fw_cursor_rebase(struct fw_cursor *c)
+{
+	__u64 off = c->pos - c->data;
+
+	asm volatile("" : "+r"(off)); /* or clang folds data + (pos - data) back to pos */
+	if (off > FW_MAX_WALK_OFF)
+		return -1;
+	c->pos = c->data + off;
+	return 0;
+}
 
 /*
  * Walks the extension headers from *ipproto on, at most FW_MAX_IPV6_EXT_HDRS
@@ -228,6 +257,8 @@ static __always_inline int fw_parse_ext(struct fw_cursor *c, struct fw_packet *p
 			if (c->pos > c->end)
 				return -1; /* cut short: its length runs past the frame */
 		}
+		if (fw_cursor_rebase(c))
+			return -1;
 	}
 	if (!*later_fragment && fw_is_ext(nexthdr, ipv6))
 		return -1; /* chain too long to walk */
@@ -296,7 +327,7 @@ static __always_inline __u8 fw_fragment_proto(__u8 ipproto, int ipv6)
 static __always_inline enum fw_parse_result fw_parse(void *data, void *data_end,
 						     struct fw_packet *pkt)
 {
-	struct fw_cursor c = { .pos = data, .end = data_end };
+	struct fw_cursor c = { .pos = data, .end = data_end, .data = data };
 	int later_fragment = 0, ipv6;
 	enum fw_parse_result result;
 	__u8 ipproto = 0;
