@@ -32,7 +32,7 @@ struct fw_packet {
 	 * pointer reaches the rule lookups and the verifier checks them once
 	 * per parse outcome, not once per header layout.
 	 */
-	__u8 src[16];
+	__be32 src[4];
 	__u16 dport;      /* host order; 0 = the packet carries no port */
 	__u8 proto;       /* enum fw_proto, or FW_PROTO_OTHER */
 	__u8 fragment;    /* any fragment, first or not; not an IPv6 atomic fragment */
@@ -132,7 +132,7 @@ static __always_inline int fw_parse_ipv4(struct fw_cursor *c, struct fw_packet *
 			return -1;
 		c->pos += ip->ihl * 4;
 	}
-	__builtin_memcpy(pkt->src, &ip->saddr, 4);
+	pkt->src[0] = ip->saddr;
 	if (ip->frag_off & bpf_htons(FW_IPV4_FRAG_OFFSET | FW_IPV4_MORE_FRAGS)) {
 		pkt->fragment = 1;
 		*later_fragment = (ip->frag_off & bpf_htons(FW_IPV4_FRAG_OFFSET)) != 0;
@@ -154,6 +154,7 @@ static __always_inline int fw_parse_ipv6(struct fw_cursor *c, struct fw_packet *
 					 __u8 *ipproto)
 {
 	struct ipv6hdr *ip6 = c->pos;
+	const __be32 *src;
 
 	if ((void *)(ip6 + 1) > c->end || ip6->version != 6)
 		return -1;
@@ -164,12 +165,15 @@ static __always_inline int fw_parse_ipv6(struct fw_cursor *c, struct fw_packet *
 	c->ip_end = (void *)(ip6 + 1) + bpf_ntohs(ip6->payload_len);
 	if (c->ip_end > c->end)
 		return -1;
+	src = ip6->saddr.in6_u.u6_addr32;
 	/* ::ffff:a.b.c.d is a.b.c.d: the same rules apply. */
-	if (ip6->saddr.in6_u.u6_addr32[2] == bpf_htonl(0xffff) &&
-	    !(ip6->saddr.in6_u.u6_addr32[0] | ip6->saddr.in6_u.u6_addr32[1])) {
-		__builtin_memcpy(pkt->src, &ip6->saddr.in6_u.u6_addr32[3], 4);
+	if (src[2] == bpf_htonl(0xffff) && !(src[0] | src[1])) {
+		pkt->src[0] = src[3];
 	} else {
-		__builtin_memcpy(pkt->src, &ip6->saddr, 16);
+		pkt->src[0] = src[0];
+		pkt->src[1] = src[1];
+		pkt->src[2] = src[2];
+		pkt->src[3] = src[3];
 		pkt->v6 = 1;
 	}
 	*ipproto = ip6->nexthdr;
