@@ -208,12 +208,14 @@ struct fw_frag_hdr {
  */
 static __always_inline int fw_cursor_rebase(struct fw_cursor *c)
 {
-	__u64 off = c->pos - c->data;
+	/* Read from memory: holding it in a register spills others on the hot path. */
+	void *data = *(void *volatile *)&c->data;
+	__u64 off = c->pos - data;
 
 	asm volatile("" : "+r"(off)); /* or clang folds data + (pos - data) back to pos */
 	if (off > FW_MAX_WALK_OFF)
 		return -1;
-	c->pos = c->data + off;
+	c->pos = data + off;
 	return 0;
 }
 
@@ -347,8 +349,10 @@ static __always_inline enum fw_parse_result fw_parse(void *data, void *data_end,
 			return FW_PARSE_MALFORMED;
 		ipv6 = 0;
 	} else if (ethertype == bpf_htons(ETH_P_IPV6)) {
+		/* TCP and UDP first: the common packet skips the extension header test. */
 		if (fw_parse_ipv6(&c, pkt, &ipproto) ||
-		    (fw_is_ext(ipproto, 1) && fw_parse_ext(&c, pkt, &ipproto, &later_fragment, 1)))
+		    (ipproto != IPPROTO_TCP && ipproto != IPPROTO_UDP && fw_is_ext(ipproto, 1) &&
+		     fw_parse_ext(&c, pkt, &ipproto, &later_fragment, 1)))
 			return FW_PARSE_MALFORMED;
 		ipv6 = 1;
 	} else {
