@@ -36,7 +36,9 @@ static int fw_rule_cmp_match(const void *a, const void *b)
 bool fw_rule_same_match(const struct fw_rule *a, const struct fw_rule *b)
 {
 	return a->has_src == b->has_src && a->port == b->port && a->proto == b->proto &&
-	       (!a->has_src || !memcmp(a->src, b->src, sizeof(a->src)));
+	       a->match_tag == b->match_tag &&
+	       (!a->has_src || (fw_rule_src_len(a) == fw_rule_src_len(b) &&
+				!memcmp(a->src, b->src, sizeof(a->src))));
 }
 
 /* Refs hold the rule's index in the set until fw_compiled_set_ids() turns it into its id. */

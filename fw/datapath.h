@@ -15,6 +15,9 @@ struct fw_room {
 	uint32_t sources4;
 	uint32_t sources6;
 	uint32_t port_rules;
+	uint32_t classes;   /* fw_classes_N entries */
+	uint32_t prefix4;   /* fw_prefix4_N entries: FW_PREFIX4_ROOT + 256 * blocks */
+	uint32_t prefixes6;
 };
 
 /* Room for any set of capacity rules. */
@@ -28,7 +31,7 @@ struct fw_room fw_room_for(const struct fw_compiled *c, const struct fw_room *ha
 struct fw_room fw_room_for_rules(const struct fw_ruleset *rs, const struct fw_room *have);
 bool fw_room_fits(const struct fw_room *room, const struct fw_compiled *c);
 
-#define FW_DATAPATH_FDS (1 + 3 * FW_SETS + 5)
+#define FW_DATAPATH_FDS (1 + 6 * FW_SETS + 7)
 
 struct fw_datapath {
 	struct xdpfw *skel; /* the skeleton that loaded it, if this process did */
@@ -38,10 +41,15 @@ struct fw_datapath {
 			int sources4_fd[FW_SETS];
 			int sources6_fd[FW_SETS];
 			int port_rules_fd[FW_SETS];
+			int classes_fd[FW_SETS];
+			int prefix4_fd[FW_SETS];
+			int prefix6_fd[FW_SETS];
 			int ports_fd;
 			int counters_fd;
 			int params_fd;
 			int stats_fd;
+			int lengths6_fd;
+			int set_info_fd;
 			int rule_info_fd;
 		};
 		int fds[FW_DATAPATH_FDS]; /* all of the above, to open and close them alike */

@@ -8,15 +8,55 @@
 #include <stdint.h>
 #include "xdpfw.h"
 
+/* A port range, both ends included; a single port is first == last. */
+struct fw_port_range {
+	uint16_t first;
+	uint16_t last;
+};
+
+/*
+ * An address or prefix in the 16-byte form rules use (IPv4 v4-mapped), len
+ * counted over those 16 bytes: IPv4 /n is 96 + n, one address is 128.
+ * Host bits are zero.
+ */
+struct fw_prefix {
+	uint8_t addr[16];
+	uint8_t len;
+};
+
+/* One line of a list file, or one item of `elements:`: where it was written. */
+struct fw_set_element {
+	struct fw_prefix prefix;
+	uint32_t line;
+	uint32_t col;
+};
+
+/* A named set of addresses and prefixes: DESIGN §1b `sets:`. */
+struct fw_set {
+	char name[FW_RULE_NAME_MAX];
+	char *file;                      /* the list file as opened; NULL for `elements:` */
+	struct fw_set_element *elements; /* as written: duplicates and overlaps allowed */
+	size_t count;
+	size_t v4;                       /* elements that are IPv4 */
+	size_t v6;
+	int line;                        /* the set's key in the config */
+	int col;
+};
+
 struct fw_rule {
 	char name[FW_RULE_NAME_MAX];
-	uint8_t src[16];  /* IPv6, or IPv4 v4-mapped; meaningful when has_src */
-	bool has_src;
-	uint16_t port;    /* 0 = any port */
-	uint8_t proto;    /* enum fw_proto; FW_PROTO_ANY = any */
-	uint8_t action;   /* FW_ACTION_PASS or FW_ACTION_DROP */
-	uint32_t id;      /* counter slot in fw_counters */
-	int line;         /* where the config defines it; 0 = not from a file */
+	uint8_t src[16];    /* prefix address, host bits zero; meaningful when has_src and !set_ref */
+	uint8_t src_len;    /* fw_prefix len of src; 0 is read as 128 (one address) */
+	bool has_src;       /* an address, a prefix or a set */
+	uint16_t port;      /* 0 = any port; else the first port named */
+	uint32_t set_ref;   /* src "@set": 1 + index in the rule set's sets; 0 = none */
+	uint32_t ports_at;  /* ports_count ranges from the rule set's port_ranges, from here */
+	uint32_t ports_count; /* 0: the one port `port` (or any, when 0) */
+	uint32_t match_tag; /* hash of the set's name and the port ranges (0 if neither): identity */
+	uint8_t proto;      /* enum fw_proto; FW_PROTO_ANY = any */
+	uint8_t action;     /* FW_ACTION_PASS or FW_ACTION_DROP */
+	uint32_t id;        /* counter slot in fw_counters */
+	int line;           /* where the config defines it; 0 = not from a file */
 	int col;
 };
 
@@ -25,7 +65,39 @@ struct fw_ruleset {
 	size_t count;
 	uint32_t default_action; /* FW_ACTION_PASS or FW_ACTION_DROP */
 	uint32_t fragments;      /* enum fw_fragment_policy */
+	struct fw_set *sets;     /* rules name them by set_ref */
+	size_t set_count;
+	struct fw_port_range *port_ranges; /* rules name theirs by ports_at and ports_count */
+	size_t port_range_count;
 };
+
+/* Frees the sets and port ranges, not the rules. */
+void fw_ruleset_free_sets(struct fw_ruleset *rs);
+
+/* The set a rule names, or NULL. */
+static inline const struct fw_set *fw_rule_set(const struct fw_ruleset *rs, const struct fw_rule *r)
+{
+	return r->has_src && r->set_ref && r->set_ref <= rs->set_count ? &rs->sets[r->set_ref - 1]
+								      : NULL;
+}
+
+static inline uint8_t fw_rule_src_len(const struct fw_rule *r)
+{
+	return r->src_len ? r->src_len : 128;
+}
+
+/*
+ * The rule's ports as ranges: *one is filled in for a single `port`. Returns
+ * the number of ranges; 0 = any port.
+ */
+size_t fw_rule_ports(const struct fw_ruleset *rs, const struct fw_rule *r,
+		     const struct fw_port_range **ranges, struct fw_port_range *one);
+
+/* The rule's match_tag: set it once the rule's set and ports are known. */
+uint32_t fw_rule_match_tag(const struct fw_ruleset *rs, const struct fw_rule *r);
+
+/* Whether the rule names port (not "any port"). */
+bool fw_rule_has_port(const struct fw_ruleset *rs, const struct fw_rule *r, uint16_t port);
 
 /* Map entries for one set, ready for batch updates. */
 struct fw_compiled {
@@ -40,6 +112,14 @@ struct fw_compiled {
 	size_t port_rules;
 	struct fw_port_value *ports; /* FW_PORTS entries, indexed by port */
 	size_t sourceless;           /* rules without a source, all in ports */
+	struct fw_source_value *classes; /* fw_classes_N: [0] is "no class" */
+	size_t class_count;              /* ids 0 .. class_count - 1 */
+	uint32_t *prefix4;               /* fw_prefix4_N's entries; NULL when no IPv4 prefix */
+	size_t prefix4_entries;          /* FW_PREFIX4_ROOT + 256 * blocks, or 0 */
+	struct fw_prefix6_key *prefix6_keys;
+	uint32_t *prefix6_values;        /* class ids */
+	size_t prefixes6;
+	uint32_t lengths6[FW_PREFIX6_LENGTHS]; /* longest first, 0-ended */
 };
 
 /*
@@ -68,5 +148,20 @@ struct fw_verdict {
 
 /* The datapath's semantics in plain C, for differential tests and dry runs. */
 struct fw_verdict fw_classify(const struct fw_ruleset *rs, const uint8_t *frame, size_t len);
+
+/* Why a rule decided (or none did): what `xdpfw explain` reports. */
+struct fw_explanation {
+	struct fw_verdict verdict;
+	int step;                 /* precedence level 1-7 of DESIGN §1; 8 = default; 0 = no IP */
+	struct fw_prefix matched; /* the source prefix that matched (len 0: none, steps 5-8) */
+	long set;                 /* index in rs->sets whose element matched, or -1 */
+	long element;             /* that element's index in the set, or -1 */
+};
+
+struct fw_frame_facts;
+
+/* fw_classify() for a packet already read, with the reasons. */
+struct fw_explanation fw_classify_explain(const struct fw_ruleset *rs,
+					  const struct fw_frame_facts *pkt);
 
 #endif /* FW_RULESET_H */

@@ -15,7 +15,7 @@
  * Layout version of the pinned maps. Bump it whenever a key, a value or a
  * map changes shape, so a daemon never adopts maps it cannot read.
  */
-#define FW_LAYOUT_VERSION 7
+#define FW_LAYOUT_VERSION 8
 
 /* Rules per rule set; both sets live side by side while a reload runs. */
 #ifndef FW_DEFAULT_CAPACITY
@@ -69,31 +69,69 @@ struct fw_rule_ref {
 };
 
 /*
- * Rule sets: every hash map exists twice, one per set (suffix _0 and _1),
+ * Rule sets: every per-set map exists twice, one per set (suffix _0 and _1),
  * so keys carry no set byte and the common lookup hashes only the address.
  *
+ * Sources resolve to a class: the addresses whose rules, with those of
+ * every shorter prefix that contains them (DESIGN §1b: longest prefix
+ * first, then the next shorter), decide alike. The compiler folds each
+ * class's precedence chain into one struct fw_source_value, so the
+ * datapath reads one value per source and at most one port rule.
+ *
  * fw_sources4_N: key = IPv4 source (__be32, network order, as in the
- * packet); fw_sources6_N: key = the 16-byte IPv6 source. An IPv6 packet
- * from a v4-mapped address (::ffff:a.b.c.d) is looked up as IPv4.
+ * packet); fw_sources6_N: key = the 16-byte IPv6 source. They hold one
+ * address (/32, /128) each, and IPv4 /25-/31 never: see fw_prefix4_N. An
+ * IPv6 packet from a v4-mapped address (::ffff:a.b.c.d) is looked up as IPv4.
  */
-#define FW_SOURCE_HAS_PORT_RULES (1u << 0)
 
 /*
  * Values are resolved when compiled, so the datapath reads one slot:
- * by_proto[p] is the rule that decides a packet of protocol p.
+ * by_proto[p] is the rule that decides a packet of protocol p when no port
+ * rule does; port_class, when not 0, keys the class's port rules.
  */
 struct fw_source_value {
-	__u32 flags;                                 /* FW_SOURCE_* */
-	struct fw_rule_ref by_proto[FW_PROTO_COUNT]; /* (src, any, p), else (src, any, any) */
+	__u32 port_class;                            /* class in fw_port_rules_N; 0 = none */
+	struct fw_rule_ref by_proto[FW_PROTO_COUNT]; /* levels 3 and 4, over the chain */
 };
 
-/* fw_port_rules_N: (src, port, p), else (src, port, any); p is TCP or UDP. */
+/* fw_port_rules_N: levels 1 and 2 over the class's chain, for one port; proto is TCP or UDP. */
 struct fw_port_rule_key {
-	__u8 addr[16]; /* IPv6, or IPv4 v4-mapped */
-	__u16 port;    /* host byte order */
-	__u8 proto;    /* FW_PROTO_TCP or FW_PROTO_UDP */
+	__u32 port_class;
+	__u16 port;  /* host byte order */
+	__u8 proto;  /* FW_PROTO_TCP or FW_PROTO_UDP */
 	__u8 pad;
 };
+
+/*
+ * fw_classes_N: an ARRAY from class id to its value; id 0 is "no class".
+ * Prefixes (everything but single addresses) name classes by id.
+ */
+
+/*
+ * fw_prefix4_N: an ARRAY of __u32, a compiled trie for IPv4 prefixes:
+ * entries [0, 65536) are indexed by the source's top 16 bits; an entry is
+ * 0 (no prefix), a class id, or FW_PREFIX4_BLOCK | b: then block b, the
+ * 256 entries from FW_PREFIX4_ROOT + 256 * b, is indexed by the next byte
+ * (prefixes /17-/24), and a block entry may point on to a block indexed by
+ * the last byte (/25-/31). Single addresses are in fw_sources4_N, read first.
+ */
+#define FW_PREFIX4_ROOT 65536u
+#define FW_PREFIX4_BLOCK 0x80000000u
+#define FW_PREFIX4_BLOCK_SIZE 256u
+
+/*
+ * fw_prefix6_N: a hash of IPv6 prefixes shorter than /128, one entry per
+ * prefix: key = its length and address (host bits zero), value = class id.
+ * fw_lengths6: an ARRAY of FW_SETS * FW_PREFIX6_LENGTHS __u32, the lengths
+ * present in set N from index N * FW_PREFIX6_LENGTHS on, longest first,
+ * ended by a 0 (or by the end of the slice).
+ */
+struct fw_prefix6_key {
+	__u32 len; /* 1-127 */
+	__u8 addr[16];
+};
+
+#define FW_PREFIX6_LENGTHS 128u
 
 /*
  * fw_ports: an ARRAY indexed by set * FW_PORTS + destination port, for
@@ -115,12 +153,34 @@ struct fw_rule_info {
 	__u8 src[16];
 	__u8 has_src;
 	__u8 proto;   /* enum fw_proto */
-	__u16 port;   /* 0 = any */
+	__u16 port;   /* 0 = any; else the first port named */
 	__u8 action;  /* enum fw_action */
 	__u8 sets;    /* bit n: the rule is in set n */
-	__u8 pad[2];
+	__u8 src_len; /* the prefix length over 16 bytes (IPv4 /n = 96 + n); 0 = 128 */
+	__u8 pad;
 	__u32 line;   /* where the config defined it */
-	__u32 pad2;   /* mmapped arrays stride by 8 bytes */
+	__u32 match_tag; /* struct fw_rule's: the set's name and the port ranges, hashed */
+	__u32 set_id;    /* for "@set": 1 + its index in fw_set_info; 0 = none */
+	__u32 pad2;      /* mmapped arrays stride by 8 bytes */
+};
+
+/*
+ * fw_set_info: an ARRAY of FW_SETS * FW_MAX_NAMED_SETS entries, userspace
+ * only: the named sets of set N from index N * FW_MAX_NAMED_SETS, for
+ * `xdpfw sets` and `rules`. An entry with an empty name is free.
+ */
+#ifndef FW_MAX_NAMED_SETS
+#define FW_MAX_NAMED_SETS 1024
+#endif
+#define FW_SET_FILE_MAX 256
+
+struct fw_set_info {
+	char name[FW_RULE_NAME_MAX];
+	char file[FW_SET_FILE_MAX]; /* the list file, "" for `elements:` */
+	__u32 v4;                   /* elements as written */
+	__u32 v6;
+	__u32 line;                 /* where the config defines the set */
+	__u32 pad;
 };
 
 /* A rule's totals, as userspace reads them out of a struct fw_rule_counter. */
@@ -171,6 +231,8 @@ enum fw_param {
 #define FW_ACTIVE_DEFAULT_DROP 0x2u   /* default_action: drop */
 #define FW_ACTIVE_FRAGMENTS_DROP 0x4u /* fragments: drop */
 #define FW_ACTIVE_SOURCELESS 0x8u     /* some rule has no source: fw_ports is worth reading */
+#define FW_ACTIVE_PREFIX4 0x10u       /* fw_prefix4_N holds something */
+#define FW_ACTIVE_PREFIX6 0x20u       /* fw_prefix6_N holds something */
 
 /* fw_stats: a PERCPU_ARRAY; every packet bumps exactly one slot. */
 enum fw_stat {
