@@ -20,7 +20,7 @@ struct fw_room {
 	uint32_t prefixes6;
 };
 
-/* Room for any set of capacity rules. */
+/* Room for any set of capacity rules, sets and port lists aside. */
 struct fw_room fw_room_for_capacity(uint32_t capacity);
 /* Room for c with headroom, at least have, so a growing config rarely needs new maps. */
 struct fw_room fw_room_for(const struct fw_compiled *c, const struct fw_room *have);
