@@ -35,20 +35,21 @@ FW_SET_HASH(fw_prefix6_0, struct fw_prefix6_key, __u32);
 FW_SET_HASH(fw_prefix6_1, struct fw_prefix6_key, __u32);
 
 /* Per-set ARRAYs, sized by userspace before load. */
-#define FW_SET_ARRAY(name, value_type)                          \
+#define FW_SET_ARRAY(name, value_type, flags)                   \
 	struct {                                                \
 		__uint(type, BPF_MAP_TYPE_ARRAY);               \
 		__uint(max_entries, 1);                         \
+		__uint(map_flags, flags);                       \
 		__type(key, __u32);                             \
 		__type(value, value_type);                      \
 	} name SEC(".maps")
 
 /* Class id -> its resolved value: what a prefix decides. */
-FW_SET_ARRAY(fw_classes_0, struct fw_source_value);
-FW_SET_ARRAY(fw_classes_1, struct fw_source_value);
-/* The IPv4 prefix trie: FW_PREFIX4_ROOT entries by the top 16 bits, then blocks of 256. */
-FW_SET_ARRAY(fw_prefix4_0, __u32);
-FW_SET_ARRAY(fw_prefix4_1, __u32);
+FW_SET_ARRAY(fw_classes_0, struct fw_source_value, 0);
+FW_SET_ARRAY(fw_classes_1, struct fw_source_value, 0);
+/* The IPv4 prefix trie, a block per value; userspace writes it through mmap. */
+FW_SET_ARRAY(fw_prefix4_0, struct fw_prefix4_block, BPF_F_MMAPABLE);
+FW_SET_ARRAY(fw_prefix4_1, struct fw_prefix4_block, BPF_F_MMAPABLE);
 
 /* The IPv6 prefix lengths present, per set, longest first and 0-ended. */
 struct {

@@ -79,10 +79,11 @@ static __always_inline struct fw_source_value *fw_class_value(__u32 set, __u32 c
 
 static __always_inline __u32 fw_prefix4_entry(__u32 set, __u32 index)
 {
-	__u32 *entry = set ? FW_LOOKUP(fw_prefix4_1, &index, "t_1")
-			   : FW_LOOKUP(fw_prefix4_0, &index, "t_0");
+	__u32 block = index / FW_PREFIX4_BLOCK_SIZE;
+	struct fw_prefix4_block *entries = set ? FW_LOOKUP(fw_prefix4_1, &block, "t_1")
+					       : FW_LOOKUP(fw_prefix4_0, &block, "t_0");
 
-	return entry ? *entry : 0;
+	return entries ? entries->entry[index % FW_PREFIX4_BLOCK_SIZE] : 0;
 }
 
 static __always_inline __u32 fw_prefix4_next(__u32 set, __u32 entry, __u32 byte)

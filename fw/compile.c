@@ -121,8 +121,12 @@ static int fw_u32_desc(const void *a, const void *b)
 	return x > y ? -1 : x < y;
 }
 
-/* Exact addresses into the source maps, IPv6 prefixes into fw_prefix6_N; the IPv4 root class. */
-static int fw_emit_nodes(const struct fw_classes *cl, struct fw_compiled *out, uint32_t *v4_root)
+/*
+ * Exact addresses into the source maps, IPv6 prefixes into fw_prefix6_N;
+ * the IPv4 root class, and the highest class a prefix names.
+ */
+static int fw_emit_nodes(const struct fw_classes *cl, struct fw_compiled *out, uint32_t *v4_root,
+			 uint32_t *prefix_classes)
 {
 	struct { struct fw_prefix6_key key; uint32_t class_id; } *p6;
 	bool seen[FW_PREFIX6_LENGTHS] = { 0 };
@@ -139,6 +143,7 @@ static int fw_emit_nodes(const struct fw_classes *cl, struct fw_compiled *out, u
 		return -ENOMEM;
 	}
 	*v4_root = 0;
+	*prefix_classes = 0;
 	for (size_t i = 0; i < cl->node_count; i++) {
 		const struct fw_node *node = &cl->nodes[i];
 		const struct fw_source_value *value = &cl->classes[node->class_id].value;
@@ -150,7 +155,10 @@ static int fw_emit_nodes(const struct fw_classes *cl, struct fw_compiled *out, u
 		} else if (p->len == 128) {
 			memcpy(out->source6_keys[out->sources6], p->addr, 16);
 			out->source6_values[out->sources6++] = *value;
-		} else if (!fw_prefix_is_v4(p)) {
+		} else if (node->class_id > *prefix_classes) {
+			*prefix_classes = node->class_id;
+		}
+		if (p->len < 128 && !fw_prefix_is_v4(p)) {
 			p6[out->prefixes6].key.len = p->len;
 			memcpy(p6[out->prefixes6].key.addr, p->addr, 16);
 			p6[out->prefixes6++].class_id = node->class_id;
@@ -175,19 +183,25 @@ static int fw_emit_nodes(const struct fw_classes *cl, struct fw_compiled *out, u
 	return out->prefix6_keys && out->prefix6_values ? 0 : -ENOMEM;
 }
 
-/* Class values, and their port rules keyed by class, in (class, port, proto) order. */
-static int fw_emit_classes(const struct fw_classes *cl, struct fw_compiled *out)
+/*
+ * Class values, those up to the highest a prefix names (single addresses
+ * carry theirs inline), and every class's port rules keyed by class, in
+ * (class, port, proto) order.
+ */
+static int fw_emit_classes(const struct fw_classes *cl, uint32_t prefix_classes,
+			   struct fw_compiled *out)
 {
 	out->classes = calloc(cl->class_count + 1, sizeof(*out->classes));
 	out->port_rule_keys = calloc(cl->ports_len + 1, sizeof(*out->port_rule_keys));
 	out->port_rule_values = calloc(cl->ports_len + 1, sizeof(*out->port_rule_values));
 	if (!out->classes || !out->port_rule_keys || !out->port_rule_values)
 		return -ENOMEM;
-	out->class_count = cl->class_count;
+	out->class_count = prefix_classes ? prefix_classes + 1 : 0;
 	for (size_t c = 0; c < cl->class_count; c++) {
 		const struct fw_class *cls = &cl->classes[c];
 
-		out->classes[c] = cls->value;
+		if (c < out->class_count)
+			out->classes[c] = cls->value;
 		for (uint32_t k = 0; k < cls->ports_count; k++) {
 			const struct fw_class_port *port = &cl->ports[cls->ports_at + k];
 
@@ -203,7 +217,7 @@ static int fw_emit_classes(const struct fw_classes *cl, struct fw_compiled *out)
 int fw_compile(const struct fw_ruleset *rs, struct fw_compiled *out)
 {
 	struct fw_classes cl = { 0 };
-	uint32_t v4_root = 0;
+	uint32_t v4_root = 0, prefix_classes = 0;
 	int err = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -223,9 +237,9 @@ int fw_compile(const struct fw_ruleset *rs, struct fw_compiled *out)
 		err = fw_classes_build(rs, &cl);
 	}
 	if (!err)
-		err = fw_emit_nodes(&cl, out, &v4_root);
+		err = fw_emit_nodes(&cl, out, &v4_root, &prefix_classes);
 	if (!err)
-		err = fw_emit_classes(&cl, out);
+		err = fw_emit_classes(&cl, prefix_classes, out);
 	if (!err)
 		err = fw_prefix4_build(&cl, v4_root, &out->prefix4, &out->prefix4_entries);
 	fw_classes_free(&cl);

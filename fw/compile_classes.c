@@ -16,16 +16,55 @@ struct fw_pair {
 	uint32_t rule;
 };
 
-static int fw_pair_cmp(const void *a, const void *b)
+/* Byte k of the sort key, least significant first: the rule, the length, then the address. */
+static uint8_t fw_pair_digit(const struct fw_pair *p, unsigned int k)
 {
-	const struct fw_pair *x = a, *y = b;
-	int c = memcmp(x->prefix.addr, y->prefix.addr, sizeof(x->prefix.addr));
+	if (k < 4)
+		return (uint8_t)(p->rule >> (8 * k));
+	if (k == 4)
+		return p->prefix.len;
+	return p->prefix.addr[15 - (k - 5)];
+}
 
-	if (c)
-		return c;
-	if (x->prefix.len != y->prefix.len)
-		return x->prefix.len < y->prefix.len ? -1 : 1;
-	return x->rule < y->rule ? -1 : x->rule > y->rule;
+#define FW_PAIR_DIGITS 21
+
+/*
+ * LSD radix sort by address, length, rule. A pass whose digit is the same
+ * in every pair is skipped, so an IPv4 set costs five passes, not 21:
+ * qsort was half of compiling a 1M-element set.
+ */
+static int fw_pairs_sort(struct fw_pair *pairs, size_t n)
+{
+	struct fw_pair *tmp = malloc((n + 1) * sizeof(*tmp)), *from = pairs, *to = tmp;
+	size_t count[256];
+
+	if (!tmp)
+		return -ENOMEM;
+	for (unsigned int k = 0; k < FW_PAIR_DIGITS; k++) {
+		size_t at = 0;
+		bool one_bucket = false;
+
+		memset(count, 0, sizeof(count));
+		for (size_t i = 0; i < n; i++)
+			count[fw_pair_digit(&from[i], k)]++;
+		for (int d = 0; d < 256; d++) {
+			size_t c = count[d];
+
+			one_bucket |= c == n;
+			count[d] = at;
+			at += c;
+		}
+		if (one_bucket)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			to[count[fw_pair_digit(&from[i], k)]++] = from[i];
+		to = from;
+		from = from == pairs ? tmp : pairs;
+	}
+	if (from != pairs)
+		memcpy(pairs, from, n * sizeof(*pairs));
+	free(tmp);
+	return 0;
 }
 
 /* Every (prefix, rule) a rule names, sorted: a node is a run of one prefix. */
@@ -55,7 +94,10 @@ static int fw_pairs_collect(const struct fw_ruleset *rs, struct fw_pair **out, s
 			pairs[at++].prefix.len = fw_rule_src_len(r);
 		}
 	}
-	qsort(pairs, n, sizeof(*pairs), fw_pair_cmp);
+	if (fw_pairs_sort(pairs, n)) {
+		free(pairs);
+		return -ENOMEM;
+	}
 	*out = pairs;
 	*count = n;
 	return 0;

@@ -106,11 +106,9 @@ struct fw_room fw_room_for_rules(const struct fw_ruleset *rs, const struct fw_ro
 			most.sources4++;
 		else
 			most.sources6++;
-		most.classes++;
 		if (r->port && !r->ports_count)
 			most.port_rules += r->proto == FW_PROTO_ANY ? 2 : 1;
 	}
-	most.classes++;
 	return fw_room_with_headroom(most, have);
 }
 
@@ -119,6 +117,11 @@ bool fw_room_fits(const struct fw_room *room, const struct fw_compiled *c)
 	return c->sources4 <= room->sources4 && c->sources6 <= room->sources6 &&
 	       c->port_rules <= room->port_rules && c->class_count <= room->classes &&
 	       c->prefix4_entries <= room->prefix4 && c->prefixes6 <= room->prefixes6;
+}
+
+static uint32_t fw_prefix4_blocks(uint32_t entries)
+{
+	return (entries + FW_PREFIX4_BLOCK_SIZE - 1) / FW_PREFIX4_BLOCK_SIZE;
 }
 
 /* Ids (counters, names) span both sets; each set's hash maps get the room asked for. */
@@ -138,8 +141,8 @@ static int fw_datapath_size(struct xdpfw *skel, uint32_t capacity, const struct 
 		{ skel->maps.fw_port_rules_1, room->port_rules },
 		{ skel->maps.fw_classes_0, room->classes },
 		{ skel->maps.fw_classes_1, room->classes },
-		{ skel->maps.fw_prefix4_0, room->prefix4 },
-		{ skel->maps.fw_prefix4_1, room->prefix4 },
+		{ skel->maps.fw_prefix4_0, fw_prefix4_blocks(room->prefix4) },
+		{ skel->maps.fw_prefix4_1, fw_prefix4_blocks(room->prefix4) },
 		{ skel->maps.fw_prefix6_0, room->prefixes6 },
 		{ skel->maps.fw_prefix6_1, room->prefixes6 },
 	};
@@ -165,6 +168,7 @@ int fw_datapath_read_room(struct fw_datapath *dp)
 			return -errno;
 		*entries[i] = info.max_entries;
 	}
+	dp->room.prefix4 *= FW_PREFIX4_BLOCK_SIZE; /* counted in blocks there */
 	return 0;
 }
 
@@ -224,6 +228,27 @@ int fw_datapath_map_params(struct fw_datapath *dp)
 	return 0;
 }
 
+static size_t fw_trie_size(const struct fw_datapath *dp)
+{
+	uint32_t blocks = fw_prefix4_blocks(dp->room.prefix4);
+
+	return fw_mmap_size(blocks ? blocks : 1, sizeof(struct fw_prefix4_block));
+}
+
+/* The IPv4 tries, written through memory: a batch update of millions of entries takes seconds. */
+static int fw_datapath_mmap_tries(struct fw_datapath *dp)
+{
+	for (int set = 0; set < FW_SETS; set++) {
+		void *trie = mmap(NULL, fw_trie_size(dp), PROT_READ | PROT_WRITE, MAP_SHARED,
+				  dp->prefix4_fd[set], 0);
+
+		if (trie == MAP_FAILED)
+			return -errno;
+		dp->prefix4_mem[set] = trie;
+	}
+	return 0;
+}
+
 int fw_datapath_mmap(struct fw_datapath *dp)
 {
 	void *infos, *counters;
@@ -244,7 +269,7 @@ int fw_datapath_mmap(struct fw_datapath *dp)
 	}
 	dp->rule_infos = infos;
 	dp->counters = counters;
-	return 0;
+	return fw_datapath_mmap_tries(dp);
 }
 
 void fw_datapath_close(struct fw_datapath *dp)
@@ -257,6 +282,9 @@ void fw_datapath_close(struct fw_datapath *dp)
 	if (dp->counters)
 		munmap(dp->counters,
 		       fw_mmap_size(fw_datapath_ids(dp), sizeof(struct fw_rule_counter)));
+	for (int set = 0; set < FW_SETS; set++)
+		if (dp->prefix4_mem[set])
+			munmap(dp->prefix4_mem[set], fw_trie_size(dp));
 	if (dp->skel)
 		xdpfw__destroy(dp->skel);
 	else

@@ -106,6 +106,17 @@ static int fw_array_change_apply(int fd, const void *old_values, size_t old_coun
 	return err;
 }
 
+/* The trie's blocks that differ, through memory. */
+static void fw_trie_change_apply(uint32_t *trie, const struct fw_compiled *old,
+				 const struct fw_compiled *c)
+{
+	const size_t block = FW_PREFIX4_BLOCK_SIZE * sizeof(*c->prefix4);
+
+	for (size_t at = 0; at < c->prefix4_entries; at += FW_PREFIX4_BLOCK_SIZE)
+		if (at >= old->prefix4_entries || memcmp(old->prefix4 + at, c->prefix4 + at, block))
+			memcpy(trie + at, c->prefix4 + at, block);
+}
+
 /* One hash map's entries, old and new, both in fw_compile() order. */
 struct fw_map_change {
 	int fd;
@@ -181,7 +192,6 @@ int fw_set_write_difference(const struct fw_datapath *dp, uint8_t set,
 		err = fw_array_change_apply(dp->classes_fd[set], old->classes, old->class_count,
 					    c->classes, c->class_count, sizeof(*c->classes));
 	if (!err)
-		err = fw_array_change_apply(dp->prefix4_fd[set], old->prefix4, old->prefix4_entries,
-					    c->prefix4, c->prefix4_entries, sizeof(*c->prefix4));
+		fw_trie_change_apply(dp->prefix4_mem[set], old, c);
 	return err;
 }

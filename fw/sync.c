@@ -114,8 +114,8 @@ static int fw_set_write_whole(const struct fw_datapath *dp, uint8_t set,
 				   c->prefixes6);
 	if (!err)
 		err = fw_array_write(dp->classes_fd[set], 0, c->classes, c->class_count);
-	if (!err)
-		err = fw_array_write(dp->prefix4_fd[set], 0, c->prefix4, c->prefix4_entries);
+	if (!err && c->prefix4_entries)
+		memcpy(dp->prefix4_mem[set], c->prefix4, c->prefix4_entries * sizeof(*c->prefix4));
 	return err;
 }
 
