@@ -100,9 +100,9 @@ static double bench_load_xdpfw(struct fw_datapath *dp, const struct bench_source
 	return took;
 }
 
-static void bench_load_floor(struct bench_targets *t, const struct bench_sources *src,
-			     const char *obj_dir)
+struct bpf_object *bench_floor_load(const char *obj_dir, const struct bench_sources *src)
 {
+	struct bpf_object *floor;
 	size_t n4 = src->v4_count, n6 = src->v6_count;
 	struct bench_map_size sizes[] = {
 		{ "floor_rules4", n4 ? n4 : 1 }, { "floor_rules6", n6 ? n6 : 1 },
@@ -116,11 +116,11 @@ static void bench_load_floor(struct bench_targets *t, const struct bench_sources
 	char path[4096];
 
 	snprintf(path, sizeof(path), "%s/floor.bpf.o", obj_dir);
-	t->floor = bench_obj_load(path, sizes);
-	if (!t->floor || !k4 || !k6 || !values)
+	floor = bench_obj_load(path, sizes);
+	if (!floor || !k4 || !k6 || !values)
 		exit(1);
-	bench_batch(bench_obj_map(t->floor, "floor_rules4"), src->v4, values, n4, "floor v4");
-	bench_batch(bench_obj_map(t->floor, "floor_rules6"), src->v6, values, n6, "floor v6");
+	bench_batch(bench_obj_map(floor, "floor_rules4"), src->v4, values, n4, "floor v4");
+	bench_batch(bench_obj_map(floor, "floor_rules6"), src->v6, values, n6, "floor v6");
 	for (size_t i = 0; i < n4; i++)
 		k4[i] = (struct bench_port4_key){ src->v4[i], BENCH_RULE_PORT, BENCH_RULE_IPPROTO, 0 };
 	for (size_t i = 0; i < n6; i++) {
@@ -128,11 +128,12 @@ static void bench_load_floor(struct bench_targets *t, const struct bench_sources
 		k6[i].port = BENCH_RULE_PORT;
 		k6[i].proto = BENCH_RULE_IPPROTO;
 	}
-	bench_batch(bench_obj_map(t->floor, "floor_port4"), k4, values, n4, "floor port v4");
-	bench_batch(bench_obj_map(t->floor, "floor_port6"), k6, values, n6, "floor port v6");
+	bench_batch(bench_obj_map(floor, "floor_port4"), k4, values, n4, "floor port v4");
+	bench_batch(bench_obj_map(floor, "floor_port6"), k6, values, n6, "floor port v6");
 	free(k4);
 	free(k6);
 	free(values);
+	return floor;
 }
 
 /* xdp-filter: per-CPU hashes keyed by the bare IPv4 or IPv6 address; flags in the value. */
@@ -166,7 +167,7 @@ void bench_targets_load_sources(struct bench_targets *t, const struct bench_sour
 	t->fw_sync_s = bench_load_xdpfw(&t->fw, src, 0);
 	if (with_port)
 		bench_load_xdpfw(&t->fw_port, src, 1);
-	bench_load_floor(t, src, obj_dir);
+	t->floor = bench_floor_load(obj_dir, src);
 	bench_load_xfilter(t, src, xfilter_obj);
 	t->rotor = bench_rotor_load(obj_dir, 0);
 }

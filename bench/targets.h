@@ -47,6 +47,8 @@ void bench_targets_load_sources(struct bench_targets *t, const struct bench_sour
 void bench_targets_load(struct bench_targets *t, uint32_t n, const char *obj_dir,
 			const char *xfilter_obj);
 void bench_targets_close(struct bench_targets *t);
+/* floor.bpf.o alone, its maps holding these sources. Exits on error. */
+struct bpf_object *bench_floor_load(const char *obj_dir, const struct bench_sources *src);
 /* A program's fd; -1 for xdpfw_port when it was not loaded. */
 int bench_targets_fd(const struct bench_targets *t, enum bench_prog p);
 
