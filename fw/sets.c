@@ -17,6 +17,14 @@
 /* Text quoted in a message is cut to this, so one long line makes one short message. */
 #define FW_SET_QUOTE_MAX 48
 
+enum fw_prefix_error fw_source_parse(const char *text, size_t len, struct fw_prefix *out)
+{
+	enum fw_prefix_error err = fw_prefix_parse(text, len, out);
+
+	return err == FW_PREFIX_OK && fw_prefix_is_v4(out) && out->len == 96 ? FW_PREFIX_ZERO_LEN
+									      : err;
+}
+
 const char *fw_prefix_problem(enum fw_prefix_error err, const char *text, size_t len,
 			      const struct fw_prefix *out, char buf[FW_PREFIX_PROBLEM_MAX])
 {
@@ -30,8 +38,8 @@ const char *fw_prefix_problem(enum fw_prefix_error err, const char *text, size_t
 			 shown, text, cut, fw_prefix_format(out, masked));
 		break;
 	case FW_PREFIX_ZERO_LEN:
-		snprintf(buf, FW_PREFIX_PROBLEM_MAX, "%.*s%s is /0, which matches every address",
-			 shown, text, cut);
+		snprintf(buf, FW_PREFIX_PROBLEM_MAX, "%.*s%s is a /0 prefix, which matches every %saddress",
+			 shown, text, cut, fw_prefix_is_v4(out) ? "IPv4 " : "");
 		break;
 	case FW_PREFIX_BAD_LEN:
 		snprintf(buf, FW_PREFIX_PROBLEM_MAX,
@@ -189,7 +197,7 @@ static void fw_set_line(struct fw_set_reader *r, const char *start, const char *
 		fw_set_add(r->set, &p, line, col);
 		return;
 	}
-	err = fw_prefix_parse(word, (size_t)(after - word), &p);
+	err = fw_source_parse(word, (size_t)(after - word), &p);
 	if (err == FW_PREFIX_OK) {
 		fw_set_add(r->set, &p, line, col);
 		return;

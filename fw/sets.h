@@ -31,6 +31,12 @@ long fw_set_parse(const char *text, size_t len, struct fw_set *set, fw_set_repor
 long fw_set_read_file(const char *path, struct fw_set *set, fw_set_report_fn *report,
 		      void *ctx);
 
+/*
+ * fw_prefix_parse() for a rule's source or a set's element: ::ffff:0:0/96,
+ * IPv4's /0 written as IPv6, is FW_PREFIX_ZERO_LEN too.
+ */
+enum fw_prefix_error fw_source_parse(const char *text, size_t len, struct fw_prefix *out);
+
 #define FW_PREFIX_PROBLEM_MAX 192
 
 /*

@@ -164,10 +164,15 @@ static bool cfg_ports_disjoint(struct cfg_parser *p, const struct cfg_port_item 
 			const struct cfg_port_item *later = x->written > y->written ? x : y;
 			const struct cfg_port_item *earlier = later == x ? y : x;
 
-			cfg_ctx_error(&p->diags, ctx, later->node->line, later->node->col,
-				      "port %s overlaps %s, named before it in the list; name each port once",
-				      cfg_range_text(&later->range, a),
-				      cfg_range_text(&earlier->range, b));
+			if (!memcmp(&later->range, &earlier->range, sizeof(later->range)))
+				cfg_ctx_error(&p->diags, ctx, later->node->line, later->node->col,
+					      "port %s is in the list twice; name each port once",
+					      cfg_range_text(&later->range, a));
+			else
+				cfg_ctx_error(&p->diags, ctx, later->node->line, later->node->col,
+					      "port %s overlaps %s, named before it in the list; name each port once",
+					      cfg_range_text(&later->range, a),
+					      cfg_range_text(&earlier->range, b));
 			ok = false;
 		}
 		if (y->range.last > x->range.last)

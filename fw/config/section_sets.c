@@ -66,6 +66,11 @@ static void cfg_set_file(struct cfg_parser *p, struct fw_set *set, struct cfg_se
 {
 	if (!cfg_text(&p->diags, file, ctx, "file"))
 		return;
+	if (!file->len) {
+		cfg_ctx_error(&p->diags, ctx, file->line, file->col,
+			      "file is empty; give the path of a list file (relative to the config's folder)");
+		return;
+	}
 	set->file = cfg_list_path(p->name, file->text);
 	if (!set->file) {
 		p->diags.err = -ENOMEM;
@@ -87,7 +92,7 @@ static bool cfg_set_element(struct cfg_parser *p, struct fw_set *set, const stru
 
 	if (!cfg_text(&p->diags, n, ctx, "each element"))
 		return false;
-	err = fw_prefix_parse(n->text, n->len, &prefix);
+	err = fw_source_parse(n->text, n->len, &prefix);
 	if (err == FW_PREFIX_OK) {
 		e = &set->elements[set->count++];
 		e->prefix = prefix;
@@ -137,13 +142,13 @@ static void cfg_set_elements(struct cfg_parser *p, struct fw_set *set, struct cf
 static void cfg_read_set(struct cfg_parser *p, const struct cfg_node *key,
 			 const struct cfg_node *value)
 {
-	static const struct cfg_ctx sets_ctx = { .section = "sets" };
+	static const struct cfg_ctx top_level = { 0 };
 	const struct cfg_node *values[SETK_COUNT];
 	struct cfg_set_meta *meta;
 	struct fw_set *set;
 	struct cfg_ctx ctx;
 
-	if (key->kind == CFG_BROKEN || !cfg_name(&p->diags, key, &sets_ctx, "set name"))
+	if (key->kind == CFG_BROKEN || !cfg_name(&p->diags, key, &top_level, "set name"))
 		return;
 	set = cfg_new_set(p, key);
 	if (!set)
@@ -152,22 +157,23 @@ static void cfg_read_set(struct cfg_parser *p, const struct cfg_node *key,
 	ctx = (struct cfg_ctx){ .section = "set", .name = set->name };
 	if (value->kind != CFG_MAPPING) {
 		if (value->kind != CFG_BROKEN)
-			cfg_ctx_error(&p->diags, &ctx, value->line, value->col,
-				      "must be a mapping with file: PATH or elements: [...], found %s",
-				      cfg_kind_name(value));
+			cfg_error(&p->diags, value->line, value->col,
+				  "set \"%s\" must be a mapping with file: PATH or elements: [...], found %s",
+				  set->name, cfg_kind_name(value));
 		return;
 	}
 	cfg_fields(&p->diags, value, &ctx, cfg_set_keys, SETK_COUNT, values);
 	if (values[SETK_FILE] && values[SETK_ELEMENTS])
-		cfg_ctx_error(&p->diags, &ctx, values[SETK_ELEMENTS]->line, values[SETK_ELEMENTS]->col,
-			      "has both file and elements; give one of them");
+		cfg_error(&p->diags, values[SETK_ELEMENTS]->line, values[SETK_ELEMENTS]->col,
+			  "set \"%s\" has both file and elements; give one of them", set->name);
 	else if (values[SETK_FILE])
 		cfg_set_file(p, set, meta, values[SETK_FILE], &ctx);
 	else if (values[SETK_ELEMENTS])
 		cfg_set_elements(p, set, meta, values[SETK_ELEMENTS], &ctx);
-	else
-		cfg_ctx_error(&p->diags, &ctx, key->line, key->col,
-			      "has neither file nor elements; add file: PATH (a list file, one address or prefix per line) or elements: [...]");
+	else if (!value->nkids) /* else an unknown key was reported: likely a typo of one of them */
+		cfg_error(&p->diags, key->line, key->col,
+			  "set \"%s\" has neither file nor elements; add file: PATH (a list file, one address or prefix per line) or elements: [...]",
+			  set->name);
 }
 
 void cfg_read_sets(struct cfg_parser *p, const struct cfg_node *map)
@@ -265,10 +271,12 @@ static void cfg_resolve_sets(struct cfg_parser *p, struct fw_hashtab *t)
 		uint32_t first = fw_hashtab_add_unique(t, cfg_set_hash(rs->sets[i].name), (uint32_t)i,
 						       cfg_set_named, rs->sets, rs->sets[i].name);
 
-		if (first != i)
+		if (first != i) {
 			cfg_error(&p->diags, rs->sets[i].line, rs->sets[i].col,
 				  "set name \"%s\" is already used by the set at line %d; give each set its own name",
 				  rs->sets[i].name, rs->sets[first].line);
+			p->set_meta[i].ok = false;
+		}
 	}
 	for (size_t i = 0; i < p->set_ref_count; i++) {
 		const struct cfg_set_ref *ref = &p->set_refs[i];

@@ -331,7 +331,7 @@ static void cfg_report_tie(struct cfg_ties *t, uint32_t x, uint32_t y,
 {
 	const struct fw_rule *rules = t->p->cfg->rules.rules;
 	const struct fw_rule *a = &rules[first], *b = &rules[later];
-	char where[FW_PREFIX_TEXT_MAX + 2 * FW_RULE_NAME_MAX + 32], port[32];
+	char where[FW_PREFIX_TEXT_MAX + 2 * FW_RULE_NAME_MAX + 32], port[32], proto[32];
 
 	if (++t->reported > CFG_TIES_SHOWN) {
 		if (t->reported == CFG_TIES_SHOWN + 1)
@@ -344,11 +344,15 @@ static void cfg_report_tie(struct cfg_ties *t, uint32_t x, uint32_t y,
 		snprintf(port, sizeof(port), "port %u", ports->first);
 	else
 		snprintf(port, sizeof(port), "ports %u-%u", ports->first, ports->last);
+	if (a->proto == FW_PROTO_ANY)
+		snprintf(proto, sizeof(proto), "any protocol");
+	else
+		snprintf(proto, sizeof(proto), "proto %s", fw_proto_name(a->proto));
 	cfg_warning(&t->p->diags, b->line, b->col,
 		    "rule \"%s\" ties with rule \"%s\" (line %d): both match %s, %s, %s, at the same level; rule \"%s\" (%s), listed first, decides there, not rule \"%s\" (%s)",
 		    b->name, a->name, a->line,
 		    cfg_tie_where(t, x, y, prefix, where, sizeof(where)), port,
-		    a->proto == FW_PROTO_ANY ? "any protocol" : fw_proto_name(a->proto), a->name,
+		    proto, a->name,
 		    fw_action_name(a->action), b->name, fw_action_name(b->action));
 }
 
