@@ -158,6 +158,7 @@ static void fw_set_add(struct fw_set *set, const struct fw_prefix *p, uint32_t l
 {
 	struct fw_set_element *e = &set->elements[set->count++];
 
+	memset(e, 0, sizeof(*e)); /* padding too: elements compare as bytes */
 	e->prefix = *p;
 	e->line = line;
 	e->col = col;

@@ -95,6 +95,7 @@ static bool cfg_set_element(struct cfg_parser *p, struct fw_set *set, const stru
 	err = fw_source_parse(n->text, n->len, &prefix);
 	if (err == FW_PREFIX_OK) {
 		e = &set->elements[set->count++];
+		memset(e, 0, sizeof(*e)); /* padding too: elements compare as bytes */
 		e->prefix = prefix;
 		e->line = (uint32_t)n->line;
 		e->col = (uint32_t)n->col;

@@ -331,7 +331,9 @@ static void cfg_report_tie(struct cfg_ties *t, uint32_t x, uint32_t y,
 {
 	const struct fw_rule *rules = t->p->cfg->rules.rules;
 	const struct fw_rule *a = &rules[first], *b = &rules[later];
+	const struct cfg_ctx ctx_a = cfg_rule_ctx(t->p, first), ctx_b = cfg_rule_ctx(t->p, later);
 	char where[FW_PREFIX_TEXT_MAX + 2 * FW_RULE_NAME_MAX + 32], port[32], proto[32];
+	char label_a[CFG_CTX_MAX], label_b[CFG_CTX_MAX];
 
 	if (++t->reported > CFG_TIES_SHOWN) {
 		if (t->reported == CFG_TIES_SHOWN + 1)
@@ -348,12 +350,13 @@ static void cfg_report_tie(struct cfg_ties *t, uint32_t x, uint32_t y,
 		snprintf(proto, sizeof(proto), "any protocol");
 	else
 		snprintf(proto, sizeof(proto), "proto %s", fw_proto_name(a->proto));
+	cfg_ctx_label(&ctx_a, label_a, sizeof(label_a));
+	cfg_ctx_label(&ctx_b, label_b, sizeof(label_b));
 	cfg_warning(&t->p->diags, b->line, b->col,
-		    "rule \"%s\" ties with rule \"%s\" (line %d): both match %s, %s, %s, at the same level; rule \"%s\" (%s), listed first, decides there, not rule \"%s\" (%s)",
-		    b->name, a->name, a->line,
-		    cfg_tie_where(t, x, y, prefix, where, sizeof(where)), port,
-		    proto, a->name,
-		    fw_action_name(a->action), b->name, fw_action_name(b->action));
+		    "%s ties with %s (line %d): both match %s, %s, %s, at the same level; %s (%s), listed first, decides there, not %s (%s)",
+		    label_b, label_a, a->line, cfg_tie_where(t, x, y, prefix, where, sizeof(where)),
+		    port, proto, label_a, fw_action_name(a->action), label_b,
+		    fw_action_name(b->action));
 }
 
 /* The rules of owners x and y (or of x alone) that tie: a sweep over their port spans. */
