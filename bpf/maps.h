@@ -27,9 +27,37 @@ FW_SET_HASH(fw_sources4_1, __be32, struct fw_source_value);
 /* IPv6 sources, the same. */
 FW_SET_HASH(fw_sources6_0, struct in6_addr, struct fw_source_value);
 FW_SET_HASH(fw_sources6_1, struct in6_addr, struct fw_source_value);
-/* (source, port, proto) rules: precedence 1 and 2. */
+/* (class, port, proto) rules: precedence 1 and 2 over a class's chain. */
 FW_SET_HASH(fw_port_rules_0, struct fw_port_rule_key, struct fw_rule_ref);
 FW_SET_HASH(fw_port_rules_1, struct fw_port_rule_key, struct fw_rule_ref);
+/* IPv6 prefixes shorter than /128: {length, address} -> class id. */
+FW_SET_HASH(fw_prefix6_0, struct fw_prefix6_key, __u32);
+FW_SET_HASH(fw_prefix6_1, struct fw_prefix6_key, __u32);
+
+/* Per-set ARRAYs, sized by userspace before load. */
+#define FW_SET_ARRAY(name, value_type, flags)                   \
+	struct {                                                \
+		__uint(type, BPF_MAP_TYPE_ARRAY);               \
+		__uint(max_entries, 1);                         \
+		__uint(map_flags, flags);                       \
+		__type(key, __u32);                             \
+		__type(value, value_type);                      \
+	} name SEC(".maps")
+
+/* Class id -> its resolved value: what a prefix decides. */
+FW_SET_ARRAY(fw_classes_0, struct fw_source_value, 0);
+FW_SET_ARRAY(fw_classes_1, struct fw_source_value, 0);
+/* The IPv4 prefix trie, a block per value; userspace writes it through mmap. */
+FW_SET_ARRAY(fw_prefix4_0, struct fw_prefix4_block, BPF_F_MMAPABLE);
+FW_SET_ARRAY(fw_prefix4_1, struct fw_prefix4_block, BPF_F_MMAPABLE);
+
+/* The IPv6 prefix lengths present, per set, longest first and 0-ended. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FW_SETS * FW_PREFIX6_LENGTHS);
+	__type(key, __u32);
+	__type(value, __u32);
+} fw_lengths6 SEC(".maps");
 
 /* Source-less rules by destination port, per set: precedence 5, 6 and 7 (port 0). */
 struct {
@@ -50,6 +78,14 @@ struct {
 	__type(key, __u32);
 	__type(value, struct fw_rule_counter);
 } fw_counters SEC(".maps");
+
+/* Userspace only: the named sets in force, for `xdpfw sets` and `rules`. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FW_SETS * FW_MAX_NAMED_SETS);
+	__type(key, __u32);
+	__type(value, struct fw_set_info);
+} fw_set_info SEC(".maps");
 
 /* Userspace only, through mmap: rule id -> name and match, so counters survive restarts. */
 struct {

@@ -58,36 +58,128 @@ fw_port_rule_lookup(__u32 set, struct fw_port_rule_key *key)
 	return fw_ref_found(ref) ? ref : 0;
 }
 
-/* Levels 1 and 2 (resolved into one entry), only for sources known to have port rules. */
-static __always_inline const struct fw_rule_ref *fw_match_source_port(__u32 set,
-								       const struct fw_packet *pkt)
+/* Levels 1 and 2 over the source's chain, resolved into one entry per class and port. */
+static __always_inline const struct fw_rule_ref *
+fw_match_source_port(__u32 set, __u32 port_class, const struct fw_packet *pkt)
 {
-	struct fw_port_rule_key key = { .port = pkt->dport, .proto = pkt->proto };
+	struct fw_port_rule_key key = {
+		.port_class = port_class, .port = pkt->dport, .proto = pkt->proto
+	};
 
-	if (pkt->v6) {
-		__builtin_memcpy(key.addr, pkt->src, 16);
-	} else {
-		key.addr[10] = 0xff;
-		key.addr[11] = 0xff;
-		__builtin_memcpy(&key.addr[12], pkt->src, 4);
-	}
 	return fw_port_rule_lookup(set, &key);
 }
 
+static __always_inline struct fw_source_value *fw_class_value(__u32 set, __u32 class_id)
+{
+	if (!class_id)
+		return 0;
+	return set ? FW_LOOKUP(fw_classes_1, &class_id, "c_1")
+		   : FW_LOOKUP(fw_classes_0, &class_id, "c_0");
+}
+
+static __always_inline __u32 fw_prefix4_entry(__u32 set, __u32 index)
+{
+	__u32 block = index / FW_PREFIX4_BLOCK_SIZE;
+	struct fw_prefix4_block *entries = set ? FW_LOOKUP(fw_prefix4_1, &block, "t_1")
+					       : FW_LOOKUP(fw_prefix4_0, &block, "t_0");
+
+	return entries ? entries->entry[index % FW_PREFIX4_BLOCK_SIZE] : 0;
+}
+
+static __always_inline __u32 fw_prefix4_next(__u32 set, __u32 entry, __u32 byte)
+{
+	return fw_prefix4_entry(set, FW_PREFIX4_ROOT +
+					     (entry & ~FW_PREFIX4_BLOCK) * FW_PREFIX4_BLOCK_SIZE + byte);
+}
+
+/* The 16-8-8 trie of fw/xdpfw.h: the class of the longest IPv4 prefix holding src. */
+static __always_inline __u32 fw_prefix4_class(__u32 set, __be32 src)
+{
+	__u32 addr = bpf_ntohl(src);
+	__u32 entry = fw_prefix4_entry(set, addr >> 16);
+
+	if (entry & FW_PREFIX4_BLOCK) {
+		entry = fw_prefix4_next(set, entry, (addr >> 8) & 0xff);
+		if (entry & FW_PREFIX4_BLOCK)
+			entry = fw_prefix4_next(set, entry, addr & 0xff);
+	}
+	return entry & FW_PREFIX4_BLOCK ? 0 : entry;
+}
+
+struct fw_prefix6_walk {
+	__be32 src[4];
+	__u32 set;
+	__u32 class_id;
+};
+
+/* One prefix length of the set, longest first: bpf_loop's body. */
+static long fw_prefix6_step(__u32 i, void *data)
+{
+	struct fw_prefix6_walk *walk = data;
+	__u32 index = walk->set * FW_PREFIX6_LENGTHS + i;
+	__u32 *len = bpf_map_lookup_elem(&fw_lengths6, &index);
+	struct fw_prefix6_key key;
+	__u32 *class_id;
+
+	if (!len || !*len || *len >= 128)
+		return 1;
+	key.len = *len;
+	for (int w = 0; w < 4; w++) {
+		int bits = (int)key.len - 32 * w;
+		__u32 mask = bits >= 32 ? ~0u : bits <= 0 ? 0 : ~0u << (32 - bits);
+
+		__builtin_memcpy(&key.addr[4 * w], &walk->src[w], 4);
+		*(__u32 *)&key.addr[4 * w] &= bpf_htonl(mask);
+	}
+	class_id = walk->set ? FW_LOOKUP(fw_prefix6_1, &key, "x_1")
+			     : FW_LOOKUP(fw_prefix6_0, &key, "x_0");
+	if (!class_id)
+		return 0;
+	walk->class_id = *class_id;
+	return 1;
+}
+
+static __always_inline __u32 fw_prefix6_class(__u32 set, const struct fw_packet *pkt)
+{
+	struct fw_prefix6_walk walk = { .set = set };
+
+	__builtin_memcpy(walk.src, pkt->src, sizeof(walk.src));
+	bpf_loop(FW_PREFIX6_LENGTHS, fw_prefix6_step, &walk, 0);
+	return walk.class_id;
+}
+
+/* The source's resolved value: its exact address first, else its longest prefix's class. */
+static __always_inline struct fw_source_value *fw_source_find(__u32 set, __u32 active,
+							       const struct fw_packet *pkt)
+{
+	struct fw_source_value *source = fw_source_lookup(set, pkt);
+
+	if (source)
+		return source;
+	if (pkt->v6)
+		return active & FW_ACTIVE_PREFIX6 ? fw_class_value(set, fw_prefix6_class(set, pkt))
+						   : 0;
+	return active & FW_ACTIVE_PREFIX4 ? fw_class_value(set, fw_prefix4_class(set, pkt->src[0]))
+					   : 0;
+}
+
 /*
- * DESIGN §1 precedence: (src,port,proto) (src,port,any) (src,any,proto)
- * (src,any,any) (any,port,proto) (any,port,any) (any,any,proto). The
+ * DESIGN §1b precedence: the longest matching prefix's (src,port,proto)
+ * (src,port,any) (src,any,proto) (src,any,any), then the next shorter
+ * prefix's, then (any,port,proto) (any,port,any) (any,any,proto). The
  * compiler folds each group into one slot, so a packet costs at most one
- * lookup per group, and a source no rule names costs one hash miss.
+ * lookup per group, and a source no rule names costs one hash miss (and
+ * the prefix walk, when prefixes exist).
  */
 static __always_inline const struct fw_rule_ref *fw_match(__u32 active, const struct fw_packet *pkt)
 {
 	__u32 set = active & FW_ACTIVE_SET;
-	struct fw_source_value *source = fw_source_lookup(set, pkt);
+	struct fw_source_value *source = fw_source_find(set, active, pkt);
 
 	if (source) {
-		if (pkt->dport && (source->flags & FW_SOURCE_HAS_PORT_RULES)) {
-			const struct fw_rule_ref *ref = fw_match_source_port(set, pkt);
+		if (pkt->dport && source->port_class) {
+			const struct fw_rule_ref *ref =
+				fw_match_source_port(set, source->port_class, pkt);
 
 			if (ref)
 				return ref;

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "compile_classes.h"
+#include "prefix.h"
 #include "ruleset.h"
 
 bool fw_addr_is_v4_mapped(const uint8_t addr[16])
@@ -20,19 +22,6 @@ void fw_addr_from_ipv4(uint8_t addr[16], const void *ipv4)
 	memcpy(&addr[12], ipv4, 4);
 }
 
-static int fw_rule_cmp_match(const void *a, const void *b)
-{
-	const struct fw_rule *x = *(const struct fw_rule *const *)a;
-	const struct fw_rule *y = *(const struct fw_rule *const *)b;
-	int c = memcmp(x->src, y->src, sizeof(x->src));
-
-	if (c)
-		return c;
-	if (x->port != y->port)
-		return x->port < y->port ? -1 : 1;
-	return (int)x->proto - (int)y->proto;
-}
-
 bool fw_rule_same_match(const struct fw_rule *a, const struct fw_rule *b)
 {
 	return a->has_src == b->has_src && a->port == b->port && a->proto == b->proto &&
@@ -42,22 +31,31 @@ bool fw_rule_same_match(const struct fw_rule *a, const struct fw_rule *b)
 }
 
 /* Refs hold the rule's index in the set until fw_compiled_set_ids() turns it into its id. */
-static int fw_ref_set(struct fw_rule_ref *slot, const struct fw_rule *r, const struct fw_rule *first)
+static void fw_ref_set_first(struct fw_rule_ref *slot, const struct fw_rule *r,
+			     const struct fw_rule *first)
 {
 	if (slot->action != FW_ACTION_NONE)
-		return -EEXIST;
+		return; /* a tie: the rule listed first decides */
 	slot->id = r - first;
 	slot->action = r->action;
-	return 0;
 }
 
 /* Source-less rules, first as written: ports[p] for (any, p, s), ports[0] for (any, any, s). */
-static int fw_compile_sourceless(const struct fw_rule *r, const struct fw_rule *first,
+static int fw_compile_sourceless(const struct fw_ruleset *rs, const struct fw_rule *r,
 				 struct fw_port_value *ports)
 {
-	if (!r->port && r->proto == FW_PROTO_ANY)
+	struct fw_port_range one;
+	const struct fw_port_range *ranges;
+	size_t n = fw_rule_ports(rs, r, &ranges, &one);
+
+	if (!n && r->proto == FW_PROTO_ANY)
 		return -EINVAL; /* would match everything */
-	return fw_ref_set(&ports[r->port].by_proto[r->proto], r, first);
+	if (!n)
+		fw_ref_set_first(&ports[0].by_proto[r->proto], r, rs->rules);
+	for (size_t i = 0; i < n; i++)
+		for (uint32_t port = ranges[i].first; port <= ranges[i].last && port; port++)
+			fw_ref_set_first(&ports[port].by_proto[r->proto], r, rs->rules);
+	return 0;
 }
 
 static struct fw_rule_ref fw_ref_first(struct fw_rule_ref a, struct fw_rule_ref b)
@@ -92,121 +90,159 @@ static void fw_ports_resolve(struct fw_port_value *ports)
 	}
 }
 
-/* A new source entry, in the IPv4 or the IPv6 map by the form of its address. */
-static struct fw_source_value *fw_source_add(struct fw_compiled *out, const uint8_t addr[16])
+static bool fw_rule_valid(const struct fw_ruleset *rs, const struct fw_rule *r)
 {
-	struct fw_source_value *value;
+	bool ported = r->port || r->ports_count;
 
-	if (fw_addr_is_v4_mapped(addr)) {
-		memcpy(&out->source4_keys[out->sources4], addr + 12, 4);
-		value = &out->source4_values[out->sources4++];
-	} else {
-		memcpy(out->source6_keys[out->sources6], addr, 16);
-		value = &out->source6_values[out->sources6++];
+	return r->proto < FW_RULE_PROTOS && r->action != FW_ACTION_NONE &&
+	       (!ported || fw_proto_has_ports(r->proto) || r->proto == FW_PROTO_ANY) &&
+	       (!r->set_ref || fw_rule_set(rs, r));
+}
+
+/* Whether p holds all of IPv4 (::ffff:0:0/96) without being an IPv4 prefix itself. */
+static bool fw_prefix_holds_ipv4(const struct fw_prefix *p)
+{
+	static const uint8_t mapped[16] = { [10] = 0xff, [11] = 0xff };
+	struct fw_prefix all = { .len = 96 };
+
+	memcpy(all.addr, mapped, sizeof(mapped));
+	return p->len < 96 && fw_prefix_contains(p, all.addr);
+}
+
+static int fw_prefix6_entry_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct fw_prefix6_key));
+}
+
+static int fw_u32_desc(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x > y ? -1 : x < y;
+}
+
+/*
+ * Exact addresses into the source maps, IPv6 prefixes into fw_prefix6_N;
+ * the IPv4 root class, and the highest class a prefix names.
+ */
+static int fw_emit_nodes(const struct fw_classes *cl, struct fw_compiled *out, uint32_t *v4_root,
+			 uint32_t *prefix_classes)
+{
+	struct { struct fw_prefix6_key key; uint32_t class_id; } *p6;
+	bool seen[FW_PREFIX6_LENGTHS] = { 0 };
+	size_t lengths = 0;
+
+	p6 = calloc(cl->node_count + 1, sizeof(*p6));
+	out->source4_keys = calloc(cl->node_count + 1, sizeof(*out->source4_keys));
+	out->source4_values = calloc(cl->node_count + 1, sizeof(*out->source4_values));
+	out->source6_keys = calloc(cl->node_count + 1, sizeof(*out->source6_keys));
+	out->source6_values = calloc(cl->node_count + 1, sizeof(*out->source6_values));
+	if (!p6 || !out->source4_keys || !out->source4_values || !out->source6_keys ||
+	    !out->source6_values) {
+		free(p6);
+		return -ENOMEM;
 	}
-	memset(value, 0, sizeof(*value));
-	return value;
-}
+	*v4_root = 0;
+	*prefix_classes = 0;
+	for (size_t i = 0; i < cl->node_count; i++) {
+		const struct fw_node *node = &cl->nodes[i];
+		const struct fw_source_value *value = &cl->classes[node->class_id].value;
+		const struct fw_prefix *p = &node->prefix;
 
-/* Precedence 3 and 4 folded: by_proto[p] = (src, any, p), else (src, any, any). */
-static void fw_source_resolve(struct fw_source_value *v)
-{
-	for (int p = FW_PROTO_TCP; p < FW_PROTO_COUNT; p++)
-		v->by_proto[p] = fw_ref_first(v->by_proto[p], v->by_proto[FW_PROTO_ANY]);
-	v->by_proto[FW_PROTO_ANY] = (struct fw_rule_ref){ 0 };
-}
-
-/* Precedence 1 and 2 folded: one entry for TCP and one for UDP of (src, port). */
-static void fw_port_rules_add(struct fw_compiled *out, const uint8_t addr[16], uint16_t port,
-			      const struct fw_rule_ref by_proto[FW_RULE_PROTOS])
-{
-	for (int p = FW_PROTO_TCP; p <= FW_PROTO_UDP; p++) {
-		struct fw_rule_ref ref = fw_ref_first(by_proto[p], by_proto[FW_PROTO_ANY]);
-		struct fw_port_rule_key *key = &out->port_rule_keys[out->port_rules];
-
-		if (ref.action == FW_ACTION_NONE)
-			continue;
-		memset(key, 0, sizeof(*key));
-		memcpy(key->addr, addr, sizeof(key->addr));
-		key->port = port;
-		key->proto = p;
-		out->port_rule_values[out->port_rules++] = ref;
-	}
-}
-
-/* sorted: the rules with a source, ordered by match, so each (source, port) is one run. */
-static int fw_compile_sources(const struct fw_rule **sorted, size_t n, const struct fw_rule *first,
-			      struct fw_compiled *out)
-{
-	struct fw_rule_ref port_refs[FW_RULE_PROTOS] = { { 0 } };
-	struct fw_source_value *value = NULL;
-
-	for (size_t i = 0; i < n; i++) {
-		const struct fw_rule *r = sorted[i];
-		const struct fw_rule *next = i + 1 < n ? sorted[i + 1] : NULL;
-		bool last_of_source = !next || memcmp(next->src, r->src, sizeof(r->src));
-		int err;
-
-		if (i && fw_rule_same_match(sorted[i - 1], r))
-			return -EEXIST;
-		if (!i || memcmp(sorted[i - 1]->src, r->src, sizeof(r->src)))
-			value = fw_source_add(out, r->src);
-		err = fw_ref_set(r->port ? &port_refs[r->proto] : &value->by_proto[r->proto], r, first);
-		if (err)
-			return err;
-		if (r->port && (last_of_source || next->port != r->port)) {
-			fw_port_rules_add(out, r->src, r->port, port_refs);
-			memset(port_refs, 0, sizeof(port_refs));
-			value->flags |= FW_SOURCE_HAS_PORT_RULES;
+		if (p->len == 128 && fw_addr_is_v4_mapped(p->addr)) {
+			memcpy(&out->source4_keys[out->sources4], p->addr + 12, 4);
+			out->source4_values[out->sources4++] = *value;
+		} else if (p->len == 128) {
+			memcpy(out->source6_keys[out->sources6], p->addr, 16);
+			out->source6_values[out->sources6++] = *value;
+		} else if (node->class_id > *prefix_classes) {
+			*prefix_classes = node->class_id;
 		}
-		if (last_of_source)
-			fw_source_resolve(value);
+		if (p->len < 128 && !fw_prefix_is_v4(p)) {
+			p6[out->prefixes6].key.len = p->len;
+			memcpy(p6[out->prefixes6].key.addr, p->addr, 16);
+			p6[out->prefixes6++].class_id = node->class_id;
+			if (!seen[p->len]) {
+				seen[p->len] = true;
+				out->lengths6[lengths++] = p->len;
+			}
+			/* Nodes come parents first: the last one holding IPv4 is the deepest. */
+			if (fw_prefix_holds_ipv4(p))
+				*v4_root = node->class_id;
+		}
+	}
+	qsort(out->lengths6, lengths, sizeof(out->lengths6[0]), fw_u32_desc);
+	qsort(p6, out->prefixes6, sizeof(*p6), fw_prefix6_entry_cmp);
+	out->prefix6_keys = calloc(out->prefixes6 + 1, sizeof(*out->prefix6_keys));
+	out->prefix6_values = calloc(out->prefixes6 + 1, sizeof(*out->prefix6_values));
+	for (size_t i = 0; out->prefix6_keys && out->prefix6_values && i < out->prefixes6; i++) {
+		out->prefix6_keys[i] = p6[i].key;
+		out->prefix6_values[i] = p6[i].class_id;
+	}
+	free(p6);
+	return out->prefix6_keys && out->prefix6_values ? 0 : -ENOMEM;
+}
+
+/*
+ * Class values, those up to the highest a prefix names (single addresses
+ * carry theirs inline), and every class's port rules keyed by class, in
+ * (class, port, proto) order.
+ */
+static int fw_emit_classes(const struct fw_classes *cl, uint32_t prefix_classes,
+			   struct fw_compiled *out)
+{
+	out->classes = calloc(cl->class_count + 1, sizeof(*out->classes));
+	out->port_rule_keys = calloc(cl->ports_len + 1, sizeof(*out->port_rule_keys));
+	out->port_rule_values = calloc(cl->ports_len + 1, sizeof(*out->port_rule_values));
+	if (!out->classes || !out->port_rule_keys || !out->port_rule_values)
+		return -ENOMEM;
+	out->class_count = prefix_classes ? prefix_classes + 1 : 0;
+	for (size_t c = 0; c < cl->class_count; c++) {
+		const struct fw_class *cls = &cl->classes[c];
+
+		if (c < out->class_count)
+			out->classes[c] = cls->value;
+		for (uint32_t k = 0; k < cls->ports_count; k++) {
+			const struct fw_class_port *port = &cl->ports[cls->ports_at + k];
+
+			out->port_rule_keys[out->port_rules] = (struct fw_port_rule_key){
+				.port_class = (uint32_t)c, .port = port->port, .proto = port->proto
+			};
+			out->port_rule_values[out->port_rules++] = port->ref;
+		}
 	}
 	return 0;
 }
 
 int fw_compile(const struct fw_ruleset *rs, struct fw_compiled *out)
 {
-	size_t i, n = 0, slots = rs->count + 1;
-	const struct fw_rule **sorted;
+	struct fw_classes cl = { 0 };
+	uint32_t v4_root = 0, prefix_classes = 0;
 	int err = 0;
 
 	memset(out, 0, sizeof(*out));
-	sorted = calloc(slots, sizeof(*sorted));
-	out->source4_keys = calloc(slots, sizeof(*out->source4_keys));
-	out->source4_values = calloc(slots, sizeof(*out->source4_values));
-	out->source6_keys = calloc(slots, sizeof(*out->source6_keys));
-	out->source6_values = calloc(slots, sizeof(*out->source6_values));
-	/* An (src, port, any) rule becomes a TCP and a UDP entry. */
-	out->port_rule_keys = calloc(2 * slots, sizeof(*out->port_rule_keys));
-	out->port_rule_values = calloc(2 * slots, sizeof(*out->port_rule_values));
 	out->ports = calloc(FW_PORTS, sizeof(*out->ports));
-	if (!sorted || !out->source4_keys || !out->source4_values || !out->source6_keys ||
-	    !out->source6_values || !out->port_rule_keys || !out->port_rule_values || !out->ports) {
-		err = -ENOMEM;
-		goto cleanup;
-	}
-
-	for (i = 0; i < rs->count && !err; i++) {
+	if (!out->ports)
+		return -ENOMEM;
+	for (size_t i = 0; i < rs->count && !err; i++) {
 		const struct fw_rule *r = &rs->rules[i];
 
-		if (r->proto >= FW_RULE_PROTOS || r->action == FW_ACTION_NONE ||
-		    (r->port && r->proto != FW_PROTO_ANY && r->proto != FW_PROTO_TCP &&
-		     r->proto != FW_PROTO_UDP))
+		if (!fw_rule_valid(rs, r))
 			err = -EINVAL;
-		else if (r->has_src)
-			sorted[n++] = r;
-		else if (!(err = fw_compile_sourceless(r, rs->rules, out->ports)))
+		else if (!r->has_src && !(err = fw_compile_sourceless(rs, r, out->ports)))
 			out->sourceless++;
 	}
 	if (!err) {
 		fw_ports_resolve(out->ports);
-		qsort(sorted, n, sizeof(*sorted), fw_rule_cmp_match);
-		err = fw_compile_sources(sorted, n, rs->rules, out);
+		err = fw_classes_build(rs, &cl);
 	}
-
-cleanup:
-	free(sorted);
+	if (!err)
+		err = fw_emit_nodes(&cl, out, &v4_root, &prefix_classes);
+	if (!err)
+		err = fw_emit_classes(&cl, prefix_classes, out);
+	if (!err)
+		err = fw_prefix4_build(&cl, v4_root, &out->prefix4, &out->prefix4_entries);
+	fw_classes_free(&cl);
 	if (err)
 		fw_compiled_free(out);
 	return err;
@@ -227,6 +263,8 @@ void fw_compiled_set_ids(struct fw_compiled *c, const struct fw_ruleset *rs)
 		fw_refs_set_ids(c->source4_values[i].by_proto, slots, rs);
 	for (size_t i = 0; i < c->sources6; i++)
 		fw_refs_set_ids(c->source6_values[i].by_proto, slots, rs);
+	for (size_t i = 0; i < c->class_count; i++)
+		fw_refs_set_ids(c->classes[i].by_proto, slots, rs);
 	fw_refs_set_ids(c->port_rule_values, c->port_rules, rs);
 	for (size_t port = 0; port < FW_PORTS; port++)
 		fw_refs_set_ids(c->ports[port].by_proto, slots, rs);
@@ -241,5 +279,9 @@ void fw_compiled_free(struct fw_compiled *c)
 	free(c->port_rule_keys);
 	free(c->port_rule_values);
 	free(c->ports);
+	free(c->classes);
+	free(c->prefix4);
+	free(c->prefix6_keys);
+	free(c->prefix6_values);
 	memset(c, 0, sizeof(*c));
 }

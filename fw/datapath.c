@@ -22,6 +22,14 @@ static void fw_datapath_take_fds(struct fw_datapath *dp)
 	dp->sources6_fd[1] = bpf_map__fd(skel->maps.fw_sources6_1);
 	dp->port_rules_fd[0] = bpf_map__fd(skel->maps.fw_port_rules_0);
 	dp->port_rules_fd[1] = bpf_map__fd(skel->maps.fw_port_rules_1);
+	dp->classes_fd[0] = bpf_map__fd(skel->maps.fw_classes_0);
+	dp->classes_fd[1] = bpf_map__fd(skel->maps.fw_classes_1);
+	dp->prefix4_fd[0] = bpf_map__fd(skel->maps.fw_prefix4_0);
+	dp->prefix4_fd[1] = bpf_map__fd(skel->maps.fw_prefix4_1);
+	dp->prefix6_fd[0] = bpf_map__fd(skel->maps.fw_prefix6_0);
+	dp->prefix6_fd[1] = bpf_map__fd(skel->maps.fw_prefix6_1);
+	dp->lengths6_fd = bpf_map__fd(skel->maps.fw_lengths6);
+	dp->set_info_fd = bpf_map__fd(skel->maps.fw_set_info);
 	dp->ports_fd = bpf_map__fd(skel->maps.fw_ports);
 	dp->counters_fd = bpf_map__fd(skel->maps.fw_counters);
 	dp->params_fd = bpf_map__fd(skel->maps.data_params);
@@ -38,8 +46,12 @@ void fw_datapath_init(struct fw_datapath *dp)
 
 struct fw_room fw_room_for_capacity(uint32_t capacity)
 {
-	/* An (src, port, any) rule takes a TCP and a UDP entry. */
-	return (struct fw_room){ capacity, capacity, 2 * capacity };
+	/*
+	 * An (src, port, any) rule takes a TCP and a UDP entry; each source may
+	 * be its own class; a prefix takes at most two trie blocks.
+	 */
+	return (struct fw_room){ capacity, capacity, 2 * capacity, capacity + 1,
+				 FW_PREFIX4_ROOT + 2 * FW_PREFIX4_BLOCK_SIZE * capacity, capacity };
 }
 
 static uint32_t fw_room_entries(size_t needed, uint32_t have)
@@ -61,12 +73,23 @@ static struct fw_room fw_room_with_headroom(struct fw_room needed, const struct 
 		fw_room_entries(needed.sources4, have->sources4),
 		fw_room_entries(needed.sources6, have->sources6),
 		fw_room_entries(needed.port_rules, have->port_rules),
+		fw_room_entries(needed.classes, have->classes),
+		/* The trie: its root whole, and blocks with the same headroom. */
+		needed.prefix4 ? FW_PREFIX4_ROOT + fw_room_entries(needed.prefix4 - FW_PREFIX4_ROOT,
+								   have->prefix4 > FW_PREFIX4_ROOT
+									   ? have->prefix4 - FW_PREFIX4_ROOT
+									   : 0)
+			       : have->prefix4,
+		needed.prefixes6 ? fw_room_entries(needed.prefixes6, have->prefixes6)
+				 : have->prefixes6,
 	};
 }
 
 struct fw_room fw_room_for(const struct fw_compiled *c, const struct fw_room *have)
 {
-	return fw_room_with_headroom((struct fw_room){ c->sources4, c->sources6, c->port_rules },
+	return fw_room_with_headroom((struct fw_room){ c->sources4, c->sources6, c->port_rules,
+						       c->class_count, c->prefix4_entries,
+						       c->prefixes6 },
 				     have);
 }
 
@@ -77,13 +100,13 @@ struct fw_room fw_room_for_rules(const struct fw_ruleset *rs, const struct fw_ro
 	for (size_t i = 0; i < rs->count; i++) {
 		const struct fw_rule *r = &rs->rules[i];
 
-		if (!r->has_src)
-			continue;
+		if (!r->has_src || r->set_ref || fw_rule_src_len(r) < 128)
+			continue; /* prefixes and sets: their room is known once compiled */
 		if (fw_addr_is_v4_mapped(r->src))
 			most.sources4++;
 		else
 			most.sources6++;
-		if (r->port)
+		if (r->port && !r->ports_count)
 			most.port_rules += r->proto == FW_PROTO_ANY ? 2 : 1;
 	}
 	return fw_room_with_headroom(most, have);
@@ -92,7 +115,13 @@ struct fw_room fw_room_for_rules(const struct fw_ruleset *rs, const struct fw_ro
 bool fw_room_fits(const struct fw_room *room, const struct fw_compiled *c)
 {
 	return c->sources4 <= room->sources4 && c->sources6 <= room->sources6 &&
-	       c->port_rules <= room->port_rules;
+	       c->port_rules <= room->port_rules && c->class_count <= room->classes &&
+	       c->prefix4_entries <= room->prefix4 && c->prefixes6 <= room->prefixes6;
+}
+
+static uint32_t fw_prefix4_blocks(uint32_t entries)
+{
+	return (entries + FW_PREFIX4_BLOCK_SIZE - 1) / FW_PREFIX4_BLOCK_SIZE;
 }
 
 /* Ids (counters, names) span both sets; each set's hash maps get the room asked for. */
@@ -110,6 +139,12 @@ static int fw_datapath_size(struct xdpfw *skel, uint32_t capacity, const struct 
 		{ skel->maps.fw_sources6_1, room->sources6 },
 		{ skel->maps.fw_port_rules_0, room->port_rules },
 		{ skel->maps.fw_port_rules_1, room->port_rules },
+		{ skel->maps.fw_classes_0, room->classes },
+		{ skel->maps.fw_classes_1, room->classes },
+		{ skel->maps.fw_prefix4_0, fw_prefix4_blocks(room->prefix4) },
+		{ skel->maps.fw_prefix4_1, fw_prefix4_blocks(room->prefix4) },
+		{ skel->maps.fw_prefix6_0, room->prefixes6 },
+		{ skel->maps.fw_prefix6_1, room->prefixes6 },
 	};
 	int err = 0;
 
@@ -120,8 +155,10 @@ static int fw_datapath_size(struct xdpfw *skel, uint32_t capacity, const struct 
 
 int fw_datapath_read_room(struct fw_datapath *dp)
 {
-	int fds[] = { dp->sources4_fd[0], dp->sources6_fd[0], dp->port_rules_fd[0] };
-	uint32_t *entries[] = { &dp->room.sources4, &dp->room.sources6, &dp->room.port_rules };
+	int fds[] = { dp->sources4_fd[0], dp->sources6_fd[0], dp->port_rules_fd[0],
+		      dp->classes_fd[0],  dp->prefix4_fd[0],  dp->prefix6_fd[0] };
+	uint32_t *entries[] = { &dp->room.sources4, &dp->room.sources6, &dp->room.port_rules,
+				&dp->room.classes,  &dp->room.prefix4,  &dp->room.prefixes6 };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		struct bpf_map_info info = { 0 };
@@ -131,6 +168,7 @@ int fw_datapath_read_room(struct fw_datapath *dp)
 			return -errno;
 		*entries[i] = info.max_entries;
 	}
+	dp->room.prefix4 *= FW_PREFIX4_BLOCK_SIZE; /* counted in blocks there */
 	return 0;
 }
 
@@ -190,6 +228,27 @@ int fw_datapath_map_params(struct fw_datapath *dp)
 	return 0;
 }
 
+static size_t fw_trie_size(const struct fw_datapath *dp)
+{
+	uint32_t blocks = fw_prefix4_blocks(dp->room.prefix4);
+
+	return fw_mmap_size(blocks ? blocks : 1, sizeof(struct fw_prefix4_block));
+}
+
+/* The IPv4 tries, written through memory: a batch update of millions of entries takes seconds. */
+static int fw_datapath_mmap_tries(struct fw_datapath *dp)
+{
+	for (int set = 0; set < FW_SETS; set++) {
+		void *trie = mmap(NULL, fw_trie_size(dp), PROT_READ | PROT_WRITE, MAP_SHARED,
+				  dp->prefix4_fd[set], 0);
+
+		if (trie == MAP_FAILED)
+			return -errno;
+		dp->prefix4_mem[set] = trie;
+	}
+	return 0;
+}
+
 int fw_datapath_mmap(struct fw_datapath *dp)
 {
 	void *infos, *counters;
@@ -210,7 +269,7 @@ int fw_datapath_mmap(struct fw_datapath *dp)
 	}
 	dp->rule_infos = infos;
 	dp->counters = counters;
-	return 0;
+	return fw_datapath_mmap_tries(dp);
 }
 
 void fw_datapath_close(struct fw_datapath *dp)
@@ -223,6 +282,9 @@ void fw_datapath_close(struct fw_datapath *dp)
 	if (dp->counters)
 		munmap(dp->counters,
 		       fw_mmap_size(fw_datapath_ids(dp), sizeof(struct fw_rule_counter)));
+	for (int set = 0; set < FW_SETS; set++)
+		if (dp->prefix4_mem[set])
+			munmap(dp->prefix4_mem[set], fw_trie_size(dp));
 	if (dp->skel)
 		xdpfw__destroy(dp->skel);
 	else

@@ -20,7 +20,7 @@ struct fw_room {
 	uint32_t prefixes6;
 };
 
-/* Room for any set of capacity rules. */
+/* Room for any set of capacity rules, sets and port lists aside. */
 struct fw_room fw_room_for_capacity(uint32_t capacity);
 /* Room for c with headroom, at least have, so a growing config rarely needs new maps. */
 struct fw_room fw_room_for(const struct fw_compiled *c, const struct fw_room *have);
@@ -60,6 +60,7 @@ struct fw_datapath {
 	struct fw_rule_info *rule_infos;
 	struct fw_rule_counter *counters;
 	uint32_t *params; /* fw_params mapped in: FW_PARAM_COUNT words */
+	uint32_t *prefix4_mem[FW_SETS]; /* fw_prefix4_N mapped in: room.prefix4 entries */
 	/* Created by this process and not written yet: every id is free, every counter zero. */
 	bool blank;
 	/* Loaded by this process, not pinned or attached yet: no packet can run it. */
@@ -78,7 +79,7 @@ int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity, const struct fw_
 int fw_datapath_read_room(struct fw_datapath *dp);
 /* Maps fw_params into memory: fw_param_read() and fw_param_write() need it. */
 int fw_datapath_map_params(struct fw_datapath *dp);
-/* Maps fw_rule_info and fw_counters into memory; dp->capacity must be set. */
+/* Maps fw_rule_info, fw_counters and the tries into memory; capacity and room must be set. */
 int fw_datapath_mmap(struct fw_datapath *dp);
 static inline uint32_t fw_datapath_ids(const struct fw_datapath *dp)
 {

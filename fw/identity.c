@@ -14,6 +14,9 @@ void fw_rule_info_from_rule(struct fw_rule_info *info, const struct fw_rule *r, 
 	if (r->has_src)
 		memcpy(info->src, r->src, sizeof(info->src));
 	info->has_src = r->has_src;
+	info->src_len = r->has_src ? fw_rule_src_len(r) : 0;
+	info->match_tag = r->match_tag;
+	info->set_id = r->has_src ? r->set_ref : 0;
 	info->proto = r->proto;
 	info->port = r->port;
 	info->action = r->action;
@@ -56,6 +59,8 @@ static bool fw_info_same_match(const struct fw_rule_info *info, const struct fw_
 
 	memcpy(old.src, info->src, sizeof(old.src));
 	old.has_src = info->has_src;
+	old.src_len = info->src_len;
+	old.match_tag = info->match_tag;
 	old.port = info->port;
 	old.proto = info->proto;
 	return fw_rule_same_match(&old, r);
@@ -144,6 +149,7 @@ static int fw_plan_rule(struct fw_identity_plan *plan, const struct fw_datapath 
 		else
 			plan->report.kept++;
 		if (old->sets == sets && old->action == r->action &&
+		    old->set_id == (r->has_src ? r->set_ref : 0) &&
 		    old->line == (uint32_t)(r->line > 0 ? r->line : 0))
 			return 0; /* nothing to write */
 	} else {

@@ -123,7 +123,7 @@ struct fw_compiled {
 };
 
 /*
- * Fills out with the map entries of rs; -ENOMEM, or -EINVAL/-EEXIST for a
+ * Fills out with the map entries of rs; -ENOMEM, or -EINVAL for a
  * rule the config should have refused. Refs name rules by their index in
  * rs until fw_compiled_set_ids() writes the rules' ids in.
  */

@@ -56,15 +56,14 @@ void fw_set_cache_keep(struct fw_set_cache *cache, const struct fw_datapath *dp,
 	image->map_id = fw_map_id(dp->sources6_fd[set]);
 }
 
-/* The order fw_compile() emits keys in: the source's bytes, then port and protocol. */
+/* The order fw_compile() emits keys in: class, then port and protocol. */
 static int fw_port_rule_key_cmp(const void *a, const void *b, size_t size)
 {
 	const struct fw_port_rule_key *x = a, *y = b;
-	int c = memcmp(x->addr, y->addr, sizeof(x->addr));
 
 	(void)size;
-	if (c)
-		return c;
+	if (x->port_class != y->port_class)
+		return x->port_class < y->port_class ? -1 : 1;
 	if (x->port != y->port)
 		return x->port < y->port ? -1 : 1;
 	return (int)x->proto - (int)y->proto;
@@ -80,6 +79,43 @@ struct fw_entries_view {
 	const uint8_t *values;
 	size_t count;
 };
+
+/*
+ * An ARRAY map's change: the indices whose value differs, or that old did
+ * not reach. Indices past the new count are left: nothing points there.
+ */
+static int fw_array_change_apply(int fd, const void *old_values, size_t old_count,
+				 const void *new_values, size_t new_count, size_t value_size)
+{
+	const uint8_t *before = old_values, *after = new_values;
+	uint32_t *keys = malloc((new_count + 1) * sizeof(*keys));
+	uint8_t *values = malloc(new_count * value_size + 1);
+	size_t n = 0;
+	int err = keys && values ? 0 : -ENOMEM;
+
+	for (size_t i = 0; i < new_count && !err; i++) {
+		if (i < old_count && !memcmp(before + i * value_size, after + i * value_size, value_size))
+			continue;
+		keys[n] = (uint32_t)i;
+		memcpy(values + n++ * value_size, after + i * value_size, value_size);
+	}
+	if (!err)
+		err = fw_map_write(fd, keys, values, n);
+	free(keys);
+	free(values);
+	return err;
+}
+
+/* The trie's blocks that differ, through memory. */
+static void fw_trie_change_apply(uint32_t *trie, const struct fw_compiled *old,
+				 const struct fw_compiled *c)
+{
+	const size_t block = FW_PREFIX4_BLOCK_SIZE * sizeof(*c->prefix4);
+
+	for (size_t at = 0; at < c->prefix4_entries; at += FW_PREFIX4_BLOCK_SIZE)
+		if (at >= old->prefix4_entries || memcmp(old->prefix4 + at, c->prefix4 + at, block))
+			memcpy(trie + at, c->prefix4 + at, block);
+}
 
 /* One hash map's entries, old and new, both in fw_compile() order. */
 struct fw_map_change {
@@ -145,10 +181,17 @@ int fw_set_write_difference(const struct fw_datapath *dp, uint8_t set,
 			      sources6),
 		FW_MAP_CHANGE(dp->port_rules_fd[set], fw_port_rule_key_cmp, port_rule_keys,
 			      port_rule_values, port_rules),
+		FW_MAP_CHANGE(dp->prefix6_fd[set], fw_bytes_cmp, prefix6_keys, prefix6_values,
+			      prefixes6),
 	};
 	int err = 0;
 
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]) && !err; i++)
 		err = fw_map_change_apply(&maps[i]);
+	if (!err)
+		err = fw_array_change_apply(dp->classes_fd[set], old->classes, old->class_count,
+					    c->classes, c->class_count, sizeof(*c->classes));
+	if (!err)
+		fw_trie_change_apply(dp->prefix4_mem[set], old, c);
 	return err;
 }

@@ -6,6 +6,7 @@
  * first, if need be, until no packet can still be reading it.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,18 +19,48 @@
 #include "set_cache.h"
 #include "sync.h"
 
-static int fw_ports_write(const struct fw_datapath *dp, uint8_t set,
-			  const struct fw_port_value *ports)
+/* Index keys 0..count-1 of an ARRAY map, from base on. */
+static int fw_array_write(int fd, uint32_t base, const void *values, size_t count)
 {
-	__u32 *keys = malloc(FW_PORTS * sizeof(*keys));
+	__u32 *keys = malloc((count + 1) * sizeof(*keys));
 	int err;
 
 	if (!keys)
 		return -ENOMEM;
-	for (__u32 port = 0; port < FW_PORTS; port++)
-		keys[port] = set * FW_PORTS + port;
-	err = fw_map_write(dp->ports_fd, keys, ports, FW_PORTS);
+	for (size_t i = 0; i < count; i++)
+		keys[i] = base + (uint32_t)i;
+	err = fw_map_write(fd, keys, values, count);
 	free(keys);
+	return err;
+}
+
+/* The set's IPv6 prefix lengths, its slice written whole. */
+static int fw_lengths6_write(const struct fw_datapath *dp, uint8_t set, const struct fw_compiled *c)
+{
+	return fw_array_write(dp->lengths6_fd, set * FW_PREFIX6_LENGTHS, c->lengths6,
+			      FW_PREFIX6_LENGTHS);
+}
+
+/* The named sets of the rule set, for `xdpfw sets`; its slice written whole. */
+static int fw_set_infos_write(const struct fw_datapath *dp, uint8_t set,
+			      const struct fw_ruleset *rs)
+{
+	struct fw_set_info *infos = calloc(FW_MAX_NAMED_SETS, sizeof(*infos));
+	int err;
+
+	if (!infos)
+		return -ENOMEM;
+	for (size_t i = 0; i < rs->set_count && i < FW_MAX_NAMED_SETS; i++) {
+		const struct fw_set *named = &rs->sets[i];
+
+		snprintf(infos[i].name, sizeof(infos[i].name), "%s", named->name);
+		snprintf(infos[i].file, sizeof(infos[i].file), "%s", named->file ? named->file : "");
+		infos[i].v4 = (uint32_t)named->v4;
+		infos[i].v6 = (uint32_t)named->v6;
+		infos[i].line = named->line > 0 ? (uint32_t)named->line : 0;
+	}
+	err = fw_array_write(dp->set_info_fd, set * FW_MAX_NAMED_SETS, infos, FW_MAX_NAMED_SETS);
+	free(infos);
 	return err;
 }
 
@@ -56,7 +87,8 @@ static void fw_identities_write(const struct fw_datapath *dp, const struct fw_ru
 /* Empties one set's hash maps; only ever called on a set no packet can see. */
 static int fw_set_clear(const struct fw_datapath *dp, uint8_t set)
 {
-	int fds[] = { dp->sources4_fd[set], dp->sources6_fd[set], dp->port_rules_fd[set] };
+	int fds[] = { dp->sources4_fd[set], dp->sources6_fd[set], dp->port_rules_fd[set],
+		      dp->prefix6_fd[set] };
 	int err = 0;
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]) && !err; i++)
@@ -77,6 +109,13 @@ static int fw_set_write_whole(const struct fw_datapath *dp, uint8_t set,
 	if (!err)
 		err = fw_map_write(dp->port_rules_fd[set], c->port_rule_keys, c->port_rule_values,
 				   c->port_rules);
+	if (!err)
+		err = fw_map_write(dp->prefix6_fd[set], c->prefix6_keys, c->prefix6_values,
+				   c->prefixes6);
+	if (!err)
+		err = fw_array_write(dp->classes_fd[set], 0, c->classes, c->class_count);
+	if (!err && c->prefix4_entries)
+		memcpy(dp->prefix4_mem[set], c->prefix4, c->prefix4_entries * sizeof(*c->prefix4));
 	return err;
 }
 
@@ -91,7 +130,9 @@ static int fw_set_write(const struct fw_datapath *dp, uint8_t set, const struct 
 	int err = old ? fw_set_write_difference(dp, set, old, c) : fw_set_write_whole(dp, set, c);
 
 	if (!err)
-		err = fw_ports_write(dp, set, c->ports);
+		err = fw_array_write(dp->ports_fd, set * FW_PORTS, c->ports, FW_PORTS);
+	if (!err)
+		err = fw_lengths6_write(dp, set, c);
 	if (err)
 		fw_set_clear(dp, set);
 	return err;
@@ -105,6 +146,10 @@ static uint32_t fw_active_word(uint8_t set, const struct fw_ruleset *rs,
 
 	if (compiled->sourceless)
 		word |= FW_ACTIVE_SOURCELESS;
+	if (compiled->prefix4_entries)
+		word |= FW_ACTIVE_PREFIX4;
+	if (compiled->prefixes6)
+		word |= FW_ACTIVE_PREFIX6;
 	if (rs->default_action == FW_ACTION_DROP)
 		word |= FW_ACTIVE_DEFAULT_DROP;
 	if (rs->fragments == FW_FRAGMENTS_DROP)
@@ -169,6 +214,8 @@ static int fw_sync_sets(struct fw_datapath *dp, uint8_t active, const struct fw_
 		fw_identities_write(dp, rs, plan);
 	if (!err)
 		err = fw_set_write(dp, next, compiled, image ? &image->entries : NULL);
+	if (!err)
+		err = fw_set_infos_write(dp, next, rs);
 	dp->blank = false;
 	fw_debug("sync: %s %.1f ms, write %s %.1f ms", image ? "idle set known" : "clear idle set",
 		 t1 - t0, image ? "the difference" : "all", fw_now_ms() - t1);

@@ -120,6 +120,15 @@ struct fw_port_rule_key {
 #define FW_PREFIX4_BLOCK_SIZE 256u
 
 /*
+ * The map's value is a whole block, so entry i is block i / 256, slot
+ * i % 256: an ARRAY pads values to 8 bytes, which would double __u32
+ * entries, and whole blocks let userspace write the trie through mmap.
+ */
+struct fw_prefix4_block {
+	__u32 entry[FW_PREFIX4_BLOCK_SIZE];
+};
+
+/*
  * fw_prefix6_N: a hash of IPv6 prefixes shorter than /128, one entry per
  * prefix: key = its length and address (host bits zero), value = class id.
  * fw_lengths6: an ARRAY of FW_SETS * FW_PREFIX6_LENGTHS __u32, the lengths

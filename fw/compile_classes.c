@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sources -> nodes -> classes. A class's value folds DESIGN §1b's chain:
+ * its own rules (levels 1-4, the first listed winning a tie), then its
+ * parent class's, so the datapath reads one value and one port rule.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "compile_classes.h"
+#include "hashtab.h"
+#include "prefix.h"
+
+struct fw_pair {
+	struct fw_prefix prefix;
+	uint32_t rule;
+};
+
+/* Byte k of the sort key, least significant first: the rule, the length, then the address. */
+static uint8_t fw_pair_digit(const struct fw_pair *p, unsigned int k)
+{
+	if (k < 4)
+		return (uint8_t)(p->rule >> (8 * k));
+	if (k == 4)
+		return p->prefix.len;
+	return p->prefix.addr[15 - (k - 5)];
+}
+
+#define FW_PAIR_DIGITS 21
+
+/*
+ * LSD radix sort by address, length, rule. A pass whose digit is the same
+ * in every pair is skipped, so an IPv4 set costs five passes, not 21:
+ * qsort was half of compiling a 1M-element set.
+ */
+static int fw_pairs_sort(struct fw_pair *pairs, size_t n)
+{
+	struct fw_pair *tmp = malloc((n + 1) * sizeof(*tmp)), *from = pairs, *to = tmp;
+	size_t count[256];
+
+	if (!tmp)
+		return -ENOMEM;
+	for (unsigned int k = 0; k < FW_PAIR_DIGITS; k++) {
+		size_t at = 0;
+		bool one_bucket = false;
+
+		memset(count, 0, sizeof(count));
+		for (size_t i = 0; i < n; i++)
+			count[fw_pair_digit(&from[i], k)]++;
+		for (int d = 0; d < 256; d++) {
+			size_t c = count[d];
+
+			one_bucket |= c == n;
+			count[d] = at;
+			at += c;
+		}
+		if (one_bucket)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			to[count[fw_pair_digit(&from[i], k)]++] = from[i];
+		to = from;
+		from = from == pairs ? tmp : pairs;
+	}
+	if (from != pairs)
+		memcpy(pairs, from, n * sizeof(*pairs));
+	free(tmp);
+	return 0;
+}
+
+/* Every (prefix, rule) a rule names, sorted: a node is a run of one prefix. */
+static int fw_pairs_collect(const struct fw_ruleset *rs, struct fw_pair **out, size_t *count)
+{
+	size_t n = 0, at = 0;
+	struct fw_pair *pairs;
+
+	for (size_t i = 0; i < rs->count; i++) {
+		const struct fw_set *set = fw_rule_set(rs, &rs->rules[i]);
+
+		n += set ? set->count : rs->rules[i].has_src;
+	}
+	pairs = malloc((n + 1) * sizeof(*pairs));
+	if (!pairs)
+		return -ENOMEM;
+	for (size_t i = 0; i < rs->count; i++) {
+		const struct fw_rule *r = &rs->rules[i];
+		const struct fw_set *set = fw_rule_set(rs, r);
+
+		if (set) {
+			for (size_t e = 0; e < set->count; e++)
+				pairs[at++] = (struct fw_pair){ set->elements[e].prefix, (uint32_t)i };
+		} else if (r->has_src) {
+			pairs[at].rule = (uint32_t)i;
+			memcpy(pairs[at].prefix.addr, r->src, 16);
+			pairs[at++].prefix.len = fw_rule_src_len(r);
+		}
+	}
+	if (fw_pairs_sort(pairs, n)) {
+		free(pairs);
+		return -ENOMEM;
+	}
+	*out = pairs;
+	*count = n;
+	return 0;
+}
+
+/* Scratch for one class's port rules: the best rule per (port, TCP/UDP) and which were set. */
+struct fw_port_scratch {
+	struct fw_rule_ref *ref; /* 2 * FW_PORTS, index port * 2 + (proto - TCP) */
+	uint8_t *level;          /* 0 = unset, 1 = (port, proto), 2 = (port, any) */
+	uint32_t *touched;
+	size_t touched_count;
+};
+
+struct fw_class_key {
+	uint32_t parent;
+	const uint32_t *rules;
+	uint32_t count;
+};
+
+struct fw_builder {
+	const struct fw_ruleset *rs;
+	struct fw_classes *cl;
+	struct fw_hashtab index;
+	struct fw_port_scratch scratch;
+	size_t rules_cap, ports_cap;
+};
+
+static struct fw_rule_ref fw_ref_of(const struct fw_ruleset *rs, uint32_t rule)
+{
+	return (struct fw_rule_ref){ .id = rule, .action = rs->rules[rule].action };
+}
+
+static bool fw_ref_same(struct fw_rule_ref a, struct fw_rule_ref b)
+{
+	return a.action == b.action && (a.action == FW_ACTION_NONE || a.id == b.id);
+}
+
+static int fw_grow(void **array, size_t *cap, size_t need, size_t size)
+{
+	size_t cap2 = *cap ? *cap : 1024;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (cap2 < need)
+		cap2 *= 2;
+	p = realloc(*array, cap2 * size);
+	if (!p)
+		return -ENOMEM;
+	*array = p;
+	*cap = cap2;
+	return 0;
+}
+
+/* Levels 1 and 2 of the class's own rules into the scratch, first listed winning a tie. */
+static void fw_own_port_rules(struct fw_builder *b, const struct fw_class_key *key)
+{
+	struct fw_port_scratch *s = &b->scratch;
+
+	for (uint32_t k = 0; k < key->count; k++) {
+		const struct fw_rule *r = &b->rs->rules[key->rules[k]];
+		struct fw_port_range one;
+		const struct fw_port_range *ranges;
+		size_t n = fw_rule_ports(b->rs, r, &ranges, &one);
+
+		for (size_t i = 0; i < n; i++) {
+			for (uint32_t port = ranges[i].first; port <= ranges[i].last; port++) {
+				for (int p = FW_PROTO_TCP; p <= FW_PROTO_UDP; p++) {
+					uint32_t at = port * 2 + (uint32_t)(p - FW_PROTO_TCP);
+					uint8_t level = r->proto == p ? 1 : 2;
+
+					if (r->proto != p && r->proto != FW_PROTO_ANY)
+						continue;
+					if (s->level[at] && s->level[at] <= level)
+						continue;
+					if (!s->level[at])
+						s->touched[s->touched_count++] = at;
+					s->level[at] = level;
+					s->ref[at] = fw_ref_of(b->rs, key->rules[k]);
+				}
+			}
+		}
+	}
+}
+
+static int fw_u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int fw_port_push(struct fw_builder *b, uint16_t port, uint8_t proto, struct fw_rule_ref ref,
+			const struct fw_source_value *value)
+{
+	struct fw_classes *cl = b->cl;
+
+	if (fw_ref_same(ref, value->by_proto[proto]))
+		return 0; /* the port-less fallback decides the same */
+	if (fw_grow((void **)&cl->ports, &b->ports_cap, cl->ports_len + 1, sizeof(*cl->ports)))
+		return -ENOMEM;
+	cl->ports[cl->ports_len++] = (struct fw_class_port){ port, proto, ref };
+	return 0;
+}
+
+/*
+ * The class's port rules: its own, then its parent's for the (port, proto)
+ * its own don't name, unless an own port-less rule for that proto comes first.
+ */
+static int fw_class_ports(struct fw_builder *b, struct fw_class *c, const struct fw_class_key *key,
+			  const bool own_portless[FW_PROTO_COUNT])
+{
+	struct fw_port_scratch *s = &b->scratch;
+	const struct fw_class *parent = &b->cl->classes[key->parent];
+	size_t i = 0, j = 0, n = parent->ports_count;
+	int err = 0;
+
+	fw_own_port_rules(b, key);
+	qsort(s->touched, s->touched_count, sizeof(*s->touched), fw_u32_cmp);
+	c->ports_at = (uint32_t)b->cl->ports_len;
+	while (!err && (i < s->touched_count || j < n)) {
+		/* By index: a push may move the array. */
+		struct fw_class_port inherited = j < n ? b->cl->ports[parent->ports_at + j]
+						       : (struct fw_class_port){ 0 };
+		uint32_t own = i < s->touched_count ? s->touched[i] : UINT32_MAX;
+		uint32_t theirs = j < n ? inherited.port * 2u + (inherited.proto - FW_PROTO_TCP)
+					: UINT32_MAX;
+
+		if (own <= theirs) {
+			err = fw_port_push(b, (uint16_t)(own / 2), (uint8_t)(FW_PROTO_TCP + own % 2),
+					   s->ref[own], &c->value);
+			i++;
+			j += own == theirs;
+		} else {
+			if (!own_portless[inherited.proto])
+				err = fw_port_push(b, inherited.port, inherited.proto, inherited.ref,
+						   &c->value);
+			j++;
+		}
+	}
+	for (size_t k = 0; k < s->touched_count; k++)
+		s->level[s->touched[k]] = 0;
+	s->touched_count = 0;
+	c->ports_count = (uint32_t)(b->cl->ports_len - c->ports_at);
+	return err;
+}
+
+/* Levels 3 and 4 of the own rules, else the parent's: by_proto[p] for every packet protocol. */
+static void fw_class_by_proto(struct fw_builder *b, struct fw_class *c,
+			      const struct fw_class_key *key, bool own_portless[FW_PROTO_COUNT])
+{
+	struct fw_rule_ref exact[FW_PROTO_COUNT] = { { 0 } }, any = { 0 };
+	const struct fw_class *parent = &b->cl->classes[key->parent];
+
+	for (uint32_t k = 0; k < key->count; k++) {
+		const struct fw_rule *r = &b->rs->rules[key->rules[k]];
+		struct fw_rule_ref *slot = r->proto == FW_PROTO_ANY ? &any : &exact[r->proto];
+
+		if (r->port || r->ports_count || slot->action != FW_ACTION_NONE)
+			continue;
+		*slot = fw_ref_of(b->rs, key->rules[k]);
+	}
+	for (int p = FW_PROTO_TCP; p < FW_PROTO_COUNT; p++) {
+		struct fw_rule_ref own = exact[p].action != FW_ACTION_NONE ? exact[p] : any;
+
+		own_portless[p] = own.action != FW_ACTION_NONE;
+		c->value.by_proto[p] = own_portless[p] ? own : parent->value.by_proto[p];
+	}
+}
+
+static bool fw_class_equal(const void *ctx, uint32_t item, const void *key)
+{
+	const struct fw_classes *cl = ctx;
+	const struct fw_class *c = &cl->classes[item];
+	const struct fw_class_key *k = key;
+
+	return c->parent == k->parent && c->rules_count == k->count &&
+	       !memcmp(cl->rules + c->rules_at, k->rules, k->count * sizeof(*k->rules));
+}
+
+static uint32_t fw_class_hash(const struct fw_class_key *k)
+{
+	return fw_hash_bytes(k->rules, k->count * sizeof(*k->rules)) ^ (k->parent * 2654435761u);
+}
+
+/* The class of (parent, own rules), made and resolved when new. */
+static int fw_class_intern(struct fw_builder *b, const struct fw_class_key *key, uint32_t *id)
+{
+	struct fw_classes *cl = b->cl;
+	uint32_t hash = fw_class_hash(key);
+	int64_t found = fw_hashtab_find(&b->index, hash, fw_class_equal, cl, key);
+	bool own_portless[FW_PROTO_COUNT] = { 0 };
+	struct fw_class *c;
+
+	if (found >= 0) {
+		*id = (uint32_t)found;
+		return 0;
+	}
+	if (fw_grow((void **)&cl->rules, &b->rules_cap, cl->rules_len + key->count,
+		    sizeof(*cl->rules)))
+		return -ENOMEM;
+	c = &cl->classes[cl->class_count];
+	memset(c, 0, sizeof(*c));
+	c->parent = key->parent;
+	c->rules_at = (uint32_t)cl->rules_len;
+	c->rules_count = key->count;
+	memcpy(cl->rules + cl->rules_len, key->rules, key->count * sizeof(*key->rules));
+	cl->rules_len += key->count;
+	fw_class_by_proto(b, c, key, own_portless);
+	if (fw_class_ports(b, c, key, own_portless))
+		return -ENOMEM;
+	*id = (uint32_t)cl->class_count;
+	c->value.port_class = c->ports_count ? *id : 0;
+	fw_hashtab_add(&b->index, hash, *id);
+	cl->class_count++;
+	return 0;
+}
+
+static int fw_builder_init(struct fw_builder *b, const struct fw_ruleset *rs,
+			   struct fw_classes *cl, size_t nodes)
+{
+	memset(b, 0, sizeof(*b));
+	b->rs = rs;
+	b->cl = cl;
+	cl->classes = calloc(nodes + 1, sizeof(*cl->classes));
+	cl->nodes = calloc(nodes + 1, sizeof(*cl->nodes));
+	b->scratch.ref = calloc(2 * FW_PORTS, sizeof(*b->scratch.ref));
+	b->scratch.level = calloc(2 * FW_PORTS, 1);
+	b->scratch.touched = calloc(2 * FW_PORTS, sizeof(*b->scratch.touched));
+	if (!cl->classes || !cl->nodes || !b->scratch.ref || !b->scratch.level ||
+	    !b->scratch.touched)
+		return -ENOMEM;
+	cl->class_count = 1; /* id 0: no class */
+	return fw_hashtab_init(&b->index, nodes + 1);
+}
+
+static void fw_builder_free(struct fw_builder *b)
+{
+	fw_hashtab_free(&b->index);
+	free(b->scratch.ref);
+	free(b->scratch.level);
+	free(b->scratch.touched);
+}
+
+/* Walks the sorted pairs: a run of one prefix is a node; a stack of open prefixes gives its parent. */
+static int fw_nodes_build(struct fw_builder *b, const struct fw_pair *pairs, size_t n)
+{
+	struct fw_classes *cl = b->cl;
+	uint32_t *rules = malloc((n + 1) * sizeof(*rules));
+	size_t stack[130], depth = 0;
+	int err = rules ? 0 : -ENOMEM;
+
+	for (size_t i = 0; i < n && !err;) {
+		struct fw_class_key key = { .rules = rules };
+		const struct fw_prefix *p = &pairs[i].prefix;
+		struct fw_node *node = &cl->nodes[cl->node_count];
+
+		for (; i < n && !memcmp(&pairs[i].prefix, p, sizeof(*p)); i++)
+			if (!key.count || rules[key.count - 1] != pairs[i].rule)
+				rules[key.count++] = pairs[i].rule;
+		while (depth && !fw_prefix_contains(&cl->nodes[stack[depth - 1]].prefix, p->addr))
+			depth--;
+		key.parent = depth ? cl->nodes[stack[depth - 1]].class_id : 0;
+		node->prefix = *p;
+		err = fw_class_intern(b, &key, &node->class_id);
+		stack[depth++] = cl->node_count++;
+	}
+	free(rules);
+	return err;
+}
+
+int fw_classes_build(const struct fw_ruleset *rs, struct fw_classes *out)
+{
+	struct fw_pair *pairs = NULL;
+	struct fw_builder b;
+	size_t n = 0;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = fw_pairs_collect(rs, &pairs, &n);
+	if (!err)
+		err = fw_builder_init(&b, rs, out, n);
+	if (!err)
+		err = fw_nodes_build(&b, pairs, n);
+	if (pairs)
+		fw_builder_free(&b);
+	free(pairs);
+	if (err)
+		fw_classes_free(out);
+	return err;
+}
+
+void fw_classes_free(struct fw_classes *c)
+{
+	free(c->nodes);
+	free(c->classes);
+	free(c->rules);
+	free(c->ports);
+	memset(c, 0, sizeof(*c));
+}
