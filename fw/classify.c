@@ -22,18 +22,6 @@ struct fw_candidate {
 	long element;
 };
 
-static const uint8_t fw_v4_mapped_head[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-static bool fw_is_v4_source(const uint8_t addr[16])
-{
-	return !memcmp(addr, fw_v4_mapped_head, sizeof(fw_v4_mapped_head));
-}
-
-static bool fw_is_v4_prefix(const struct fw_prefix *p)
-{
-	return p->len >= 96 && fw_is_v4_source(p->addr);
-}
-
 /* Whether the first len bits of a and b agree. */
 static bool fw_bits_equal(const uint8_t a[16], const uint8_t b[16], unsigned int len)
 {
@@ -46,14 +34,14 @@ static bool fw_bits_equal(const uint8_t a[16], const uint8_t b[16], unsigned int
 }
 
 /*
- * Whether a packet from src meets prefix p. IPv4 sources, from IPv4 packets
- * or v4-mapped IPv6 ones alike, meet IPv4 prefixes only; an IPv6 prefix such
- * as ::/8 holds IPv6 sources, never an IPv4 one.
+ * Whether a packet from src (16-byte form: IPv4 sources, from IPv4 packets
+ * or v4-mapped IPv6 ones alike, are ::ffff:a.b.c.d) lies in p. So IPv4
+ * prefixes hold IPv4 sources, and so does an IPv6 prefix over all of
+ * ::ffff:0:0/96, such as ::/8.
  */
 static bool fw_prefix_meets(const struct fw_prefix *p, const uint8_t src[16])
 {
-	return p->len >= 1 && p->len <= 128 && fw_is_v4_prefix(p) == fw_is_v4_source(src) &&
-	       fw_bits_equal(p->addr, src, p->len);
+	return p->len >= 1 && p->len <= 128 && fw_bits_equal(p->addr, src, p->len);
 }
 
 /*

@@ -191,8 +191,9 @@ static void gen_ip_match(struct gen_rng *rng, const struct gen_pool *pool, struc
 	spec->dport = aim && aim->port ? gen_rule_port(rng, rs, aim) : gen_dport(rng, pool);
 }
 
-static void gen_ip_spec(struct gen_rng *rng, const struct gen_pool *pool, struct pkt_spec *spec,
-			char src[GEN_ADDR_TEXT])
+/* clean: well-formed headers only, so the rules decide. */
+static void gen_ip_spec(struct gen_rng *rng, const struct gen_pool *pool, bool clean,
+			struct pkt_spec *spec, char src[GEN_ADDR_TEXT])
 {
 	bool ipv6;
 
@@ -203,10 +204,12 @@ static void gen_ip_spec(struct gen_rng *rng, const struct gen_pool *pool, struct
 	spec->pad = gen_chance(rng, 50) ? 0 : (uint8_t)gen_next(rng);
 	if (gen_chance(rng, 20))
 		gen_fragment(rng, spec, ipv6);
-	if (gen_chance(rng, ipv6 ? 30 : 10))
-		gen_ext_chain(rng, spec, ipv6);
 	if (!ipv6 && gen_chance(rng, 25))
 		spec->ipv4_option_words = (uint8_t)(1 + gen_below(rng, 10));
+	if (clean)
+		return;
+	if (gen_chance(rng, ipv6 ? 30 : 10))
+		gen_ext_chain(rng, spec, ipv6);
 	if (!ipv6 && gen_chance(rng, 4))
 		spec->ihl = (int)gen_below(rng, 16);
 	if (gen_chance(rng, 3))
@@ -374,14 +377,17 @@ size_t gen_frame(struct gen_rng *rng, const struct gen_pool *pool, uint8_t *buf)
 {
 	struct pkt_spec spec = { 0 };
 	char src[GEN_ADDR_TEXT];
+	bool clean = gen_chance(rng, pool->clean_pct);
 	unsigned tags = gen_vlan_tags(rng, &spec);
 	size_t l3 = 14 + 4 * (tags < 2 ? tags : 2), len; /* before a third tag goes in */
 
-	if (gen_chance(rng, 90))
-		gen_ip_spec(rng, pool, &spec, src);
+	if (gen_chance(rng, clean ? 97 : 90))
+		gen_ip_spec(rng, pool, clean, &spec, src);
 	else
 		gen_non_ip_spec(rng, &spec);
 	len = pkt_build(&spec, buf);
+	if (clean)
+		return gen_chance(rng, 10) ? gen_trailer(rng, buf, len) : len;
 
 	if (spec.src && strchr(spec.src, ':')) {
 		gen_hop_by_hop(rng, &spec, l3, buf, len);

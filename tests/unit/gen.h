@@ -26,6 +26,7 @@ struct gen_shape {
 	unsigned set_pct;      /* src is a set */
 	unsigned list_pct;     /* of the rules with ports: a range or a list */
 	unsigned tie_pct;      /* made to tie with an earlier rule: same prefix and level */
+	unsigned clean_pct;    /* frames left well-formed (else often mutated or malformed) */
 	size_t sets;           /* sets the rules draw from */
 	size_t set_elements;   /* elements per set, at most: duplicates and overlaps included */
 	uint32_t default_action;
@@ -40,6 +41,7 @@ struct gen_pool {
 	size_t n_prefixes;
 	uint16_t ports[GEN_PORTS];
 	const struct fw_ruleset *rs; /* rules, sets and port ranges, for frames aimed at one rule */
+	unsigned clean_pct;          /* gen_shape's */
 };
 
 /*

@@ -108,7 +108,7 @@ static void gen_prefix_pool(struct gen_rng *rng, size_t bases, struct gen_pool *
 			gen_address(rng, base);
 		v4 = fw_addr_is_v4_mapped(base);
 		if (v4 && gen_chance(rng, 3)) {
-			/* An IPv6 prefix over IPv4 space, such as ::/8: it holds no IPv4 source. */
+			/* An IPv6 prefix over all of IPv4, such as ::/8: it holds every IPv4 source. */
 			gen_prefix_add(pool, base, 1 + gen_below(rng, 95));
 			continue;
 		}
@@ -200,8 +200,9 @@ static struct fw_port_range gen_port_range(struct gen_rng *rng, const struct gen
 {
 	uint32_t first = pool->ports[gen_below(rng, GEN_PORTS)], last = first;
 
+	/* Mostly narrow: the datapath may hold a range port by port. */
 	if (!gen_chance(rng, 30))
-		last += gen_chance(rng, 60) ? 1 + gen_below(rng, 16) : 1 + gen_below(rng, 4000);
+		last += gen_chance(rng, 75) ? 1 + gen_below(rng, 16) : 1 + gen_below(rng, 300);
 	return (struct fw_port_range){ (uint16_t)first, (uint16_t)(last > 65535 ? 65535 : last) };
 }
 
@@ -423,6 +424,7 @@ void gen_ruleset(struct gen_rng *rng, const struct gen_shape *shape, struct fw_r
 	rs->default_action = shape->default_action;
 	rs->fragments = shape->fragments;
 	pool->rs = rs;
+	pool->clean_pct = shape->clean_pct;
 }
 
 void gen_ruleset_free(struct fw_ruleset *rs, struct gen_pool *pool)

@@ -19,10 +19,10 @@
 
 #define EXPLAIN_PACKETS 200000
 
-/* Whether a packet from src meets p, in the words of §1b: an IPv4 source meets IPv4 prefixes. */
+/* Whether a packet from src meets p: src in the 16-byte form, IPv4 v4-mapped. */
 static bool literal_meets(const struct fw_prefix *p, const uint8_t src[16])
 {
-	return fw_prefix_is_v4(p) == fw_addr_is_v4_mapped(src) && fw_prefix_contains(p, src);
+	return fw_prefix_contains(p, src);
 }
 
 /* The first of the rule's prefixes of length len that src meets: element index, or -2 if none. */
