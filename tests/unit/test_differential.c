@@ -35,18 +35,6 @@
 #define DIFF_BATCH 1024 /* frames between two reads of the per-CPU stats */
 #define DIFF_STEPS 9    /* fw_explanation steps 0-8 */
 
-/* The sanitized build hunts memory errors: a quarter of the frames does, at its slower pace. */
-#if defined(__SANITIZE_ADDRESS__)
-#define DIFF_FRAME_SHARE 4
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define DIFF_FRAME_SHARE 4
-#endif
-#endif
-#ifndef DIFF_FRAME_SHARE
-#define DIFF_FRAME_SHARE 1
-#endif
-
 struct diff_case {
 	struct gen_shape shape;
 	int frames;
@@ -482,7 +470,7 @@ static void test_differential_set(void **state)
 	struct fw_ruleset rs;
 	struct gen_pool pool;
 	struct diff_run run = { .dp = diff_datapath(), .rs = &rs };
-	size_t frames = (size_t)c->frames / DIFF_FRAME_SHARE;
+	size_t frames = (size_t)c->frames;
 	int err;
 
 	gen_ruleset(&rng, &c->shape, &rs, &pool);
@@ -596,7 +584,7 @@ static void test_differential_coverage(void **state)
 	       (unsigned long long)coverage.mapped_at_v4, (unsigned long long)coverage.at_v6_prefix,
 	       (unsigned long long)coverage.by_element, (unsigned long long)coverage.port_lists,
 	       (unsigned long long)coverage.ties);
-	assert_true(coverage.frames >= DIFF_MIN_FRAMES / DIFF_FRAME_SHARE);
+	assert_true(coverage.frames >= DIFF_MIN_FRAMES);
 	for (int s = 0; s < FW_STAT_COUNT; s++) {
 		snprintf(what, sizeof(what), "ended as %s", fw_stat_name(s));
 		coverage_at_least(what, coverage.by_reason[s], 1);
