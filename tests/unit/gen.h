@@ -24,7 +24,8 @@ struct gen_shape {
 	size_t rules;          /* at most; duplicates drawn are dropped */
 	unsigned prefix_pct;   /* src is a prefix (IPv4 /1-/32, IPv6 /1-/128) */
 	unsigned set_pct;      /* src is a set */
-	unsigned list_pct;     /* of the rules with ports: a range or a list */
+	unsigned port_pct;     /* rules that name ports */
+	unsigned list_pct;     /* of those: a range or a list */
 	unsigned tie_pct;      /* made to tie with an earlier rule: same prefix and level */
 	unsigned clean_pct;    /* frames left well-formed (else often mutated or malformed) */
 	size_t sets;           /* sets the rules draw from */

@@ -121,13 +121,18 @@ static void gen_pool_fill(struct gen_rng *rng, size_t n_sources, struct gen_pool
 {
 	static const uint16_t well_known[] = { 22, 53, 80, 443 };
 
+	gen_prefix_pool(rng, n_sources, pool);
 	pool->n_sources = n_sources;
 	pool->sources = gen_calloc(n_sources, sizeof(*pool->sources));
+	/* Half of them inside or beside prefixes, so addresses nest in prefixes too. */
 	for (size_t i = 0; i < n_sources; i++)
-		gen_address(rng, pool->sources[i]);
+		if (gen_chance(rng, 50))
+			gen_prefix_address(rng, &pool->prefixes[gen_below(rng, (uint32_t)pool->n_prefixes)],
+					   pool->sources[i]);
+		else
+			gen_address(rng, pool->sources[i]);
 	for (size_t i = 0; i < GEN_PORTS; i++)
 		pool->ports[i] = i < 4 ? well_known[i] : (uint16_t)(1 + gen_below(rng, 65535));
-	gen_prefix_pool(rng, n_sources, pool);
 }
 
 /* ---- sets ---- */
@@ -214,7 +219,7 @@ static void gen_rule_ports(struct gen_rng *rng, const struct gen_shape *shape,
 	r->port = 0;
 	r->ports_at = 0;
 	r->ports_count = 0;
-	if (gen_chance(rng, 50))
+	if (!gen_chance(rng, shape->port_pct))
 		return;
 	if (!gen_chance(rng, shape->list_pct)) {
 		r->port = pool->ports[gen_below(rng, GEN_PORTS)];

@@ -46,16 +46,16 @@ struct diff_case {
 #define FRAGDROP FW_FRAGMENTS_DROP
 
 /* Exact addresses only: the v1 configs, at sizes that fill the hashes. */
-#define EXACT(n, def, frag) { .rules = n, .default_action = def, .fragments = frag }
+#define EXACT(n, def, frag) { .rules = n, .port_pct = 50, .default_action = def, .fragments = frag }
 /* Prefixes, sets, port lists and ties, mixed with exact addresses and source-less rules. */
-#define MIXED(n, prefix, set, lists, sets_, elements, def, frag)                          \
-	{ .rules = n, .prefix_pct = prefix, .set_pct = set, .list_pct = lists, .tie_pct = 25, \
-	  .clean_pct = 50, .sets = sets_, .set_elements = elements, .default_action = def,    \
-	  .fragments = frag }
+#define MIXED(n, prefix, set, ports, lists, sets_, elements, def, frag)                     \
+	{ .rules = n, .prefix_pct = prefix, .set_pct = set, .port_pct = ports,              \
+	  .list_pct = lists, .tie_pct = 25, .clean_pct = 50, .sets = sets_,                 \
+	  .set_elements = elements, .default_action = def, .fragments = frag }
 
 /*
  * The datapath folds a prefix's port rules into every class under it, port
- * by port: the larger sets keep fewer port lists, to fit DIFF_PORT_RULES.
+ * by port: the larger sets name fewer ports, to fit DIFF_PORT_RULES.
  */
 static const struct diff_case diff_cases[] = {
 	{ EXACT(1, PASS, INSPECT), 30000 },
@@ -64,21 +64,21 @@ static const struct diff_case diff_cases[] = {
 	{ EXACT(1000, DROP, INSPECT), 40000 },
 	{ EXACT(10000, DROP, INSPECT), 15000 },
 	{ EXACT(10000, PASS, FRAGDROP), 15000 },
-	{ MIXED(4, 60, 20, 50, 2, 4, DROP, INSPECT), 50000 },
-	{ MIXED(8, 50, 30, 50, 3, 6, PASS, INSPECT), 60000 },
-	{ MIXED(16, 40, 30, 40, 4, 8, DROP, FRAGDROP), 60000 },
-	{ MIXED(24, 10, 70, 40, 4, 30, DROP, INSPECT), 60000 },
-	{ MIXED(32, 45, 25, 40, 6, 12, PASS, INSPECT), 70000 },
-	{ MIXED(48, 90, 0, 40, 0, 1, DROP, INSPECT), 60000 },
-	{ MIXED(64, 40, 25, 40, 8, 16, DROP, INSPECT), 80000 },
-	{ MIXED(96, 30, 40, 30, 12, 24, PASS, FRAGDROP), 60000 },
-	{ MIXED(128, 40, 20, 30, 12, 30, DROP, INSPECT), 80000 },
-	{ MIXED(192, 60, 10, 20, 16, 20, PASS, INSPECT), 60000 },
-	{ MIXED(256, 40, 20, 20, 20, 40, DROP, INSPECT), 60000 },
-	{ MIXED(400, 50, 15, 10, 30, 30, PASS, INSPECT), 50000 },
-	{ MIXED(700, 50, 10, 5, 40, 40, DROP, FRAGDROP), 40000 },
-	{ MIXED(1500, 50, 10, 3, 60, 50, DROP, INSPECT), 30000 },
-	{ MIXED(4000, 60, 5, 1, 80, 60, PASS, INSPECT), 20000 },
+	{ MIXED(4, 60, 20, 50, 50, 2, 4, DROP, INSPECT), 50000 },
+	{ MIXED(8, 50, 30, 50, 50, 3, 6, PASS, INSPECT), 60000 },
+	{ MIXED(16, 40, 30, 50, 40, 4, 8, DROP, FRAGDROP), 60000 },
+	{ MIXED(24, 10, 70, 50, 40, 4, 30, DROP, INSPECT), 60000 },
+	{ MIXED(32, 45, 25, 50, 40, 6, 12, PASS, INSPECT), 70000 },
+	{ MIXED(48, 90, 0, 50, 40, 0, 1, DROP, INSPECT), 60000 },
+	{ MIXED(64, 40, 25, 50, 40, 8, 16, DROP, INSPECT), 80000 },
+	{ MIXED(96, 30, 40, 50, 30, 12, 24, PASS, FRAGDROP), 60000 },
+	{ MIXED(128, 40, 20, 50, 30, 12, 30, DROP, INSPECT), 80000 },
+	{ MIXED(192, 60, 10, 40, 20, 16, 20, PASS, INSPECT), 60000 },
+	{ MIXED(256, 40, 20, 40, 20, 20, 40, DROP, INSPECT), 60000 },
+	{ MIXED(400, 50, 15, 30, 10, 30, 30, PASS, INSPECT), 50000 },
+	{ MIXED(700, 50, 10, 25, 5, 40, 40, DROP, FRAGDROP), 40000 },
+	{ MIXED(1500, 50, 10, 15, 3, 60, 50, DROP, INSPECT), 30000 },
+	{ MIXED(4000, 60, 5, 8, 1, 80, 60, PASS, INSPECT), 20000 },
 };
 
 #define DIFF_SETS (sizeof(diff_cases) / sizeof(diff_cases[0]))

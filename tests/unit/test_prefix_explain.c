@@ -147,11 +147,11 @@ static void print_explanation(const char *who, const struct fw_explanation *x)
 }
 
 static const struct gen_shape explain_shapes[] = {
-	{ .rules = 12, .prefix_pct = 40, .set_pct = 30, .list_pct = 50, .tie_pct = 30, .sets = 3,
+	{ .rules = 12, .prefix_pct = 40, .set_pct = 30, .port_pct = 50, .list_pct = 50, .tie_pct = 30, .sets = 3,
 	  .set_elements = 6, .default_action = FW_ACTION_DROP },
-	{ .rules = 80, .prefix_pct = 35, .set_pct = 20, .list_pct = 40, .tie_pct = 20, .sets = 8,
+	{ .rules = 80, .prefix_pct = 35, .set_pct = 20, .port_pct = 50, .list_pct = 40, .tie_pct = 20, .sets = 8,
 	  .set_elements = 20, .default_action = FW_ACTION_PASS },
-	{ .rules = 150, .prefix_pct = 50, .set_pct = 10, .list_pct = 30, .tie_pct = 15, .sets = 10,
+	{ .rules = 150, .prefix_pct = 50, .set_pct = 10, .port_pct = 50, .list_pct = 30, .tie_pct = 15, .sets = 10,
 	  .set_elements = 30, .default_action = FW_ACTION_DROP },
 };
 
