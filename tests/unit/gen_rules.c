@@ -119,7 +119,7 @@ static void gen_prefix_pool(struct gen_rng *rng, size_t bases, struct gen_pool *
 
 static void gen_pool_fill(struct gen_rng *rng, size_t n_sources, struct gen_pool *pool)
 {
-	static const uint16_t well_known[] = { 22, 53, 80, 443 };
+	static const uint16_t well_known[] = { 22, 53, 80, 443, 1, 65535 };
 
 	gen_prefix_pool(rng, n_sources, pool);
 	pool->n_sources = n_sources;
@@ -132,7 +132,9 @@ static void gen_pool_fill(struct gen_rng *rng, size_t n_sources, struct gen_pool
 		else
 			gen_address(rng, pool->sources[i]);
 	for (size_t i = 0; i < GEN_PORTS; i++)
-		pool->ports[i] = i < 4 ? well_known[i] : (uint16_t)(1 + gen_below(rng, 65535));
+		pool->ports[i] = i < sizeof(well_known) / sizeof(well_known[0])
+					 ? well_known[i]
+					 : (uint16_t)(1 + gen_below(rng, 65535));
 }
 
 /* ---- sets ---- */
@@ -152,6 +154,11 @@ static void gen_element(struct gen_rng *rng, const struct gen_pool *pool,
 	} else if (roll < 40) {
 		memcpy(p->addr, pool->sources[gen_below(rng, (uint32_t)pool->n_sources)], 16);
 		p->len = 128;
+	} else if (roll < 55) { /* a prefix of its own, as in a blocklist */
+		gen_address(rng, p->addr);
+		p->len = (uint8_t)(fw_addr_is_v4_mapped(p->addr) ? 105 + gen_below(rng, 24)
+								 : 32 + gen_below(rng, 97));
+		fw_prefix_mask(p->addr, p->len);
 	} else {
 		*p = pool->prefixes[gen_below(rng, (uint32_t)pool->n_prefixes)];
 	}

@@ -79,6 +79,7 @@ static const struct diff_case diff_cases[] = {
 	{ MIXED(700, 50, 10, 25, 5, 40, 40, DROP, FRAGDROP), 40000 },
 	{ MIXED(1500, 50, 10, 15, 3, 60, 50, DROP, INSPECT), 30000 },
 	{ MIXED(4000, 60, 5, 8, 1, 80, 60, PASS, INSPECT), 20000 },
+	{ MIXED(12, 30, 40, 40, 30, 2, 3000, DROP, INSPECT), 20000 }, /* blocklists */
 };
 
 #define DIFF_SETS (sizeof(diff_cases) / sizeof(diff_cases[0]))
