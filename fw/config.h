@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The YAML config (DESIGN §1 schema version 1), parsed and validated. */
+/* The YAML config (DESIGN §1, with §1b's sets, prefixes and port lists), parsed and validated. */
 #ifndef FW_CONFIG_H
 #define FW_CONFIG_H
 
@@ -30,10 +30,12 @@ struct fw_config {
 };
 
 /*
- * Parses and validates the file at path. Every error is printed to diag as
- * "FILE:LINE:COL: message", not just the first. Returns 0, -EINVAL when the
- * file is invalid (out is then empty), or another negative errno when the
- * file cannot be read.
+ * Parses and validates the file at path, and reads the list files its sets
+ * name (relative to its folder). Every error is printed to diag as
+ * "FILE:LINE:COL: message", not just the first (FILE is the list file for an
+ * error in one), and so are warnings, as "FILE:LINE:COL: warning: message".
+ * Returns 0 (warnings or not), -EINVAL when the file is invalid (out is then
+ * empty), or another negative errno when the file cannot be read.
  */
 int fw_config_load(const char *path, struct fw_config *out, FILE *diag);
 
@@ -55,6 +57,22 @@ int fw_config_parse_with(const char *name, const char *text, size_t len,
 			 enum fw_config_reader reader, struct fw_config *out, FILE *diag,
 			 bool *fast_used);
 
+/* What fw_config_parse_with() leaves at its default. */
+struct fw_config_options {
+	enum fw_config_reader reader;
+	/*
+	 * A set's `file:` is not opened, and the set stays empty: for fuzzers,
+	 * which must not open whatever path the text names.
+	 */
+	bool skip_list_files;
+};
+
+/* fw_config_parse_with() with options; opts NULL is the defaults. */
+int fw_config_parse_opts(const char *name, const char *text, size_t len,
+			 const struct fw_config_options *opts, struct fw_config *out, FILE *diag,
+			 bool *fast_used);
+
+/* Frees everything a parse left in cfg, its sets and port ranges too; cfg is left empty. */
 void fw_config_free(struct fw_config *cfg);
 
 #endif /* FW_CONFIG_H */

@@ -31,7 +31,7 @@ static void cfg_check_capacity(struct cfg_parser *p)
 struct cfg_duplicate_check {
 	bool (*takes_part)(const struct cfg_rule_meta *meta);
 	uint32_t (*hash)(const struct cfg_rule_meta *meta);
-	fw_hashtab_equal_fn *equal; /* ctx: the rules; key: a rule */
+	fw_hashtab_equal_fn *equal; /* ctx: the rule set; key: a rule */
 	void (*report)(struct cfg_parser *p, size_t idx, size_t first);
 };
 
@@ -42,8 +42,9 @@ struct cfg_duplicate_check {
 static void cfg_find_duplicates(struct cfg_parser *p, struct fw_hashtab *t,
 				const struct cfg_duplicate_check *check)
 {
-	const struct fw_rule *rules = p->cfg->rules.rules;
-	size_t i, count = p->cfg->rules.count;
+	const struct fw_ruleset *rs = &p->cfg->rules;
+	const struct fw_rule *rules = rs->rules;
+	size_t i, count = rs->count;
 
 	for (i = 0; i < count; i++) {
 		uint32_t first;
@@ -53,22 +54,77 @@ static void cfg_find_duplicates(struct cfg_parser *p, struct fw_hashtab *t,
 		if (!check->takes_part(&p->meta[i]))
 			continue;
 		first = fw_hashtab_add_unique(t, check->hash(&p->meta[i]), (uint32_t)i, check->equal,
-					      rules, &rules[i]);
+					      rs, &rules[i]);
 		if (first != i)
 			check->report(p, i, first);
 	}
 }
 
-static bool cfg_same_name(const void *rules, uint32_t item, const void *rule)
+static bool cfg_same_name(const void *rs, uint32_t item, const void *rule)
 {
-	const struct fw_rule *other = &((const struct fw_rule *)rules)[item];
+	const struct fw_rule *other = &((const struct fw_ruleset *)rs)->rules[item];
 
 	return !strcmp(other->name, ((const struct fw_rule *)rule)->name);
 }
 
-static bool cfg_same_match(const void *rules, uint32_t item, const void *rule)
+/* The same ports, whether written as a number, a one-item list or a range N-N. */
+static bool cfg_same_ports(const struct fw_ruleset *rs, const struct fw_rule *a,
+			   const struct fw_rule *b)
 {
-	return fw_rule_same_match(&((const struct fw_rule *)rules)[item], rule);
+	const struct fw_port_range *ra, *rb;
+	struct fw_port_range one_a, one_b;
+	size_t na = fw_rule_ports(rs, a, &ra, &one_a), nb = fw_rule_ports(rs, b, &rb, &one_b);
+
+	return na == nb && !memcmp(ra, rb, na * sizeof(*ra));
+}
+
+/* Same source (the same prefix, or the same set), ports and protocol. */
+bool cfg_rule_same_match(const struct fw_ruleset *rs, const struct fw_rule *a,
+			 const struct fw_rule *b)
+{
+	if (a->has_src != b->has_src || a->proto != b->proto || a->set_ref != b->set_ref)
+		return false;
+	if (a->has_src && !a->set_ref &&
+	    (fw_rule_src_len(a) != fw_rule_src_len(b) || memcmp(a->src, b->src, sizeof(a->src))))
+		return false;
+	return cfg_same_ports(rs, a, b);
+}
+
+static bool cfg_same_match(const void *rs, uint32_t item, const void *rule)
+{
+	return cfg_rule_same_match(rs, &((const struct fw_ruleset *)rs)->rules[item], rule);
+}
+
+/* Over what cfg_rule_same_match() compares. */
+static uint32_t cfg_match_hash(const struct fw_ruleset *rs, const struct fw_rule *r)
+{
+	unsigned char match[sizeof(r->src) + 7];
+	const struct fw_port_range *ranges;
+	struct fw_port_range one;
+	size_t n = fw_rule_ports(rs, r, &ranges, &one);
+	bool prefix = r->has_src && !r->set_ref;
+
+	memset(match, 0, sizeof(match));
+	if (prefix)
+		memcpy(match, r->src, sizeof(r->src));
+	match[sizeof(r->src)] = r->has_src;
+	match[sizeof(r->src) + 1] = prefix ? fw_rule_src_len(r) : 0;
+	match[sizeof(r->src) + 2] = r->proto;
+	memcpy(&match[sizeof(r->src) + 3], &r->set_ref, sizeof(r->set_ref));
+	return fw_hash_bytes(match, sizeof(match)) ^
+	       (n ? fw_hash_bytes(ranges, n * sizeof(*ranges)) * 0x9e3779b1u : 0);
+}
+
+/* Once sets are resolved and ports known: each rule's match_tag, and the hashes that find duplicates. */
+static void cfg_finish_matches(struct cfg_parser *p)
+{
+	struct fw_ruleset *rs = &p->cfg->rules;
+
+	for (size_t i = 0; i < rs->count; i++) {
+		rs->rules[i].match_tag = fw_rule_match_tag(rs, &rs->rules[i]);
+		if (p->meta[i].match_ok)
+			p->meta[i].match_hash = cfg_match_hash(rs, &rs->rules[i]);
+	}
 }
 
 static void cfg_report_duplicate_name(struct cfg_parser *p, size_t idx, size_t first)
@@ -124,6 +180,7 @@ void cfg_check_rules(struct cfg_parser *p)
 	cfg_check_capacity(p);
 	if (!p->cfg->rules.count)
 		return;
+	cfg_finish_matches(p);
 	err = fw_hashtab_init(&table, p->cfg->rules.count);
 	if (err) {
 		p->diags.err = err;
@@ -133,4 +190,5 @@ void cfg_check_rules(struct cfg_parser *p)
 	fw_hashtab_clear(&table);
 	cfg_find_duplicates(p, &table, &matches);
 	fw_hashtab_free(&table);
+	cfg_check_ties(p);
 }

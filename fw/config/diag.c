@@ -9,7 +9,7 @@
 #include "diag.h"
 #include "text.h"
 
-static void cfg_add(struct cfg_diags *d, int line, int col, char *msg)
+static struct cfg_diag *cfg_add(struct cfg_diags *d, int line, int col, char *msg)
 {
 	struct cfg_diag *item;
 
@@ -20,16 +20,19 @@ static void cfg_add(struct cfg_diags *d, int line, int col, char *msg)
 		if (!grown) {
 			free(msg);
 			d->err = -ENOMEM;
-			return;
+			return NULL;
 		}
 		d->items = grown;
 		d->cap = cap;
 	}
 	item = &d->items[d->count];
+	memset(item, 0, sizeof(*item));
 	item->line = line;
 	item->col = col;
 	item->seq = d->count++;
 	item->msg = msg;
+	d->errors++;
+	return item;
 }
 
 /* Whether msg prints as itself under fw_escape(). */
@@ -63,21 +66,64 @@ static char *cfg_escaped(char *msg)
 	return out;
 }
 
-void cfg_error(struct cfg_diags *d, int line, int col, const char *fmt, ...)
+static struct cfg_diag *cfg_vadd(struct cfg_diags *d, int line, int col, const char *fmt,
+			       va_list ap)
 {
-	va_list ap;
 	char *msg;
 	int n;
 
-	va_start(ap, fmt);
 	n = vasprintf(&msg, fmt, ap);
-	va_end(ap);
 	msg = n < 0 ? NULL : cfg_escaped(msg);
 	if (!msg) {
 		d->err = -ENOMEM;
+		return NULL;
+	}
+	return cfg_add(d, line, col, msg);
+}
+
+void cfg_error(struct cfg_diags *d, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cfg_vadd(d, line, col, fmt, ap);
+	va_end(ap);
+}
+
+void cfg_warning(struct cfg_diags *d, int line, int col, const char *fmt, ...)
+{
+	struct cfg_diag *item;
+	va_list ap;
+
+	va_start(ap, fmt);
+	item = cfg_vadd(d, line, col, fmt, ap);
+	va_end(ap);
+	if (item) {
+		item->warning = true;
+		d->errors--;
+	}
+}
+
+void cfg_file_error(struct cfg_diags *d, int line, int col, const char *file, uint32_t file_line,
+		    uint32_t file_col, const char *msg)
+{
+	char *name = cfg_escape_dup(file), *text = cfg_escape_dup(msg);
+	struct cfg_diag *item;
+
+	if (!name || !text) {
+		free(name);
+		free(text);
+		d->err = -ENOMEM;
 		return;
 	}
-	cfg_add(d, line, col, msg);
+	item = cfg_add(d, line, col, text);
+	if (!item) {
+		free(name);
+		return;
+	}
+	item->file = name;
+	item->file_line = file_line;
+	item->file_col = file_col;
 }
 
 const char *cfg_ctx_label(const struct cfg_ctx *ctx, char *buf, size_t size)
@@ -136,9 +182,16 @@ void cfg_diags_print(struct cfg_diags *d, const char *name, FILE *out)
 		return;
 	/* A file name is user text too: it must not break the FILE:LINE:COL: form. */
 	shown = cfg_escape_dup(name);
-	for (i = 0; i < d->count; i++)
-		fprintf(out, "%s:%d:%d: %s\n", shown ? shown : "<config>", d->items[i].line,
-			d->items[i].col, d->items[i].msg);
+	for (i = 0; i < d->count; i++) {
+		const struct cfg_diag *item = &d->items[i];
+
+		if (item->file)
+			fprintf(out, "%s:%u:%u: %s\n", item->file, item->file_line, item->file_col,
+				item->msg);
+		else
+			fprintf(out, "%s:%d:%d: %s%s\n", shown ? shown : "<config>", item->line,
+				item->col, item->warning ? "warning: " : "", item->msg);
+	}
 	free(shown);
 	fflush(out);
 }
@@ -147,10 +200,13 @@ void cfg_diags_free(struct cfg_diags *d)
 {
 	size_t i;
 
-	for (i = 0; i < d->count; i++)
+	for (i = 0; i < d->count; i++) {
 		free(d->items[i].msg);
+		free(d->items[i].file);
+	}
 	free(d->items);
 	d->items = NULL;
 	d->count = 0;
 	d->cap = 0;
+	d->errors = 0;
 }

@@ -7,11 +7,13 @@
 #include <unistd.h>
 #include "checks.h"
 
-static void cfg_init(struct cfg_parser *p, const char *name, struct fw_config *out)
+static void cfg_init(struct cfg_parser *p, const char *name,
+		     const struct fw_config_options *opts, struct fw_config *out)
 {
 	memset(p, 0, sizeof(*p));
 	memset(out, 0, sizeof(*out));
 	p->name = name ? name : "<config>";
+	p->opts = *opts;
 	p->cfg = out;
 	p->capacity_ok = true;
 	p->nodes.reader = &p->reader;
@@ -30,7 +32,13 @@ static void cfg_parse_pass(struct cfg_parser *p, const char *text, size_t len, b
 		return;
 	}
 	cfg_read_stream(p);
-	/* After a syntax error the rules are incomplete; checks across them would mislead. */
+	/*
+	 * After a syntax error the rules are incomplete; checks across them would
+	 * mislead. The list files are read only now, so a lane that gives up
+	 * does not make them read twice.
+	 */
+	if (!p->reader.stopped && !p->diags.err)
+		cfg_load_sets(p);
 	if (!p->reader.stopped && !p->diags.err)
 		cfg_check_rules(p);
 	cfg_reader_end(&p->reader);
@@ -42,36 +50,43 @@ static void cfg_parser_free(struct cfg_parser *p)
 	cfg_nodes_destroy(&p->nodes);
 	free(p->meta);
 	p->meta = NULL;
+	free(p->set_meta);
+	p->set_meta = NULL;
+	free(p->set_refs);
+	p->set_refs = NULL;
 }
 
-int fw_config_parse_with(const char *name, const char *text, size_t len,
-			 enum fw_config_reader reader, struct fw_config *out, FILE *diag,
+int fw_config_parse_opts(const char *name, const char *text, size_t len,
+			 const struct fw_config_options *opts, struct fw_config *out, FILE *diag,
 			 bool *fast_used)
 {
+	static const struct fw_config_options defaults = { .reader = FW_READER_AUTO };
 	struct cfg_parser p;
 	bool fast = false;
 	int err;
 
+	if (!opts)
+		opts = &defaults;
 	if (!text) {
 		text = "";
 		len = 0;
 	}
-	cfg_init(&p, name, out);
-	if (reader == FW_READER_AUTO && cfg_fast_lane_fits(text, len)) {
+	cfg_init(&p, name, opts, out);
+	if (opts->reader == FW_READER_AUTO && cfg_fast_lane_fits(text, len)) {
 		cfg_parse_pass(&p, text, len, true);
 		fast = !p.reader.lane.gave_up;
 		if (p.reader.lane.gave_up) {
 			/* Forget what the lane found; libyaml reads the whole text again. */
 			cfg_parser_free(&p);
 			fw_config_free(out);
-			cfg_init(&p, name, out);
+			cfg_init(&p, name, opts, out);
 			cfg_parse_pass(&p, text, len, false);
 		}
 	} else {
 		cfg_parse_pass(&p, text, len, false);
 	}
 
-	err = p.diags.err ? p.diags.err : p.diags.count ? -EINVAL : 0;
+	err = p.diags.err ? p.diags.err : p.diags.errors ? -EINVAL : 0;
 	if (!err) {
 		out->path = strdup(p.name);
 		if (!out->path)
@@ -86,10 +101,19 @@ int fw_config_parse_with(const char *name, const char *text, size_t len,
 	return err;
 }
 
+int fw_config_parse_with(const char *name, const char *text, size_t len,
+			 enum fw_config_reader reader, struct fw_config *out, FILE *diag,
+			 bool *fast_used)
+{
+	const struct fw_config_options opts = { .reader = reader };
+
+	return fw_config_parse_opts(name, text, len, &opts, out, diag, fast_used);
+}
+
 int fw_config_parse(const char *name, const char *text, size_t len, struct fw_config *out,
 		    FILE *diag)
 {
-	return fw_config_parse_with(name, text, len, FW_READER_AUTO, out, diag, NULL);
+	return fw_config_parse_opts(name, text, len, NULL, out, diag, NULL);
 }
 
 static int cfg_read_file(const char *path, char **text, size_t *len)
@@ -163,5 +187,6 @@ void fw_config_free(struct fw_config *cfg)
 	free(cfg->path);
 	free(cfg->interfaces);
 	free(cfg->rules.rules);
+	fw_ruleset_free_sets(&cfg->rules);
 	memset(cfg, 0, sizeof(*cfg));
 }

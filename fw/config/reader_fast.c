@@ -228,8 +228,8 @@ static bool cfg_fast_entry(struct cfg_fast *f, const struct cfg_fast_line *l)
 	cfg_fast_push_scalar(f, l, l->key, l->key_len);
 	if (l->value_len)
 		cfg_fast_push_scalar(f, l, l->value, l->value_len);
-	else if (f->depth == 1)
-		f->value_due = true; /* a list or mapping on the next lines */
+	else if (f->depth == 1 || (f->depth == 2 && !f->levels[1].sequence))
+		f->value_due = true; /* a top-level section, or a set's mapping, on the next lines */
 	else
 		return false;
 	return true;

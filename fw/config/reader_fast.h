@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <yaml.h>
 
-#define CFG_FAST_DEPTH 3  /* the root mapping, a list, its item mappings */
+#define CFG_FAST_DEPTH 3  /* the root mapping, a list and its item mappings, or sets: and each set */
 #define CFG_FAST_QUEUE 16 /* events one line can make, with room to spare */
 
 struct cfg_fast_level {

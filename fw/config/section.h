@@ -16,6 +16,7 @@
 #include "value.h"
 
 #define CFG_MAX_RULES 16777216u
+#define CFG_PORTS_TEXT_MAX 96 /* a port list in a message, cut short with "..." */
 
 /* What the cross-rule checks need to know about each rule. */
 struct cfg_rule_meta {
@@ -27,8 +28,25 @@ struct cfg_rule_meta {
 	bool match_ok; /* src, port and proto are valid and match something */
 };
 
+/* What the checks need to know about each set, parallel to cfg->rules.sets. */
+struct cfg_set_meta {
+	int file_line; /* the value of `file:`, where a list file's messages sort */
+	int file_col;
+	bool ok;       /* the definition is valid (its elements may still not be) */
+	bool used;     /* a rule names it */
+};
+
+/* A rule's src "@name", resolved once the whole document is read. */
+struct cfg_set_ref {
+	size_t rule;
+	int line;
+	int col;
+	char name[FW_RULE_NAME_MAX];
+};
+
 struct cfg_parser {
 	const char *name; /* for messages */
+	struct fw_config_options opts;
 	struct cfg_diags diags;
 	struct cfg_reader reader;
 	struct cfg_nodes nodes;
@@ -36,6 +54,12 @@ struct cfg_parser {
 	size_t rules_cap;
 	size_t interfaces_cap;
 	struct cfg_rule_meta *meta; /* parallel to cfg->rules.rules */
+	size_t sets_cap;
+	struct cfg_set_meta *set_meta;
+	struct cfg_set_ref *set_refs;
+	size_t set_ref_count;
+	size_t set_refs_cap;
+	size_t port_ranges_cap;
 	bool capacity_ok;  /* settings.max_rules is valid or defaulted */
 	bool capacity_set; /* settings.max_rules was given */
 };
@@ -46,8 +70,18 @@ void cfg_read_stream(struct cfg_parser *p);
 void cfg_read_interfaces(struct cfg_parser *p, const struct cfg_node *list);
 /* section_settings.c */
 void cfg_read_settings(struct cfg_parser *p, const struct cfg_node *map);
+/* section_sets.c: the sets as written; their list files are read by cfg_load_sets(). */
+void cfg_read_sets(struct cfg_parser *p, const struct cfg_node *map);
+/* Once the document is read: the list files, then each "@name" resolved to its set. */
+void cfg_load_sets(struct cfg_parser *p);
 /* section_rules.c: streamed, one rule tree at a time; start is the list's start event. */
 int cfg_read_rules(struct cfg_parser *p, yaml_event_t *start);
+/* ports.c: `port` as a number, a range "A-B" or a list of those, into r; false once reported. */
+bool cfg_rule_ports(struct cfg_parser *p, struct fw_rule *r, const struct cfg_node *n,
+		    const struct cfg_ctx *ctx);
+/* "22", "8000-8099", "[80, 443, 8000-8099]": a rule's ports for messages. */
+const char *cfg_ports_text(const struct fw_ruleset *rs, const struct fw_rule *r, char *buf,
+			   size_t size);
 /* "rule \"ssh\"" once rule idx has a valid name, else "rule #3". */
 struct cfg_ctx cfg_rule_ctx(const struct cfg_parser *p, size_t idx);
 

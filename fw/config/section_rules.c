@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Config parsing: the rules section, one rule at a time. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +7,7 @@
 #include "hashtab.h"
 #include "names.h"
 #include "section.h"
+#include "sets.h"
 
 enum cfg_rule_key { RK_NAME, RK_SRC, RK_PORT, RK_PROTO, RK_ACTION, RK_COUNT };
 
@@ -66,19 +66,6 @@ static uint32_t cfg_name_hash(const struct fw_rule *r)
 	return fw_hash_bytes(r->name, strlen(r->name));
 }
 
-/* Over the fields fw_rule_same_match() compares. */
-static uint32_t cfg_match_hash(const struct fw_rule *r)
-{
-	unsigned char match[sizeof(r->src) + 4];
-
-	memcpy(match, r->src, sizeof(r->src));
-	match[sizeof(r->src)] = r->has_src;
-	match[sizeof(r->src) + 1] = (unsigned char)(r->port >> 8);
-	match[sizeof(r->src) + 2] = (unsigned char)r->port;
-	match[sizeof(r->src) + 3] = r->proto;
-	return fw_hash_bytes(match, sizeof(match));
-}
-
 /* "rule \"ssh\"" once the rule has a valid name, else "rule #3". */
 struct cfg_ctx cfg_rule_ctx(const struct cfg_parser *p, size_t idx)
 {
@@ -89,18 +76,11 @@ struct cfg_ctx cfg_rule_ctx(const struct cfg_parser *p, size_t idx)
 	return ctx;
 }
 
-static bool cfg_rule_name_char(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	       c == '_' || c == '.' || c == ':' || c == '-';
-}
-
 static void cfg_rule_name(struct cfg_parser *p, size_t idx, const struct cfg_node *rule,
 			  const struct cfg_node *name)
 {
 	const struct cfg_ctx ctx = { .section = "rule", .number = idx + 1 };
 	struct cfg_rule_meta *meta = &p->meta[idx];
-	size_t i;
 
 	if (!name) {
 		cfg_error(&p->diags, rule->line, rule->col,
@@ -108,28 +88,8 @@ static void cfg_rule_name(struct cfg_parser *p, size_t idx, const struct cfg_nod
 			  idx + 1);
 		return;
 	}
-	if (!cfg_text(&p->diags, name, &ctx, "name"))
+	if (!cfg_name(&p->diags, name, &ctx, "name"))
 		return;
-	if (!name->len) {
-		cfg_ctx_error(&p->diags, &ctx, name->line, name->col,
-			      "name is empty; use 1-%d characters (letters, digits, _ . : -)",
-			      FW_RULE_NAME_MAX - 1);
-		return;
-	}
-	if (name->len >= FW_RULE_NAME_MAX) {
-		cfg_ctx_error(&p->diags, &ctx, name->line, name->col,
-			      "name \"%s\" is %zu characters long; use at most %d", name->text,
-			      name->len, FW_RULE_NAME_MAX - 1);
-		return;
-	}
-	for (i = 0; i < name->len; i++) {
-		if (!cfg_rule_name_char(name->text[i])) {
-			cfg_ctx_error(&p->diags, &ctx, name->line, name->col,
-				      "name \"%s\" has invalid characters; use only letters, digits and _ . : -",
-				      name->text);
-			return;
-		}
-	}
 	memcpy(p->cfg->rules.rules[idx].name, name->text, name->len + 1);
 	meta->name_hash = cfg_name_hash(&p->cfg->rules.rules[idx]);
 	meta->name_ok = true;
@@ -137,52 +97,83 @@ static void cfg_rule_name(struct cfg_parser *p, size_t idx, const struct cfg_nod
 	meta->name_col = name->col;
 }
 
-/* IPv4 is stored v4-mapped, so 198.18.0.1 and ::ffff:198.18.0.1 are one address. */
-static bool cfg_rule_src(struct cfg_parser *p, struct fw_rule *r, const struct cfg_node *src,
+/* "@name": noted now, resolved once every set is known (sets: may come after rules:). */
+static bool cfg_rule_set_ref(struct cfg_parser *p, size_t idx, const struct cfg_node *src,
+			     const struct cfg_ctx *ctx)
+{
+	struct cfg_set_ref *ref;
+
+	if (!cfg_name_valid(src->text + 1, src->len - 1)) {
+		cfg_ctx_error(&p->diags, ctx, src->line, src->col,
+			      "src \"%s\" is not a set name: write \"@\" and then the set's name (1-%d letters, digits, _ . : -)",
+			      src->text, FW_RULE_NAME_MAX - 1);
+		return false;
+	}
+	if (p->set_ref_count == p->set_refs_cap) {
+		size_t cap = p->set_refs_cap ? p->set_refs_cap * 2 : 16;
+		struct cfg_set_ref *grown = realloc(p->set_refs, cap * sizeof(*grown));
+
+		if (!grown) {
+			p->diags.err = -ENOMEM;
+			return false;
+		}
+		p->set_refs = grown;
+		p->set_refs_cap = cap;
+	}
+	ref = &p->set_refs[p->set_ref_count++];
+	ref->rule = idx;
+	ref->line = src->line;
+	ref->col = src->col;
+	memcpy(ref->name, src->text + 1, src->len);
+	p->cfg->rules.rules[idx].has_src = true;
+	return true;
+}
+
+/* An address, a prefix, or "@set"; IPv4 is stored v4-mapped, so 198.18.0.1 and ::ffff:198.18.0.1 are one. */
+static bool cfg_rule_src(struct cfg_parser *p, size_t idx, const struct cfg_node *src,
 			 const struct cfg_ctx *ctx)
 {
-	struct in6_addr v6;
-	struct in_addr v4;
+	struct fw_rule *r = &p->cfg->rules.rules[idx];
+	char problem[FW_PREFIX_PROBLEM_MAX];
+	enum fw_prefix_error err;
+	struct fw_prefix prefix;
 
 	if (!cfg_text(&p->diags, src, ctx, "src"))
 		return false;
-	if (strchr(src->text, '/')) {
-		cfg_ctx_error(&p->diags, ctx, src->line, src->col,
-			      "src \"%s\" is a prefix; prefixes are not supported, write one address per rule",
-			      src->text);
-		return false;
+	if (src->text[0] == '@')
+		return cfg_rule_set_ref(p, idx, src, ctx);
+	err = fw_source_parse(src->text, src->len, &prefix);
+	if (err == FW_PREFIX_OK) {
+		memcpy(r->src, prefix.addr, sizeof(r->src));
+		r->src_len = prefix.len;
+		r->has_src = true;
+		return true;
 	}
-	if (inet_pton(AF_INET, src->text, &v4) == 1) {
-		fw_addr_from_ipv4(r->src, &v4);
-	} else if (inet_pton(AF_INET6, src->text, &v6) == 1) {
-		memcpy(r->src, &v6, sizeof(r->src));
-	} else {
+	if (err == FW_PREFIX_SYNTAX)
 		cfg_ctx_error(&p->diags, ctx, src->line, src->col,
-			      "src \"%s\" is not an IPv4 or IPv6 address; write one address, e.g. 198.18.0.1 or 2001:2::1",
+			      "src \"%s\" is not an IPv4 or IPv6 address, a prefix or \"@set\"; write e.g. 198.18.0.1, 198.18.0.0/15, 2001:2::/48 or \"@office\"",
 			      src->text);
-		return false;
-	}
-	r->has_src = true;
-	return true;
+	else if (err == FW_PREFIX_ZERO_LEN)
+		cfg_ctx_error(&p->diags, ctx, src->line, src->col, "src %s; leave src out instead",
+			      fw_prefix_problem(err, src->text, src->len, &prefix, problem));
+	else
+		cfg_ctx_error(&p->diags, ctx, src->line, src->col, "src %s",
+			      fw_prefix_problem(err, src->text, src->len, &prefix, problem));
+	return false;
 }
 
 static void cfg_rule_match(struct cfg_parser *p, size_t idx, const struct cfg_node **values,
 			   const struct cfg_ctx *ctx)
 {
-	char label[CFG_CTX_MAX];
+	char label[CFG_CTX_MAX], ports[CFG_PORTS_TEXT_MAX];
 	struct fw_rule *r = &p->cfg->rules.rules[idx];
 	bool ok = true;
-	uint32_t port;
 	int proto;
 
 	if (values[RK_SRC])
-		ok &= cfg_rule_src(p, r, values[RK_SRC], ctx);
-	if (values[RK_PORT]) {
-		if (cfg_uint(&p->diags, values[RK_PORT], ctx, "port", 1, 65535, &port))
-			r->port = (uint16_t)port;
-		else
-			ok = false;
-	}
+		ok &= cfg_rule_src(p, idx, values[RK_SRC], ctx);
+	if (values[RK_PORT])
+		ok &= cfg_rule_ports(p, r, values[RK_PORT], ctx);
 	if (values[RK_PROTO]) {
 		if (cfg_enum(&p->diags, values[RK_PROTO], ctx, "proto", &cfg_protos, &proto))
 			r->proto = (uint8_t)proto;
@@ -194,8 +185,9 @@ static void cfg_rule_match(struct cfg_parser *p, size_t idx, const struct cfg_no
 	if (r->port && r->proto != FW_PROTO_TCP && r->proto != FW_PROTO_UDP &&
 	    r->proto != FW_PROTO_ANY) {
 		cfg_ctx_error(&p->diags, ctx, values[RK_PORT]->line, values[RK_PORT]->col,
-			      "port %u cannot be used with proto %s; only tcp, udp and any have ports: remove the port or change the proto",
-			      r->port, fw_proto_name(r->proto));
+			      "port %s cannot be used with proto %s; only tcp, udp and any have ports: remove the port or change the proto",
+			      cfg_ports_text(&p->cfg->rules, r, ports, sizeof(ports)),
+			      fw_proto_name(r->proto));
 		return;
 	}
 	if (!r->has_src && !r->port && r->proto == FW_PROTO_ANY) {
@@ -204,7 +196,7 @@ static void cfg_rule_match(struct cfg_parser *p, size_t idx, const struct cfg_no
 			  cfg_ctx_label(ctx, label, sizeof(label)));
 		return;
 	}
-	p->meta[idx].match_hash = cfg_match_hash(r);
+	/* A rule on a set takes part in the checks once its set is known. */
 	p->meta[idx].match_ok = true;
 }
 

@@ -3,9 +3,9 @@
 #include <string.h>
 #include "section.h"
 
-enum cfg_top_key { TK_INTERFACES, TK_SETTINGS, TK_RULES, TK_COUNT };
+enum cfg_top_key { TK_INTERFACES, TK_SETTINGS, TK_SETS, TK_RULES, TK_COUNT };
 
-static const char *const cfg_top_keys[TK_COUNT] = { "interfaces", "settings", "rules" };
+static const char *const cfg_top_keys[TK_COUNT] = { "interfaces", "settings", "sets", "rules" };
 
 /* Which top-level key this is, or -1 once reported as unknown or repeated. */
 static int cfg_top_key(struct cfg_parser *p, const struct cfg_node *key, int *seen_line)
@@ -45,6 +45,8 @@ static void cfg_apply_section(struct cfg_parser *p, int key, const struct cfg_no
 		cfg_read_interfaces(p, value);
 	else if (key == TK_SETTINGS)
 		cfg_read_settings(p, value);
+	else if (key == TK_SETS)
+		cfg_read_sets(p, value);
 	else
 		cfg_error(&p->diags, value->line, value->col,
 			  "rules must be a list like \"- name: ...\", found %s", cfg_kind_name(value));
@@ -103,7 +105,7 @@ static int cfg_read_document(struct cfg_parser *p, yaml_event_t *ev)
 		return -1;
 	if (root->kind != CFG_BROKEN && !cfg_is_null(root))
 		cfg_error(&p->diags, root->line, root->col,
-			  "the config must be a mapping with the keys interfaces, settings and rules, found %s",
+			  "the config must be a mapping with the keys interfaces, settings, sets and rules, found %s",
 			  cfg_kind_name(root));
 	cfg_nodes_free(&p->nodes);
 	return 0;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 #include "value.h"
+#include "xdpfw.h"
 
 #define CFG_LIST_MAX 160
 
@@ -148,6 +149,52 @@ bool cfg_uint(struct cfg_diags *d, const struct cfg_node *n, const struct cfg_ct
 		return false;
 	}
 	*out = (uint32_t)value;
+	return true;
+}
+
+static bool cfg_name_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '.' || c == ':' || c == '-';
+}
+
+bool cfg_name_valid(const char *name, size_t len)
+{
+	size_t i;
+
+	if (!len || len >= FW_RULE_NAME_MAX)
+		return false;
+	for (i = 0; i < len && cfg_name_char(name[i]); i++)
+		;
+	return i == len;
+}
+
+bool cfg_name(struct cfg_diags *d, const struct cfg_node *n, const struct cfg_ctx *ctx,
+	      const char *key)
+{
+	size_t i;
+
+	if (!cfg_text(d, n, ctx, key))
+		return false;
+	if (!n->len) {
+		cfg_ctx_error(d, ctx, n->line, n->col,
+			      "%s is empty; use 1-%d characters (letters, digits, _ . : -)", key,
+			      FW_RULE_NAME_MAX - 1);
+		return false;
+	}
+	if (n->len >= FW_RULE_NAME_MAX) {
+		cfg_ctx_error(d, ctx, n->line, n->col, "%s \"%s\" is %zu characters long; use at most %d",
+			      key, n->text, n->len, FW_RULE_NAME_MAX - 1);
+		return false;
+	}
+	for (i = 0; i < n->len; i++) {
+		if (!cfg_name_char(n->text[i])) {
+			cfg_ctx_error(d, ctx, n->line, n->col,
+				      "%s \"%s\" has invalid characters; use only letters, digits and _ . : -",
+				      key, n->text);
+			return false;
+		}
+	}
 	return true;
 }
 

@@ -28,6 +28,11 @@ bool cfg_uint(struct cfg_diags *d, const struct cfg_node *n, const struct cfg_ct
 	      const char *key, uint32_t min, uint32_t max, uint32_t *out);
 bool cfg_enum(struct cfg_diags *d, const struct cfg_node *n, const struct cfg_ctx *ctx,
 	      const char *key, const struct cfg_words *words, int *out);
+/* Whether len bytes make a valid rule or set name. */
+bool cfg_name_valid(const char *name, size_t len);
+/* A rule's or a set's name: 1-63 letters, digits and _ . : -; false once reported. */
+bool cfg_name(struct cfg_diags *d, const struct cfg_node *n, const struct cfg_ctx *ctx,
+	      const char *key);
 /* values[k] is the value of known[k], or NULL; other keys are reported. */
 void cfg_fields(struct cfg_diags *d, const struct cfg_node *map, const struct cfg_ctx *ctx,
 		const char *const *known, size_t nknown, const struct cfg_node **values);

@@ -80,6 +80,26 @@ static void assert_same_parse(const struct parsed *a, const struct parsed *b, co
 	if (a->cfg.rules.count)
 		assert_memory_equal(a->cfg.rules.rules, b->cfg.rules.rules,
 				    a->cfg.rules.count * sizeof(*a->cfg.rules.rules));
+	assert_int_equal(a->cfg.rules.port_range_count, b->cfg.rules.port_range_count);
+	if (a->cfg.rules.port_range_count)
+		assert_memory_equal(a->cfg.rules.port_ranges, b->cfg.rules.port_ranges,
+				    a->cfg.rules.port_range_count * sizeof(*a->cfg.rules.port_ranges));
+	assert_int_equal(a->cfg.rules.set_count, b->cfg.rules.set_count);
+	for (size_t i = 0; i < a->cfg.rules.set_count; i++) {
+		const struct fw_set *x = &a->cfg.rules.sets[i], *y = &b->cfg.rules.sets[i];
+
+		assert_string_equal(x->name, y->name);
+		assert_int_equal(!x->file, !y->file);
+		if (x->file)
+			assert_string_equal(x->file, y->file);
+		assert_int_equal(x->count, y->count);
+		assert_int_equal(x->v4, y->v4);
+		assert_int_equal(x->v6, y->v6);
+		assert_int_equal(x->line, y->line);
+		assert_int_equal(x->col, y->col);
+		if (x->count)
+			assert_memory_equal(x->elements, y->elements, x->count * sizeof(*x->elements));
+	}
 }
 
 static size_t count_lines(const char *s)
@@ -159,7 +179,7 @@ struct error_case {
 	"  - name: a\n"                 /* 8 */ \
 	"    port: 70000\n"             /* 9 */ \
 	"  - name: b\n"                 /* 10 */ \
-	"    src: 198.18.0.0/24\n"      /* 11 */ \
+	"    src: 198.18.0.1/24\n"      /* 11 */ \
 	"  - name: a\n"                 /* 12 */ \
 	"    port: 22\n"                /* 13 */ \
 	"    proto: icmp\n"             /* 14 */
@@ -182,7 +202,28 @@ static const struct error_case error_cases[] = {
 	{ .name = "port_bool", .yaml = R("    port: yes\n"), .want = { { "3:11", "port is the YAML boolean yes" } } },
 	{ .name = "port_null", .yaml = R("    port: null\n"), .want = { { "3:11", "port is empty; give it a value or remove the key" } } },
 	{ .name = "port_empty", .yaml = R("    port:\n"), .want = { { "3:10", "port is empty" } } },
-	{ .name = "port_list", .yaml = R("    port: [22]\n"), .want = { { "3:11", "port must be a single value, found a list" } } },
+	{ .name = "port_list_in_list", .yaml = R("    port: [[22]]\n"), .want = { { "3:12", "port must be a single value, found a list" } } },
+	{ .name = "port_list_empty", .yaml = R("    port: []\n"),
+	  .want = { { "3:11", "rule \"r\": port is an empty list; name at least one port or range, or remove the key" } }, .exact = true },
+	{ .name = "port_list_item_zero", .yaml = R("    port: [22, 0]\n"), .want = { { "3:16", "rule \"r\": port 0 out of range; use 1-65535" } } },
+	{ .name = "port_list_item_text", .yaml = R("    port: [22, ssh]\n"), .want = { { "3:16", "port \"ssh\" is not an integer" } } },
+	{ .name = "port_list_twice", .yaml = R("    port: [443, 80, 443]\n"),
+	  .want = { { "3:21", "rule \"r\": port 443 is in the list twice; name each port once" } }, .exact = true },
+	{ .name = "port_list_overlap", .yaml = R("    port: [8000-8099, 80, 8080]\n"),
+	  .want = { { "3:27", "rule \"r\": port 8080 overlaps 8000-8099, named before it in the list; name each port once" } }, .exact = true },
+	{ .name = "port_list_overlap_earlier_later", .yaml = R("    port: [8080, 8000-8099]\n"),
+	  .want = { { "3:18", "port 8000-8099 overlaps 8080, named before it in the list" } } },
+	{ .name = "port_range_reversed", .yaml = R("    port: 8099-8000\n"),
+	  .want = { { "3:11", "rule \"r\": port range 8099-8000 is reversed; write 8000-8099" } }, .exact = true },
+	{ .name = "port_range_zero", .yaml = R("    port: 0-80\n"),
+	  .want = { { "3:11", "rule \"r\": port range 0-80 is out of range; ports are 1-65535" } }, .exact = true },
+	{ .name = "port_range_65536", .yaml = R("    port: 1-65536\n"), .want = { { "3:11", "port range 1-65536 is out of range" } } },
+	{ .name = "port_range_huge", .yaml = R("    port: 1-99999999999\n"), .want = { { "3:11", "port range 1-99999999999 is out of range" } } },
+	{ .name = "port_range_text", .yaml = R("    port: 80-http\n"),
+	  .want = { { "3:11", "rule \"r\": port \"80-http\" is neither a port number nor a range; write a number 1-65535 or a range like 8000-8099" } }, .exact = true },
+	{ .name = "port_range_open", .yaml = R("    port: 80-\n"), .want = { { "3:11", "is neither a port number nor a range" } } },
+	{ .name = "port_range_three", .yaml = R("    port: 1-2-3\n"), .want = { { "3:11", "is neither a port number nor a range" } } },
+	{ .name = "port_range_in_list_reversed", .yaml = R("    port: [22, 90-80]\n"), .want = { { "3:16", "port range 90-80 is reversed; write 80-90" } } },
 	{ .name = "port_mapping", .yaml = R("    port: {tcp: 22}\n"), .want = { { "3:11", "port must be a single value, found a mapping" } } },
 	/* name */
 	{ .name = "name_64_chars", .yaml = "rules:\n  - name: " NAME64 "\n    port: 22\n",
@@ -197,9 +238,31 @@ static const struct error_case error_cases[] = {
 	{ .name = "name_second_rule_label", .yaml = "rules:\n  - name: a\n    port: 22\n  - port: 0\n",
 	  .want = { { "4:5", "rule #2 has no name" }, { "4:11", "rule #2: port 0 out of range" } } },
 	/* src */
-	{ .name = "src_prefix_v4", .yaml = R("    src: 198.18.0.0/15\n"),
-	  .want = { { "3:10", "src \"198.18.0.0/15\" is a prefix; prefixes are not supported, write one address per rule" } } },
-	{ .name = "src_prefix_v6", .yaml = R("    src: 2001:2::/48\n"), .want = { { "3:10", "prefixes are not supported" } } },
+	{ .name = "src_host_bits_v4", .yaml = R("    src: 198.18.0.1/15\n"),
+	  .want = { { "3:10", "rule \"r\": src 198.18.0.1/15 has host bits set; did you mean 198.18.0.0/15?" } }, .exact = true },
+	{ .name = "src_host_bits_v6", .yaml = R("    src: 2001:2::1/48\n"),
+	  .want = { { "3:10", "rule \"r\": src 2001:2::1/48 has host bits set; did you mean 2001:2::/48?" } }, .exact = true },
+	{ .name = "src_host_bits_mapped", .yaml = R("    src: ::ffff:198.18.0.1/120\n"), .want = { { "3:10", "did you mean 198.18.0.0/24?" } } },
+	{ .name = "src_zero_v4", .yaml = R("    src: 0.0.0.0/0\n"),
+	  .want = { { "3:10", "rule \"r\": src 0.0.0.0/0 is a /0 prefix, which matches every IPv4 address; leave src out instead" } }, .exact = true },
+	{ .name = "src_zero_v6", .yaml = R("    src: ::/0\n"),
+	  .want = { { "3:10", "rule \"r\": src ::/0 is a /0 prefix, which matches every address; leave src out instead" } }, .exact = true },
+	{ .name = "src_zero_host_bits", .yaml = R("    src: 198.18.0.1/0\n"), .want = { { "3:10", "is a /0 prefix" } } },
+	{ .name = "src_zero_mapped", .yaml = R("    src: ::ffff:0:0/96\n"), .want = { { "3:10", "src ::ffff:0:0/96 is a /0 prefix, which matches every IPv4 address" } } },
+	{ .name = "src_len_33", .yaml = R("    src: 198.18.0.0/33\n"),
+	  .want = { { "3:10", "rule \"r\": src \"198.18.0.0/33\" has a prefix length out of range; use /1-/32 for IPv4, /1-/128 for IPv6" } }, .exact = true },
+	{ .name = "src_len_129", .yaml = R("    src: 2001:2::/129\n"), .want = { { "3:10", "has a prefix length out of range" } } },
+	{ .name = "src_len_text", .yaml = R("    src: 198.18.0.0/a\n"), .want = { { "3:10", "has a prefix length out of range" } } },
+	{ .name = "src_len_empty", .yaml = R("    src: 198.18.0.0/\n"), .want = { { "3:10", "has a prefix length out of range" } } },
+	{ .name = "src_set_no_name", .yaml = R("    src: \"@\"\n"),
+	  .want = { { "3:10", "rule \"r\": src \"@\" is not a set name: write \"@\" and then the set's name (1-63 letters, digits, _ . : -)" } }, .exact = true },
+	{ .name = "src_set_bad_name", .yaml = R("    src: \"@a/b\"\n"), .want = { { "3:10", "src \"@a/b\" is not a set name" } } },
+	{ .name = "src_set_name_64", .yaml = R("    src: \"@" NAME64 "\"\n"), .want = { { "3:10", "is not a set name" } } },
+	{ .name = "src_set_unknown", .yaml = R("    src: \"@blocklist\"\n"),
+	  .want = { { "3:10", "rule \"r\": src \"@blocklist\" names no set; define it under the top-level key sets:, as blocklist: {file: PATH} (a list file) or blocklist: {elements: [198.18.0.0/15, ...]}" } }, .exact = true },
+	{ .name = "src_set_typo", .yaml = "sets:\n  office: {elements: [198.18.0.1]}\nrules:\n  - name: r\n    src: \"@ofice\"\n",
+	  .want = { { "2:3", "warning: set \"office\" is not used by any rule" }, { "5:10", "rule \"r\": src \"@ofice\" names no set; did you mean \"@office\"?" } } },
+	{ .name = "src_set_unquoted", .yaml = R("    src: @x\n"), .want = { { "3:10", "YAML syntax error: found character that cannot start any token" } } },
 	{ .name = "src_octet_256", .yaml = R("    src: 198.18.0.256\n"), .want = { { "3:10", "src \"198.18.0.256\" is not an IPv4 or IPv6 address" } } },
 	{ .name = "src_three_octets", .yaml = R("    src: 198.18.1\n"), .want = { { "3:10", "is not an IPv4 or IPv6 address" } } },
 	{ .name = "src_double_colon", .yaml = R("    src: 2001:2::1::2\n"), .want = { { "3:10", "is not an IPv4 or IPv6 address" } } },
@@ -225,7 +288,7 @@ static const struct error_case error_cases[] = {
 	{ .name = "match_all_proto_any", .yaml = R("    proto: any\n    action: pass\n"), .want = { { "2:5", "rule \"r\" matches every packet" } } },
 	/* unknown keys */
 	{ .name = "unknown_top_close", .yaml = "rule:\n  - name: r\n    port: 22\n", .want = { { "1:1", "unknown key \"rule\"; did you mean \"rules\"?" } }, .exact = true },
-	{ .name = "unknown_top_far", .yaml = "firewall: 1\n", .want = { { "1:1", "unknown key \"firewall\"; expected one of interfaces, settings, rules" } } },
+	{ .name = "unknown_top_far", .yaml = "firewall: 1\n", .want = { { "1:1", "unknown key \"firewall\"; expected one of interfaces, settings, sets, rules" } } },
 	{ .name = "unknown_rule_close", .yaml = R("    port: 22\n    prot: tcp\n"), .want = { { "4:5", "rule \"r\": unknown key \"prot\"; did you mean \"proto\"?" } } },
 	{ .name = "unknown_rule_longer", .yaml = R("    port: 22\n    protocol: tcp\n"), .want = { { "4:5", "rule \"r\": unknown key \"protocol\"; did you mean \"proto\"?" } } },
 	{ .name = "unknown_rule_far", .yaml = R("    port: 22\n    dst: 198.18.0.1\n"),
@@ -242,7 +305,7 @@ static const struct error_case error_cases[] = {
 	{ .name = "settings_list", .yaml = "settings:\n  - default_action: drop\n", .want = { { "2:3", "settings must be a mapping of key: value, found a list" } } },
 	{ .name = "interfaces_scalar", .yaml = "interfaces: eth0\n", .want = { { "1:13", "interfaces must be a list like \"- name: eth0\", found a single value" } } },
 	{ .name = "interface_scalar", .yaml = "interfaces:\n  - eth0\n", .want = { { "2:5", "each interface must be a mapping like \"- name: eth0\"" } } },
-	{ .name = "top_list", .yaml = "- name: r\n", .want = { { "1:1", "the config must be a mapping with the keys interfaces, settings and rules, found a list" } } },
+	{ .name = "top_list", .yaml = "- name: r\n", .want = { { "1:1", "the config must be a mapping with the keys interfaces, settings, sets and rules, found a list" } } },
 	{ .name = "top_scalar", .yaml = "hello\n", .want = { { "1:1", "found a single value" } } },
 	{ .name = "key_not_a_word", .yaml = "rules:\n  - name: r\n    port: 22\n    ? [a]\n    : 1\n", .want = { { "4:7", "rule \"r\": keys must be single words, found a list" } } },
 	/* duplicates */
@@ -554,6 +617,7 @@ struct rule_case {
 	uint16_t port;
 	uint8_t proto;
 	uint8_t action;
+	uint8_t src_len;       /* the prefix length over 16 bytes; 0: 128, one address */
 };
 
 static const uint8_t v4_mapped_198_18_0_1[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
@@ -561,21 +625,34 @@ static const uint8_t v4_mapped_198_18_0_1[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 
 static const uint8_t v6_2001_2__1[16] = { 0x20, 0x01, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
 
 static const struct rule_case rule_cases[] = {
-	{ "port_1", "    port: 1\n", NULL, NULL, 1, FW_PROTO_ANY, FW_ACTION_DROP },
-	{ "port_65535", "    port: 65535\n    proto: tcp\n", NULL, NULL, 65535, FW_PROTO_TCP, FW_ACTION_DROP },
-	{ "port_udp_pass", "    port: 53\n    proto: udp\n    action: pass\n", NULL, NULL, 53, FW_PROTO_UDP, FW_ACTION_PASS },
-	{ "proto_icmp", "    proto: icmp\n", NULL, NULL, 0, FW_PROTO_ICMP, FW_ACTION_DROP },
-	{ "proto_icmpv6", "    proto: icmpv6\n", NULL, NULL, 0, FW_PROTO_ICMPV6, FW_ACTION_DROP },
-	{ "proto_tcp_no_port", "    proto: tcp\n", NULL, NULL, 0, FW_PROTO_TCP, FW_ACTION_DROP },
-	{ "src_v4_is_v4_mapped", "    src: 198.18.0.1\n", "198.18.0.1", v4_mapped_198_18_0_1, 0, FW_PROTO_ANY, FW_ACTION_DROP },
-	{ "src_v4_mapped_literal", "    src: ::ffff:198.18.0.1\n", "198.18.0.1", v4_mapped_198_18_0_1, 0, FW_PROTO_ANY, FW_ACTION_DROP },
-	{ "src_v4_mapped_hex", "    src: \"::ffff:c612:1\"\n", "198.18.0.1", v4_mapped_198_18_0_1, 0, FW_PROTO_ANY, FW_ACTION_DROP },
-	{ "src_v6_short", "    src: 2001:2::1\n", "2001:2::1", v6_2001_2__1, 0, FW_PROTO_ANY, FW_ACTION_DROP },
-	{ "src_v6_long", "    src: 2001:0002:0:0:0:0:0:1\n", "2001:2::1", v6_2001_2__1, 0, FW_PROTO_ANY, FW_ACTION_DROP },
-	{ "src_v6_quoted", "    src: '2001:2::1'\n", "2001:2::1", v6_2001_2__1, 0, FW_PROTO_ANY, FW_ACTION_DROP },
-	{ "src_port_proto_pass", "    src: 198.19.255.255\n    port: 443\n    proto: tcp\n    action: pass\n", "198.19.255.255", NULL, 443, FW_PROTO_TCP, FW_ACTION_PASS },
-	{ "src_icmpv6", "    src: 2001:2:0:1::7\n    proto: icmpv6\n", "2001:2:0:1::7", NULL, 0, FW_PROTO_ICMPV6, FW_ACTION_DROP },
-	{ "explicit_drop", "    port: 23\n    action: drop\n", NULL, NULL, 23, FW_PROTO_ANY, FW_ACTION_DROP },
+	{ "port_1", "    port: 1\n", NULL, NULL, 1, FW_PROTO_ANY, FW_ACTION_DROP, 0 },
+	{ "port_65535", "    port: 65535\n    proto: tcp\n", NULL, NULL, 65535, FW_PROTO_TCP, FW_ACTION_DROP, 0 },
+	{ "port_udp_pass", "    port: 53\n    proto: udp\n    action: pass\n", NULL, NULL, 53, FW_PROTO_UDP, FW_ACTION_PASS, 0 },
+	{ "proto_icmp", "    proto: icmp\n", NULL, NULL, 0, FW_PROTO_ICMP, FW_ACTION_DROP, 0 },
+	{ "proto_icmpv6", "    proto: icmpv6\n", NULL, NULL, 0, FW_PROTO_ICMPV6, FW_ACTION_DROP, 0 },
+	{ "proto_tcp_no_port", "    proto: tcp\n", NULL, NULL, 0, FW_PROTO_TCP, FW_ACTION_DROP, 0 },
+	{ "src_v4_is_v4_mapped", "    src: 198.18.0.1\n", "198.18.0.1", v4_mapped_198_18_0_1, 0, FW_PROTO_ANY, FW_ACTION_DROP, 0 },
+	{ "src_v4_mapped_literal", "    src: ::ffff:198.18.0.1\n", "198.18.0.1", v4_mapped_198_18_0_1, 0, FW_PROTO_ANY, FW_ACTION_DROP, 0 },
+	{ "src_v4_mapped_hex", "    src: \"::ffff:c612:1\"\n", "198.18.0.1", v4_mapped_198_18_0_1, 0, FW_PROTO_ANY, FW_ACTION_DROP, 0 },
+	{ "src_v6_short", "    src: 2001:2::1\n", "2001:2::1", v6_2001_2__1, 0, FW_PROTO_ANY, FW_ACTION_DROP, 0 },
+	{ "src_v6_long", "    src: 2001:0002:0:0:0:0:0:1\n", "2001:2::1", v6_2001_2__1, 0, FW_PROTO_ANY, FW_ACTION_DROP, 0 },
+	{ "src_v6_quoted", "    src: '2001:2::1'\n", "2001:2::1", v6_2001_2__1, 0, FW_PROTO_ANY, FW_ACTION_DROP, 0 },
+	{ "src_port_proto_pass", "    src: 198.19.255.255\n    port: 443\n    proto: tcp\n    action: pass\n", "198.19.255.255", NULL, 443, FW_PROTO_TCP, FW_ACTION_PASS, 0 },
+	{ "src_icmpv6", "    src: 2001:2:0:1::7\n    proto: icmpv6\n", "2001:2:0:1::7", NULL, 0, FW_PROTO_ICMPV6, FW_ACTION_DROP, 0 },
+	{ "explicit_drop", "    port: 23\n    action: drop\n", NULL, NULL, 23, FW_PROTO_ANY, FW_ACTION_DROP, 0 },
+	{ "src_prefix_v4", "    src: 198.18.0.0/15\n", "198.18.0.0", NULL, 0, FW_PROTO_ANY, FW_ACTION_DROP, 96 + 15 },
+	{ "src_prefix_v4_8", "    src: 10.0.0.0/8\n    port: 22\n", "10.0.0.0", NULL, 22, FW_PROTO_ANY, FW_ACTION_DROP, 96 + 8 },
+	{ "src_prefix_v4_31", "    src: 198.18.0.2/31\n", "198.18.0.2", NULL, 0, FW_PROTO_ANY, FW_ACTION_DROP, 96 + 31 },
+	{ "src_prefix_v4_1", "    src: 128.0.0.0/1\n", "128.0.0.0", NULL, 0, FW_PROTO_ANY, FW_ACTION_DROP, 96 + 1 },
+	{ "src_prefix_v4_32_is_address", "    src: 198.18.0.1/32\n", "198.18.0.1", v4_mapped_198_18_0_1, 0, FW_PROTO_ANY, FW_ACTION_DROP, 128 },
+	{ "src_prefix_v6", "    src: 2001:2::/48\n    proto: tcp\n", "2001:2::", NULL, 0, FW_PROTO_TCP, FW_ACTION_DROP, 48 },
+	{ "src_prefix_v6_1", "    src: 8000::/1\n", "8000::", NULL, 0, FW_PROTO_ANY, FW_ACTION_DROP, 1 },
+	{ "src_prefix_v6_128_is_address", "    src: 2001:2::1/128\n", "2001:2::1", v6_2001_2__1, 0, FW_PROTO_ANY, FW_ACTION_DROP, 128 },
+	{ "src_prefix_v4_mapped", "    src: ::ffff:198.18.0.0/120\n", "198.18.0.0", NULL, 0, FW_PROTO_ANY, FW_ACTION_DROP, 120 },
+	{ "src_prefix_quoted", "    src: \"198.18.0.0/24\"\n", "198.18.0.0", NULL, 0, FW_PROTO_ANY, FW_ACTION_DROP, 96 + 24 },
+	{ "port_range", "    port: 8000-8099\n    proto: tcp\n", NULL, NULL, 8000, FW_PROTO_TCP, FW_ACTION_DROP, 0 },
+	{ "port_list_first_named", "    port: [443, 80]\n", NULL, NULL, 443, FW_PROTO_ANY, FW_ACTION_DROP, 0 },
+	{ "port_list_one", "    port: [22]\n    proto: udp\n", NULL, NULL, 22, FW_PROTO_UDP, FW_ACTION_DROP, 0 },
 };
 
 #define RULE_CASES (sizeof(rule_cases) / sizeof(rule_cases[0]))
@@ -601,6 +678,9 @@ static void test_rule_case(void **state)
 	assert_memory_equal(r->src, addr, sizeof(addr));
 	if (c->bytes)
 		assert_memory_equal(r->src, c->bytes, 16);
+	assert_int_equal(r->src_len, c->src ? (c->src_len ? c->src_len : 128) : 0);
+	assert_int_equal(r->set_ref, 0);
+	assert_int_equal(r->match_tag, fw_rule_match_tag(&res.cfg.rules, r));
 	assert_int_equal(r->port, c->port);
 	assert_int_equal(r->proto, c->proto);
 	assert_int_equal(r->action, c->action);
@@ -719,6 +799,10 @@ static void test_fast_lane_matches_libyaml(void **state)
 		 "    - name: b\n      prot: tcp\n"),
 		"settings:\n  max_rules: 1\n  fragmets: drop\nrules:\n  - name: a\n    port: 1\n  - name: b\n    port: 2\n",
 		"interfaces:\n  - name: eth0\n  - name: eth0\n  - mode: fast\nrule:\n  - name: r\n",
+		/* list files, prefixes and port ranges, and a set's mistakes */
+		"sets:\n  drop:\n    file: tests/conf/warn/lists/drop.txt\n  empty:\n    file: tests/conf/warn/lists/empty.txt\n"
+		"rules:\n  - name: net\n    src: 198.18.0.0/15\n    port: 8000-8099\n  - name: net2\n    src: 198.18.0.1/15\n",
+		"rules:\n  - name: a\n    port: 22\nsets:\n  bad:\n    flie: x\n  bad.2:\n    file: tests/conf\n",
 	};
 	/* Outside the plain subset: the lane gives up, libyaml reads them. */
 	static const char *const other[] = {
@@ -729,6 +813,11 @@ static void test_fast_lane_matches_libyaml(void **state)
 		"rules:\n  - name: a\n    port: 22\n---\n",
 		"rules:\n  - name: a\n    port: 22\n  bad: [\n",
 		"rules:\n  - name: x:\n",
+		"sets:\n  a:\n    elements: [198.18.0.1]\nrules:\n  - name: r\n    src: \"@a\"\n",
+		"sets:\n  a:\n    elements:\n      - 198.18.0.1\n",
+		"rules:\n  - name: r\n    port: [80, 443]\n",
+		"sets:\n  a:\n",
+		"sets:\n  a:\n  b:\n    file: x\n",
 	};
 	size_t i;
 
@@ -787,8 +876,8 @@ static void test_diag_escapes_config_text(void **state)
 		{ "rules:\n  - name: r\n    port: 22\n    \"po\\r\\nrt\": 22\n",
 		  NAME ":4:5: rule \"r\": unknown key \"po\\r\\nrt\"; expected one of name, src, port, proto, action" },
 		{ "rules:\n  - name: r\n    src: \"a\\\\b\\x7f\\t\"\n",
-		  NAME ":3:10: rule \"r\": src \"a\\\\b\\x7f\\t\" is not an IPv4 or IPv6 address; "
-		  "write one address, e.g. 198.18.0.1 or 2001:2::1" },
+		  NAME ":3:10: rule \"r\": src \"a\\\\b\\x7f\\t\" is not an IPv4 or IPv6 address, a prefix or \"@set\"; "
+		  "write e.g. 198.18.0.1, 198.18.0.0/15, 2001:2::/48 or \"@office\"" },
 	};
 
 	(void)state;
@@ -983,23 +1072,417 @@ static void test_load_file(void **state)
 	free(diag);
 }
 
-/* "FILE:LINE:COL:" of each message, one per line. */
-static char *diag_prefixes(const char *diag, const char *path)
+/* ---- sets, port ranges and lists, ties (DESIGN §1b) --------------------- */
+
+static const struct fw_port_range *ranges_of(const struct fw_config *cfg, const struct fw_rule *r)
 {
-	size_t plen = strlen(path), len = 0;
+	assert_true(r->ports_at + (size_t)r->ports_count <= cfg->rules.port_range_count);
+	return &cfg->rules.port_ranges[r->ports_at];
+}
+
+static void test_port_forms(void **state)
+{
+	static const char text[] =
+		"rules:\n"
+		"  - name: plain\n"                     /* 2 */
+		"    port: 22\n"
+		"  - name: range\n"                     /* 4 */
+		"    port: 8000-8099\n"
+		"  - name: list\n"                      /* 6 */
+		"    port: [443, 80, 8000-8099]\n"
+		"    proto: tcp\n"
+		"  - name: one\n"                       /* 9 */
+		"    port: [53]\n"
+		"    proto: udp\n"
+		"  - name: quoted-range\n"              /* 12 */
+		"    port: \"1-65535\"\n"
+		"    proto: udp\n"
+		"  - name: range-of-one\n"              /* 15 */
+		"    port: 9-9\n";
+	const struct fw_port_range want_list[] = { { 80, 80 }, { 443, 443 }, { 8000, 8099 } };
+	const struct fw_rule *r;
+	struct parsed res;
+
+	(void)state;
+	parse_str(text, &res);
+	if (res.rc)
+		fail_msg("rc %d\n%s", res.rc, res.diag);
+	assert_int_equal(res.cfg.rules.count, 6);
+	r = &res.cfg.rules.rules[0];
+	assert_int_equal(r->port, 22);
+	assert_int_equal(r->ports_count, 0);
+	assert_int_equal(r->match_tag, 0);
+	r = &res.cfg.rules.rules[1];
+	assert_int_equal(r->port, 8000);
+	assert_int_equal(r->ports_count, 1);
+	assert_int_equal(ranges_of(&res.cfg, r)[0].first, 8000);
+	assert_int_equal(ranges_of(&res.cfg, r)[0].last, 8099);
+	assert_int_not_equal(r->match_tag, 0);
+	assert_true(fw_rule_has_port(&res.cfg.rules, r, 8050));
+	assert_false(fw_rule_has_port(&res.cfg.rules, r, 8100));
+	r = &res.cfg.rules.rules[2];
+	assert_int_equal(r->port, 443); /* the first named */
+	assert_int_equal(r->ports_count, 3);
+	assert_memory_equal(ranges_of(&res.cfg, r), want_list, sizeof(want_list)); /* sorted */
+	assert_int_equal(r->match_tag, fw_rule_match_tag(&res.cfg.rules, r));
+	assert_int_not_equal(r->match_tag, 0);
+	r = &res.cfg.rules.rules[3];
+	assert_int_equal(r->port, 53);
+	assert_int_equal(r->ports_count, 1);
+	assert_int_equal(r->match_tag, 0); /* one port, as a list: the v1 match */
+	r = &res.cfg.rules.rules[4];
+	assert_int_equal(r->port, 1);
+	assert_int_equal(ranges_of(&res.cfg, r)[0].last, 65535);
+	r = &res.cfg.rules.rules[5];
+	assert_int_equal(r->port, 9);
+	assert_int_equal(r->ports_count, 1);
+	assert_int_equal(r->match_tag, 0);
+	assert_int_equal(res.cfg.rules.port_range_count, 1 + 3 + 1 + 1 + 1);
+	parsed_free(&res);
+}
+
+/* A list's order does not change what the rule is: the same match_tag, so counters carry over. */
+static void test_port_list_order_same_tag(void **state)
+{
+	struct parsed a, b;
+
+	(void)state;
+	parse_str("rules:\n  - name: w\n    port: [80, 443, 8000-8099]\n", &a);
+	parse_str("rules:\n  - name: w\n    port: [8000-8099, 443, 80]\n", &b);
+	assert_int_equal(a.rc, 0);
+	assert_int_equal(b.rc, 0);
+	assert_int_equal(a.cfg.rules.rules[0].match_tag, b.cfg.rules.rules[0].match_tag);
+	assert_int_not_equal(a.cfg.rules.rules[0].port, b.cfg.rules.rules[0].port);
+	parsed_free(&a);
+	parsed_free(&b);
+}
+
+/* Sets come after the rules that name them; elements keep where they were written. */
+static void test_set_elements(void **state)
+{
+	static const char text[] =
+		"rules:\n"
+		"  - name: r\n"
+		"    src: \"@office\"\n"
+		"    port: 22\n"
+		"sets:\n"
+		"  office:\n"                                                        /* 6 */
+		"    elements: [203.0.113.0/24, 2001:2:0:9::/64, 198.18.3.3]\n"   /* 7 */
+		"  other:\n"                                                         /* 8 */
+		"    elements:\n"
+		"      - 198.18.0.0/15\n"                                            /* 10 */
+		"      - 198.18.0.0/15\n";
+	const struct fw_set *set;
+	const struct fw_rule *r;
+	struct parsed res;
+	uint8_t addr[16];
+
+	(void)state;
+	parse_str(text, &res);
+	assert_int_equal(res.rc, 0);
+	assert_int_equal(count_lines(res.diag), 1); /* "other" is not used */
+	assert_non_null(strstr(res.diag, NAME ":8:3: warning: set \"other\" is not used by any rule; "
+				      "name it in a rule as src: \"@other\", or remove it\n"));
+	assert_int_equal(res.cfg.rules.set_count, 2);
+	set = &res.cfg.rules.sets[0];
+	assert_string_equal(set->name, "office");
+	assert_null(set->file);
+	assert_int_equal(set->line, 6);
+	assert_int_equal(set->col, 3);
+	assert_int_equal(set->count, 3);
+	assert_int_equal(set->v4, 2);
+	assert_int_equal(set->v6, 1);
+	addr_of("203.0.113.0", addr);
+	assert_memory_equal(set->elements[0].prefix.addr, addr, 16);
+	assert_int_equal(set->elements[0].prefix.len, 96 + 24);
+	assert_int_equal(set->elements[0].line, 7);
+	assert_int_equal(set->elements[0].col, 16);
+	assert_int_equal(set->elements[1].prefix.len, 64);
+	assert_int_equal(set->elements[1].col, 32);
+	assert_int_equal(set->elements[2].prefix.len, 128);
+	/* Duplicates within a set are fine. */
+	assert_int_equal(res.cfg.rules.sets[1].count, 2);
+	assert_int_equal(res.cfg.rules.sets[1].elements[1].line, 11);
+	r = &res.cfg.rules.rules[0];
+	assert_true(r->has_src);
+	assert_int_equal(r->set_ref, 1);
+	assert_ptr_equal(fw_rule_set(&res.cfg.rules, r), set);
+	assert_int_not_equal(r->match_tag, 0);
+	assert_int_equal(r->match_tag, fw_rule_match_tag(&res.cfg.rules, r));
+	parsed_free(&res);
+}
+
+/* `file:` is relative to the config's folder; without a folder, to the current one. */
+static void test_set_file_paths(void **state)
+{
+	static const struct {
+		const char *config, *file, *want;
+	} cases[] = {
+		{ "etc/xdpfw/xdpfw.yaml", "sets/drop.txt", "etc/xdpfw/sets/drop.txt" },
+		{ "/etc/xdpfw.yaml", "drop.txt", "/etc/drop.txt" },
+		{ "xdpfw.yaml", "sets/drop.txt", "sets/drop.txt" },
+		{ "etc/xdpfw.yaml", "/var/lib/drop.txt", "/var/lib/drop.txt" },
+		{ "etc/xdpfw.yaml", "../drop.txt", "etc/../drop.txt" },
+	};
+	const struct fw_config_options opts = { .skip_list_files = true };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fw_config cfg;
+		char *text;
+		int rc;
+
+		assert_true(asprintf(&text, "sets:\n  s:\n    file: %s\nrules:\n  - name: r\n    src: \"@s\"\n",
+				     cases[i].file) > 0);
+		rc = fw_config_parse_opts(cases[i].config, text, strlen(text), &opts, &cfg, NULL, NULL);
+		assert_int_equal(rc, 0);
+		assert_string_equal(cfg.rules.sets[0].file, cases[i].want);
+		assert_int_equal(cfg.rules.sets[0].count, 0); /* not read */
+		fw_config_free(&cfg);
+		free(text);
+	}
+}
+
+static void write_file(const char *path, const char *text, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A list file in a folder beside the config: comments, CRLF, a BOM, blanks and tabs. */
+static void test_set_file_loaded(void **state)
+{
+	static const char list[] = "\xef\xbb\xbf# Spamhaus-style\r\n"
+				   "1.2.3.0/24 ; SBL123\r\n"
+				   "\r\n"
+				   "\t 2001:db8::/32\t# doc\r\n"
+				   "198.18.0.1\r\n"
+				   "0.0.0.0/8";
+	char dir[] = "/tmp/xdpfw-test-sets-XXXXXX", path[128], config[128];
+	const struct fw_set *set;
+	struct fw_config cfg;
+	char *diag, *text;
+	uint8_t addr[16];
+	int rc;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/lists", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/lists/drop.txt", dir);
+	write_file(path, list, sizeof(list) - 1);
+	snprintf(config, sizeof(config), "%s/xdpfw.yaml", dir);
+	assert_true(asprintf(&text, "sets:\n  drop:\n    file: lists/drop.txt\n  abs:\n    file: %s\n"
+				    "rules:\n  - name: drop\n    src: \"@drop\"\n  - name: abs\n    src: \"@abs\"\n"
+				    "    action: pass\n", path) > 0);
+	write_file(config, text, strlen(text));
+	diag = capture_load(config, &cfg, &rc);
+	/* Both sets hold the same elements, with different actions: each a tie. */
+	assert_int_equal(rc, 0);
+	assert_int_equal(count_lines(diag), 1);
+	assert_non_null(strstr(diag, "warning: rule \"abs\" ties with rule \"drop\" (line 7): both match 1.2.3.0/24 (in @drop and @abs)"));
+	set = &cfg.rules.sets[0];
+	assert_string_equal(set->file, path);
+	assert_string_equal(cfg.rules.sets[1].file, path);
+	assert_int_equal(set->count, 4);
+	assert_int_equal(set->v4, 3);
+	assert_int_equal(set->v6, 1);
+	addr_of("1.2.3.0", addr);
+	assert_memory_equal(set->elements[0].prefix.addr, addr, 16);
+	assert_int_equal(set->elements[0].line, 2);
+	assert_int_equal(set->elements[0].col, 1);
+	assert_int_equal(set->elements[1].prefix.len, 32);
+	assert_int_equal(set->elements[1].line, 4);
+	assert_int_equal(set->elements[1].col, 3);
+	assert_int_equal(set->elements[2].line, 5);
+	assert_int_equal(set->elements[3].prefix.len, 96 + 8); /* 0.0.0.0/8 is not /0 */
+	assert_int_equal(set->elements[3].line, 6);
+	fw_config_free(&cfg);
+	free(diag);
+	free(text);
+	unlink(config);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/lists", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
+/* The FireHOL level 1 list (bogons included) loads as it is. */
+static void test_set_firehol(void **state)
+{
+	static const char text[] = "sets:\n  firehol:\n    file: /work/shared/data/firehol_level1.netset\n"
+				   "rules:\n  - name: firehol\n    src: \"@firehol\"\n";
+	struct parsed res;
+
+	(void)state;
+	if (access("/work/shared/data/firehol_level1.netset", R_OK))
+		skip();
+	parse_str(text, &res);
+	if (res.rc)
+		fail_msg("rc %d\n%s", res.rc, res.diag);
+	assert_string_equal(res.diag, "");
+	assert_int_equal(res.cfg.rules.sets[0].count, 6273);
+	assert_int_equal(res.cfg.rules.sets[0].v4, 6273);
+	parsed_free(&res);
+}
+
+struct warning_case {
+	const char *name;
+	const char *yaml;
+	const char *want; /* the whole output */
+};
+
+static const struct warning_case warning_cases[] = {
+	{ "tie_port_lists",
+	  "rules:\n  - name: a\n    src: 198.18.0.0/15\n    port: [80, 443]\n    proto: tcp\n"
+	  "  - name: b\n    src: 198.18.0.0/15\n    port: 440-450\n    proto: tcp\n    action: pass\n",
+	  NAME ":6:5: warning: rule \"b\" ties with rule \"a\" (line 2): both match 198.18.0.0/15, port 443, "
+	  "proto tcp, at the same level; rule \"a\" (drop), listed first, decides there, not rule \"b\" (pass)\n" },
+	{ "tie_sets",
+	  "sets:\n  a: {elements: [198.18.0.1, 2001:2::/48]}\n  b: {elements: [2001:2::/48]}\n"
+	  "rules:\n  - name: a\n    src: \"@a\"\n    action: pass\n  - name: b\n    src: \"@b\"\n",
+	  NAME ":8:5: warning: rule \"b\" ties with rule \"a\" (line 5): both match 2001:2::/48 (in @a and @b), any port, "
+	  "any protocol, at the same level; rule \"a\" (pass), listed first, decides there, not rule \"b\" (drop)\n" },
+	{ "tie_set_and_prefix",
+	  "sets:\n  a: {elements: [198.18.0.0/24]}\n"
+	  "rules:\n  - name: p\n    src: 198.18.0.0/24\n    proto: udp\n  - name: s\n    src: \"@a\"\n    proto: udp\n    action: pass\n",
+	  NAME ":7:5: warning: rule \"s\" ties with rule \"p\" (line 4): both match 198.18.0.0/24 (in @a), any port, "
+	  "proto udp, at the same level; rule \"p\" (drop), listed first, decides there, not rule \"s\" (pass)\n" },
+	{ "tie_same_set",
+	  "sets:\n  a: {elements: [198.18.0.0/24]}\n"
+	  "rules:\n  - name: p\n    src: \"@a\"\n    port: 1-1000\n  - name: q\n    src: \"@a\"\n    port: [22, 2222]\n    action: pass\n",
+	  NAME ":7:5: warning: rule \"q\" ties with rule \"p\" (line 4): both match every element of @a, port 22, "
+	  "any protocol, at the same level; rule \"p\" (drop), listed first, decides there, not rule \"q\" (pass)\n" },
+	{ "tie_no_source",
+	  "rules:\n  - name: p\n    port: 1000-2000\n    proto: udp\n    action: pass\n  - name: q\n    port: [1500-2500]\n    proto: udp\n",
+	  NAME ":6:5: warning: rule \"q\" ties with rule \"p\" (line 2): both match any source, ports 1500-2000, "
+	  "proto udp, at the same level; rule \"p\" (pass), listed first, decides there, not rule \"q\" (drop)\n" },
+	{ "no_tie_same_action",
+	  "rules:\n  - name: p\n    port: 1-100\n  - name: q\n    port: 50\n", "" },
+	{ "no_tie_other_level",
+	  "rules:\n  - name: p\n    port: 1-100\n    proto: tcp\n  - name: q\n    port: 50\n    action: pass\n", "" },
+	{ "no_tie_other_proto",
+	  "rules:\n  - name: p\n    port: 1-100\n    proto: tcp\n  - name: q\n    port: 50\n    proto: udp\n    action: pass\n", "" },
+	{ "no_tie_longer_prefix",
+	  "sets:\n  a: {elements: [198.18.0.0/24]}\n"
+	  "rules:\n  - name: p\n    src: 198.18.0.0/16\n  - name: s\n    src: \"@a\"\n    action: pass\n", "" },
+	{ "no_tie_disjoint_ports",
+	  "rules:\n  - name: p\n    port: [1-100, 300]\n  - name: q\n    port: [101-299, 301]\n    action: pass\n", "" },
+	{ "unused_set",
+	  "sets:\n  idle:\n    elements: [198.18.0.1]\nrules:\n  - name: r\n    port: 22\n",
+	  NAME ":2:3: warning: set \"idle\" is not used by any rule; name it in a rule as src: \"@idle\", or remove it\n" },
+	{ "empty_set",
+	  "sets:\n  none:\n    elements: []\nrules:\n  - name: r\n    src: \"@none\"\n",
+	  NAME ":2:3: warning: set \"none\" is empty; its rules match nothing\n" },
+};
+
+#define WARNING_CASES (sizeof(warning_cases) / sizeof(warning_cases[0]))
+
+/* Warnings leave the config valid, and say exactly this, whichever reader read it. */
+static void test_warning_case(void **state)
+{
+	const struct warning_case *c = *state;
+	struct parsed res, libyaml;
+
+	parse_str(c->yaml, &res);
+	if (res.rc || strcmp(res.diag, c->want))
+		fail_msg("%s: rc %d\nwant:\n%sgot:\n%s", c->name, res.rc, c->want, res.diag);
+	parse_reader(c->yaml, strlen(c->yaml), FW_READER_LIBYAML, &libyaml);
+	assert_same_parse(&res, &libyaml, c->name, "the fast lane against libyaml");
+	parsed_free(&libyaml);
+	parsed_free(&res);
+}
+
+/* Ties past 20 are counted, not listed. */
+static void test_ties_capped(void **state)
+{
+	char *text = NULL, line[512];
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct parsed res;
+
+	(void)state;
+	assert_non_null(f);
+	fputs("rules:\n  - name: all\n    port: 1-100\n    proto: tcp\n", f);
+	for (int i = 1; i <= 25; i++)
+		fprintf(f, "  - name: p%d\n    port: %d\n    proto: tcp\n    action: pass\n", i, i);
+	fclose(f);
+	parse_text(text, len, &res);
+	assert_int_equal(res.rc, 0);
+	assert_int_equal(count_lines(res.diag), 21);
+	assert_string_equal(nth_line(res.diag, 20, line, sizeof(line)),
+			    NAME ":85:5: warning: 5 more ties, from this rule on, are not shown one by one");
+	parsed_free(&res);
+	free(text);
+}
+
+/*
+ * Two sets of 200k elements that share them all, and 100k rules on prefixes
+ * also in the sets: the checks hash each element once (a quadratic check
+ * would not finish), and report each pair of rules once.
+ */
+static void test_ties_big_sets(void **state)
+{
+	const size_t n = 200000, rules = 100000;
+	char dir[] = "/tmp/xdpfw-test-big-XXXXXX", path[128];
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	struct parsed res;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/big.txt", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "2001:2:%zx:%zx::/64\n", i >> 16, i & 0xffff);
+	fclose(f);
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	fprintf(f, "sets:\n  a:\n    file: %s\n  b:\n    file: %s\nrules:\n"
+		   "  - name: a\n    src: \"@a\"\n  - name: b\n    src: \"@b\"\n    action: pass\n", path, path);
+	for (size_t i = 0; i < rules; i++)
+		fprintf(f, "  - name: r%zu\n    src: 2001:2:%zx:%zx::/64\n    proto: tcp\n", i, i >> 16, i & 0xffff);
+	fclose(f);
+	parse_text(text, len, &res);
+	unlink(path);
+	rmdir(dir);
+	assert_int_equal(res.rc, 0);
+	assert_int_equal(count_lines(res.diag), 1);
+	assert_non_null(strstr(res.diag, NAME ":9:5: warning: rule \"b\" ties with rule \"a\" (line 7): both match 2001:2::/64 (in @a and @b)"));
+	assert_int_equal(res.cfg.rules.sets[0].count, n);
+	parsed_free(&res);
+	free(text);
+}
+
+/*
+ * "FILE:LINE:COL:" of each message, one per line, and " warning:" after it
+ * for a warning; FILE is the config or a list file it names.
+ */
+static char *diag_prefixes(const char *diag)
+{
+	static const char warning[] = " warning:";
+	size_t len = 0;
 	char *out = NULL;
 	FILE *f = open_memstream(&out, &len);
 	const char *line;
 
 	assert_non_null(f);
 	for (line = diag; *line; line = strchr(line, '\n') + 1) {
-		const char *p = line + plen;
+		const char *p = strchr(line, ':');
 		int n = 0;
 
-		if (strncmp(line, path, plen) || sscanf(p, ":%*d:%*d:%n", &n) != 0 || !n)
+		if (!p || sscanf(p, ":%*d:%*d:%n", &n) != 0 || !n) {
 			fprintf(f, "(unexpected) %.*s\n", (int)(strchr(line, '\n') - line), line);
-		else
-			fprintf(f, "%.*s\n", (int)(p + n - line), line);
+			continue;
+		}
+		if (!strncmp(p + n, warning, strlen(warning)))
+			n += (int)strlen(warning);
+		fprintf(f, "%.*s\n", (int)(p + n - line), line);
 	}
 	fclose(f);
 	return out;
@@ -1024,9 +1507,9 @@ static char *read_text(const char *path)
 	return text;
 }
 
-static void test_broken_file(void **state)
+/* path's messages are those its .expected lists, and loading it returns want_rc. */
+static void check_fixture(const char *path, int want_rc)
 {
-	const char *path = *state;
 	char expected_path[512];
 	struct fw_config cfg;
 	char *diag, *got, *want;
@@ -1036,13 +1519,26 @@ static void test_broken_file(void **state)
 		 (int)(strlen(path) - strlen(".yaml")), path);
 	want = read_text(expected_path);
 	diag = capture_load(path, &cfg, &rc);
-	got = diag_prefixes(diag, path);
-	if (rc != -EINVAL || strcmp(got, want) || !*want)
+	got = diag_prefixes(diag);
+	if (rc != want_rc || strcmp(got, want) || !*want)
 		fail_msg("%s: rc %d\nwant:\n%sgot:\n%sfull output:\n%s", path, rc, want, got, diag);
-	assert_config_empty(&cfg);
+	if (rc)
+		assert_config_empty(&cfg);
+	fw_config_free(&cfg);
 	free(diag);
 	free(got);
 	free(want);
+}
+
+static void test_broken_file(void **state)
+{
+	check_fixture(*state, -EINVAL);
+}
+
+/* A config that only warns is valid. */
+static void test_warning_file(void **state)
+{
+	check_fixture(*state, 0);
 }
 
 static void test_shipped_config(void **state)
@@ -1124,11 +1620,14 @@ static size_t add_file_tests(struct CMUnitTest *tests, size_t n, size_t cap, con
 
 static void test_file_sets_present(void **state)
 {
-	glob_t broken, conf;
+	glob_t broken, conf, warn;
 
 	(void)state;
 	assert_int_equal(glob("tests/conf/broken/*.yaml", 0, NULL, &broken), 0);
 	assert_true(broken.gl_pathc >= 10);
+	assert_int_equal(glob("tests/conf/warn/*.yaml", 0, NULL, &warn), 0);
+	assert_true(warn.gl_pathc >= 2);
+	globfree(&warn);
 	assert_int_equal(glob("conf/examples/*.yaml", 0, NULL, &conf), 0);
 	assert_true(conf.gl_pathc >= 3);
 	globfree(&broken);
@@ -1137,9 +1636,9 @@ static void test_file_sets_present(void **state)
 
 int main(int argc, char **argv)
 {
-	static struct CMUnitTest tests[ERROR_CASES + RULE_CASES + 256];
+	static struct CMUnitTest tests[ERROR_CASES + RULE_CASES + WARNING_CASES + 256];
 	const size_t cap = sizeof(tests) / sizeof(tests[0]);
-	glob_t broken, conf, examples;
+	glob_t broken, warn, conf, examples;
 	size_t i, n = 0;
 	int rc;
 
@@ -1173,12 +1672,28 @@ int main(int argc, char **argv)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_load_unreadable);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_load_file);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_file_sets_present);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_port_forms);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_port_list_order_same_tag);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_set_elements);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_set_file_paths);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_set_file_loaded);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_set_firehol);
+	for (i = 0; i < WARNING_CASES; i++)
+		tests[n++] = (struct CMUnitTest){
+			.name = warning_cases[i].name,
+			.test_func = test_warning_case,
+			.initial_state = (void *)&warning_cases[i],
+		};
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_ties_capped);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_ties_big_sets);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_default_config_is_conservative);
 	n = add_file_tests(tests, n, cap, "tests/conf/broken/*.yaml", &broken, test_broken_file);
+	n = add_file_tests(tests, n, cap, "tests/conf/warn/*.yaml", &warn, test_warning_file);
 	n = add_file_tests(tests, n, cap, "conf/*.yaml", &conf, test_shipped_config);
 	n = add_file_tests(tests, n, cap, "conf/examples/*.yaml", &examples, test_shipped_config);
 	rc = _cmocka_run_group_tests("config", tests, n, NULL, NULL);
 	globfree(&broken);
+	globfree(&warn);
 	globfree(&conf);
 	globfree(&examples);
 	return rc;
