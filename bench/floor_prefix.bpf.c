@@ -44,6 +44,13 @@ struct {
 	__type(value, struct floor_plen_lengths);
 } floor_lengths SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct floor_guide6_value);
+} floor_guide6 SEC(".maps");
+
 /* DIR-24-8, with the /32s in an exact hash read first (as xdpfw does). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -105,6 +112,20 @@ int floor_lpm(struct xdp_md *ctx)
 	}
 }
 
+static __always_inline void floor_plen6_key(struct floor_plen6_key *key, const __u8 *src, __u32 len)
+{
+	key->len = len;
+	for (int w = 0; w < 4; w++) {
+		int bits = (int)len - 32 * w;
+		__u32 mask = bits >= 32 ? ~0u : bits <= 0 ? 0 : ~0u << (32 - bits);
+		__u32 word;
+
+		__builtin_memcpy(&word, &src[4 * w], 4);
+		word &= bpf_htonl(mask);
+		__builtin_memcpy(&key->addr[4 * w], &word, 4);
+	}
+}
+
 /* Parse, then one hash lookup per length present, longest first, until one hits. */
 SEC("xdp")
 int floor_plen(struct xdp_md *ctx)
@@ -126,16 +147,7 @@ int floor_plen(struct xdp_md *ctx)
 
 			if (!len || len > 128)
 				break;
-			key.len = len;
-			for (int w = 0; w < 4; w++) {
-				int bits = (int)len - 32 * w;
-				__u32 mask = bits >= 32 ? ~0u : bits <= 0 ? 0 : ~0u << (32 - bits);
-				__u32 word;
-
-				__builtin_memcpy(&word, &pkt.src[4 * w], 4);
-				word &= bpf_htonl(mask);
-				__builtin_memcpy(&key.addr[4 * w], &word, 4);
-			}
+			floor_plen6_key(&key, pkt.src, len);
 			count = bpf_map_lookup_elem(&floor_plen6, &key);
 			if (count)
 				return floor_count(count);
@@ -158,6 +170,82 @@ int floor_plen(struct xdp_md *ctx)
 			if (count)
 				return floor_count(count);
 		}
+	}
+	return XDP_PASS;
+}
+
+struct floor_walk6 {
+	__u8 src[16];
+	__u32 found;
+};
+
+/* floor_plen's IPv6 step as xdpfw takes it: a bpf_loop body that reads its length from the map. */
+static long floor_walk6_step(__u32 i, void *data)
+{
+	struct floor_walk6 *walk = data;
+	struct floor_plen_lengths *lengths;
+	struct floor_plen6_key key;
+	__u32 zero = 0, len;
+
+	lengths = bpf_map_lookup_elem(&floor_lengths, &zero);
+	if (!lengths || i >= 129)
+		return 1;
+	len = lengths->v6[i];
+	if (!len || len > 128)
+		return 1;
+	floor_plen6_key(&key, walk->src, len);
+	if (!bpf_map_lookup_elem(&floor_plen6, &key))
+		return 0;
+	walk->found = 1;
+	return 1;
+}
+
+/* floor_plen for IPv6 through bpf_loop, counting on the set's one counter. IPv6 only. */
+SEC("xdp")
+int floor_plen_loop(struct xdp_md *ctx)
+{
+	struct bench_pkt pkt = {};
+	struct floor_walk6 walk = {};
+	__u32 zero = 0;
+
+	if (bench_parse(ctx, &pkt) || !pkt.v6)
+		return XDP_PASS;
+	__builtin_memcpy(walk.src, pkt.src, 16);
+	bpf_loop(129, floor_walk6_step, &walk, 0);
+	if (!walk.found)
+		return XDP_PASS;
+	return floor_count(bpf_map_lookup_elem(&floor_set_counter, &zero));
+}
+
+/*
+ * Parse, one lookup of the source's /32 in the guide, then one hash lookup
+ * per length the guide lists for it. IPv6 only; the sets measured hold no
+ * prefix shorter than /32 (those would be probed after a guide miss).
+ */
+SEC("xdp")
+int floor_guided(struct xdp_md *ctx)
+{
+	struct floor_guide6_value *guide;
+	struct bench_pkt pkt = {};
+	__u32 top;
+
+	if (bench_parse(ctx, &pkt) || !pkt.v6)
+		return XDP_PASS;
+	__builtin_memcpy(&top, pkt.src, 4);
+	guide = bpf_map_lookup_elem(&floor_guide6, &top);
+	if (!guide)
+		return XDP_PASS;
+	for (int i = 0; i < FLOOR_GUIDE_LENGTHS; i++) {
+		struct floor_plen6_key key;
+		__u32 len = guide->lens[i];
+		__u64 *count;
+
+		if (!len)
+			break;
+		floor_plen6_key(&key, pkt.src, len);
+		count = bpf_map_lookup_elem(&floor_plen6, &key);
+		if (count)
+			return floor_count(count);
 	}
 	return XDP_PASS;
 }

@@ -34,6 +34,16 @@ struct floor_plen_lengths {
 };
 
 /*
+ * The guided walk (IPv6): the top 32 bits of an address -> the lengths
+ * present in that /32, longest first, 0-ended; only those are probed.
+ */
+#define FLOOR_GUIDE_LENGTHS 8
+
+struct floor_guide6_value {
+	__u8 lens[FLOOR_GUIDE_LENGTHS];
+};
+
+/*
  * DIR-24-8 (DPDK rte_lpm): tbl24 indexed by the top 24 bits, 2^24 entries;
  * an entry is 0, FLOOR_DIR_HIT, or FLOOR_DIR_GROUP | g: then tbl8 group g
  * is indexed by the last byte. Values are blocks of 256 entries (an ARRAY

@@ -14,6 +14,7 @@
  *   sync9,MODE,N,SECONDS          len9,FAMILY,LENGTH,ELEMENTS
  *   mem9,STRUCTURE,FAMILY,BYTES,FILL_SECONDS,ELEMENTS
  *   par9,FAMILY,CASE,PROG,ALONE_CPU0,ALONE_CPU1,BOTH_CPU0,BOTH_CPU1
+ *   compiled9,SOURCES4,TRIE_BLOCKS,CLASSES,SOURCES6,PREFIXES6 (what xdpfw's compiler made)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -33,7 +34,7 @@
 #include "timing.h"
 
 #define PKTSET_SEED 9
-#define PKTSET_MAX_PROGS 10
+#define PKTSET_MAX_PROGS (BENCH_HOLD_SLOTS - 1) /* and the rotor */
 
 struct pktset_prog {
 	const char *name;
@@ -76,6 +77,8 @@ static void *pktset_alloc(size_t n, size_t size)
 
 static void pktset_add(struct pktset_run *run, const char *name, int fd, int family)
 {
+	if (run->prog_count == PKTSET_MAX_PROGS)
+		pktset_die("more programs than hold slots", ENOSPC);
 	run->progs[run->prog_count++] = (struct pktset_prog){ name, fd, family };
 }
 
@@ -182,6 +185,9 @@ static double pktset_load_sets(struct fw_datapath *dp, const struct bench_synth 
 	if (err)
 		pktset_die("compiling the set rules", err);
 	room = fw_room_for(&compiled, NULL);
+	printf("compiled9,%zu,%zu,%zu,%zu,%zu\n", compiled.sources4,
+	       compiled.prefix4_entries ? (compiled.prefix4_entries - FW_PREFIX4_ROOT) / FW_PREFIX4_BLOCK_SIZE : 0,
+	       compiled.class_count, compiled.sources6, compiled.prefixes6);
 	fw_compiled_free(&compiled);
 	err = fw_datapath_load(dp, FW_DEFAULT_CAPACITY, &room);
 	if (err)
@@ -228,16 +234,15 @@ static void pktset_xdpfw_mem(const struct fw_datapath *dp, size_t n, double sync
 		{ "xdpfw:fw_prefix6", "v6", dp->prefix6_fd[0] },
 		{ "xdpfw:fw_lengths6", "v6", dp->lengths6_fd },
 	};
+	const size_t count = sizeof(maps) / sizeof(maps[0]);
 	uint64_t sum[2] = { 0 };
 
-	for (size_t m = 0; m < sizeof(maps) / sizeof(maps[0]); m++) {
-		uint64_t bytes = bench_fd_memlock(maps[m].fd);
-
-		sum[maps[m].family[1] == '6'] += bytes;
-		pktset_mem(maps[m].what, maps[m].family, bytes, 0, n);
-	}
+	for (size_t m = 0; m < count; m++)
+		sum[maps[m].family[1] == '6'] += bench_fd_memlock(maps[m].fd);
 	pktset_mem("xdpfw", "v4", sum[0], sync_s, n);
 	pktset_mem("xdpfw", "v6", sum[1], sync_s, n);
+	for (size_t m = 0; m < count; m++)
+		pktset_mem(maps[m].what, maps[m].family, bench_fd_memlock(maps[m].fd), 0, n);
 }
 
 static void pktset_par(const struct pktset_run *run, const char *family, const char *name,
@@ -346,6 +351,8 @@ static void pktset_sets(struct pktset_run *run, const char *obj_dir)
 	pktset_mem("hash_per_length", "v4", pf.plen4.bytes, pf.plen4.fill_s, run->n);
 	pktset_mem("hash_per_length", "v6", pf.plen6.bytes, pf.plen6.fill_s, run->n);
 	pktset_mem("dir_24_8", "v4", pf.dir24.bytes, pf.dir24.fill_s, run->n);
+	pktset_mem("guided_hash_per_length", "v6", pf.plen6.bytes + pf.guided6.bytes,
+		   pf.plen6.fill_s + pf.guided6.fill_s, run->n);
 	pktset_mem("exact_hash", "v4", bench_fd_memlock(bench_obj_map(floor, "floor_rules4")), 0,
 		   run->n + 3);
 	pktset_mem("exact_hash", "v6", bench_fd_memlock(bench_obj_map(floor, "floor_rules6")), 0,
@@ -357,6 +364,8 @@ static void pktset_sets(struct pktset_run *run, const char *obj_dir)
 	pktset_add(run, "floor_hit", bench_obj_prog(floor, "floor_hit"), 0);
 	pktset_add(run, "floor_lpm", bench_obj_prog(pf.obj, "floor_lpm"), 0);
 	pktset_add(run, "floor_plen", bench_obj_prog(pf.obj, "floor_plen"), 0);
+	pktset_add(run, "floor_plen_loop", bench_obj_prog(pf.obj, "floor_plen_loop"), 6);
+	pktset_add(run, "floor_guided", bench_obj_prog(pf.obj, "floor_guided"), 6);
 	pktset_add(run, "floor_dir24", bench_obj_prog(pf.obj, "floor_dir24"), 4);
 	pktset_add(run, "xdpfw", dp.prog_fd, 0);
 	pktset_add(run, "floor_hit_percpu", bench_obj_prog(floor, "floor_hit_percpu"), -1);

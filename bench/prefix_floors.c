@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <sys/mman.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -165,6 +166,60 @@ static void bench_fill_dir24(struct bench_prefix_floors *f, const struct bench_s
 	free(exact);
 }
 
+static uint32_t bench_top32(const struct fw_prefix *p)
+{
+	return (uint32_t)p->addr[0] << 24 | p->addr[1] << 16 | p->addr[2] << 8 | p->addr[3];
+}
+
+/* /32s that hold IPv6 elements (sorted: a /32's elements are together). */
+static uint32_t bench_guide_room(const struct bench_synth *v6)
+{
+	uint32_t count = 0;
+
+	for (size_t i = 0; i < v6->count; i++)
+		if (!i || bench_top32(&v6->elements[i]) != bench_top32(&v6->elements[i - 1]))
+			count++;
+	return count;
+}
+
+/* The guide: each /32 holding elements -> their lengths, longest first (the first 8). */
+static void bench_fill_guide(struct bench_prefix_floors *f, const struct bench_synth *v6,
+			     uint32_t tops)
+{
+	uint32_t *keys = calloc(tops + 1, sizeof(*keys));
+	struct floor_guide6_value *values = calloc(tops + 1, sizeof(*values));
+	int fd = bench_obj_map(f->obj, "floor_guide6");
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	uint32_t at = 0, count = tops;
+	double t0 = bench_now_ns();
+
+	if (!keys || !values)
+		bench_floors_die("the guide", ENOMEM);
+	for (size_t i = 0; i < v6->count; i++) {
+		uint32_t top = bench_top32(&v6->elements[i]);
+		uint8_t len = v6->elements[i].len, *lens;
+		int k;
+
+		if (i && top == bench_top32(&v6->elements[i - 1]))
+			at--;
+		else
+			memset(&values[at], 0, sizeof(values[at]));
+		keys[at] = htonl(top);
+		lens = values[at++].lens;
+		for (k = 0; k < FLOOR_GUIDE_LENGTHS && lens[k] > len; k++)
+			;
+		if (k < FLOOR_GUIDE_LENGTHS && lens[k] != len) {
+			memmove(&lens[k + 1], &lens[k], FLOOR_GUIDE_LENGTHS - 1 - k);
+			lens[k] = len;
+		}
+	}
+	if (tops && bpf_map_update_batch(fd, keys, values, &count, &opts))
+		bench_floors_die("the guide", errno);
+	f->guided6 = (struct bench_structure){ bench_fd_memlock(fd), (bench_now_ns() - t0) / 1e9 };
+	free(keys);
+	free(values);
+}
+
 /* tbl8 groups and exact entries DIR-24-8 needs: one group per /24 holding a /25-/31. */
 static void bench_dir24_room(const struct bench_synth *v4, uint32_t *groups, uint32_t *exacts)
 {
@@ -189,7 +244,7 @@ static void bench_dir24_room(const struct bench_synth *v4, uint32_t *groups, uin
 void bench_prefix_floors_load(struct bench_prefix_floors *f, const char *obj_dir,
 			      const struct bench_synth *v4, const struct bench_synth *v6)
 {
-	uint32_t groups, exacts;
+	uint32_t groups, exacts, tops = bench_guide_room(v6);
 	char path[4096];
 
 	bench_dir24_room(v4, &groups, &exacts);
@@ -202,6 +257,7 @@ void bench_prefix_floors_load(struct bench_prefix_floors *f, const char *obj_dir
 			{ "floor_tbl24", FLOOR_DIR_TBL24_BLOCKS },
 			{ "floor_tbl8", groups ? groups : 1 },
 			{ "floor_exact4", exacts ? exacts : 1 },
+			{ "floor_guide6", tops ? tops : 1 },
 			{ NULL, 0 },
 		};
 
@@ -214,4 +270,5 @@ void bench_prefix_floors_load(struct bench_prefix_floors *f, const char *obj_dir
 	bench_fill_lpm(f, v4, v6);
 	bench_fill_plen(f, v4, v6);
 	bench_fill_dir24(f, v4, groups);
+	bench_fill_guide(f, v6, tops);
 }

@@ -17,6 +17,7 @@ struct bench_structure {
 struct bench_prefix_floors {
 	struct bpf_object *obj;
 	struct bench_structure lpm4, lpm6, plen4, plen6, dir24;
+	struct bench_structure guided6; /* the guide alone: the walk's hash is plen6's */
 	uint32_t lengths4, lengths6; /* prefix lengths present */
 };
 

@@ -149,7 +149,13 @@ report_pktset() {
 	local params
 	params=$(awk -F, '$1=="params9" {printf "%s elements per family, repeat %s, median of %s calls", $3, $4, $5}' "$R/pktset.csv")
 	echo "One drop rule on a synthetic IPv4 set and one on an IPv6 set ($params; \`bench/synth.h\`), and the floor"
-	echo "of each candidate structure (\`bench/floor_prefix.bpf.c\`) holding the same prefixes, through \`BPF_PROG_TEST_RUN\` as in section 1."
+	echo "of each candidate structure holding the same prefixes, through \`BPF_PROG_TEST_RUN\` as in section 1."
+	echo "The floors (\`bench/floor_prefix.bpf.c\`) each parse, look up and add atomically on a hit: the kernel LPM trie (one lookup);"
+	echo "one hash per length present, folded into one hash keyed {length, address} and probed longest first in a bounded loop"
+	echo "(IPv4: $(grep -c '^len9,v4' "$R/pktset.csv") lengths, IPv6: $(grep -c '^len9,v6' "$R/pktset.csv")); the same through \`bpf_loop\` reading each length from a map, as xdpfw walks IPv6"
+	echo "(IPv6 only); guided: a hash of the /32s that hold elements, each listing the lengths present in it, so a miss costs"
+	echo "one lookup and a hit one more per length listed (IPv6 only); DIR-24-8 as DPDK's rte_lpm (2^24 entries, 256-entry"
+	echo "groups for /25-/31) after an exact hash of the /32s, the order xdpfw reads its trie in (IPv4 only)."
 	echo "IPv4 takes FireHOL level1's prefix-length mix: lengths up to /16 as many as in the file, longer ones scaled up;"
 	echo "IPv6 takes 2% /32, 20% /48, 10% /56, 38% /64 and 30% /128 (allocations beside attack sources). Elements do not overlap."
 	echo "Hot cases use one source in the middle of the first element of a length; \`rotate\` walks 1M sources, each inside"
@@ -167,18 +173,20 @@ report_pktset() {
 	function c(k, p) { return (k,p) in cell ? cell[k,p] : "—" }
 	function r(a, b) { return (a > 0 && b > 0) ? sprintf("%.2f×", a / b) : "—" }
 	END {
-		print "| family | case (xdpfw verdict) | frames | bare XDP_DROP | parse | exact hash: miss / hit+atomic | kernel LPM trie | hash per length | DIR-24-8 + exact | **xdpfw** | xdpfw ÷ exact floor | xdpfw ÷ LPM trie |"
-		print "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+		print "| family | case (xdpfw verdict) | frames | bare XDP_DROP | parse | exact hash: miss / hit+atomic | kernel LPM trie | hash per length | hash per length, bpf_loop | guided hash per length | DIR-24-8 + exact | **xdpfw** | xdpfw ÷ exact floor | xdpfw ÷ LPM trie |"
+		print "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 		for (i=1; i<=n; i++) {
 			k=order[i]; split(k, f, SUBSEP)
 			ex = f[2] ~ /^hit/ ? "floor_hit" : "floor_miss"
 			v = act[k,"xdpfw"]==1 ? "drop" : "pass"
-			printf "| %s | %s (%s) | %s | %s | %s | %s | %s | %s | %s | **%s** | %s | %s |\n", f[1], f[2], v, f[3],
+			printf "| %s | %s (%s) | %s | %s | %s | %s | %s | %s | %s | %s | %s | **%s** | %s | %s |\n", f[1], f[2], v, f[3],
 				c(k,"floor_drop"), c(k,"floor_parse"), c(k,ex), c(k,"floor_lpm"), c(k,"floor_plen"),
-				c(k,"floor_dir24"), c(k,"xdpfw"), r(med[k,"xdpfw"], med[k,ex]), r(med[k,"xdpfw"], med[k,"floor_lpm"])
+				c(k,"floor_plen_loop"), c(k,"floor_guided"), c(k,"floor_dir24"), c(k,"xdpfw"),
+				r(med[k,"xdpfw"], med[k,ex]), r(med[k,"xdpfw"], med[k,"floor_lpm"])
 		}
 	}' "$R/pktset.csv"
 	echo
+	awk -F, '$1=="compiled9" {printf "xdpfw compiled the sets into %s IPv4 exact entries, %s trie blocks of 1 KiB (beside the 256 KiB root), %s classes, %s IPv6 exact entries and %s IPv6 prefixes.\n\n", $2, $3, $4, $5, $6}' "$R/pktset.csv"
 	echo "Kernel memory of each structure holding the set (one copy; xdpfw keeps two, for the atomic swap), and the time"
 	echo "to fill it from userspace in the same process (xdpfw: \`fw_datapath_sync\` of both sets, compile included):"
 	echo
@@ -194,11 +202,12 @@ report_pktset() {
 		name["xdpfw"]="**xdpfw** (IPv4: exact hash + 16-8-8 trie + classes; IPv6: exact hash + hash per length)"
 		name["lpm_trie"]="kernel LPM trie"; name["hash_per_length"]="one hash per length ({length, address} keys)"
 		name["dir_24_8"]="DIR-24-8 + exact hash for /32"; name["exact_hash"]="exact hash of 1M addresses (the floor)"
+		name["guided_hash_per_length"]="guided hash per length (the hash per length + a /32 guide)"
 	}
 	END {
 		for (i=1; i<=n; i++) {
 			s=order[i]; label = s in name ? name[s] : s
-			sub(/^xdpfw:/, "&nbsp;&nbsp;xdpfw map ", label)
+			if (s ~ /^xdpfw:/) label = "xdpfw, of which " substr(s, 7)
 			printf "| %s | %s | %s |\n", label, cells(s, "v4"), cells(s, "v6")
 		}
 	}' "$R/pktset.csv"
@@ -282,7 +291,7 @@ report_sets() {
 	awk -F, '$1=="map" { if (!($4 in seen)) { seen[$4]=1; order[++n]=$4 } b[$4,$2]=$5 }
 		END { for (i=1; i<=n; i++) printf "| %s | %.1f | %.1f |\n", order[i], b[order[i],"v4"] / 1e6, b[order[i],"v6"] / 1e6 }' "$R/sets.csv"
 	echo
-	echo "Reload, one changed element, SIGHUP → verdict (ms): $(awk -F, '$1=="reload" {printf "%s%s (%s)", n++ ? ", " : "", $5, $4}' "$R/sets.csv")."
+	echo "Reload, one changed element, SIGHUP → verdict in ms (to; the daemon's parse / kernel ms for it): $(awk -F, '$1=="reload" {printf "%s%s (%s; %s / %s)", n++ ? ", " : "", $5, $4, $6, $7}' "$R/sets.csv")."
 	if grep -q '^big,' "$R/sets.csv"; then
 		awk -F, '$1=="big" {
 			if ($3 == "failed") printf "\n%s IPv4 elements: `apply` failed (%.1f GiB available before).\n", $2, $7 / 1048576

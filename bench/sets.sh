@@ -7,7 +7,8 @@
 #   check,FAMILY,N,REP,S   apply,FAMILY,N,REP,S,PARSE_MS,KERNEL_MS
 #   mem,FAMILY,N,MEMLOCK_B,EMPTY_MEMLOCK_B   map,FAMILY,N,MAP,MEMLOCK_B
 #   ipset,FAMILY,N,REP,S   ipsetmem,FAMILY,N,BYTES   nft,FAMILY,N,REP,S
-#   reload,N,REP,TO,MS     big,N,APPLY_S,MEMLOCK_B,EMPTY_MEMLOCK_B,MAX_RSS_KB,AVAIL_KB
+#   reload,N,REP,TO,MS,PARSE_MS,KERNEL_MS (the daemon's log of that reload)
+#   big,N,APPLY_S,MEMLOCK_B,EMPTY_MEMLOCK_B,MAX_RSS_KB,AVAIL_KB
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B=$ROOT/build/bench
@@ -107,12 +108,13 @@ for rep in $(seq 1 "$REPS"); do
 		mv "$WORK/live.txt.new" "$WORK/live.txt"
 		done_before=$(grep -c 'rules in force' "$WORK/daemon.log" || true)
 		ms=$("$B/verdictwait" "$pin/xdpfw_prog" "$DAEMON" "$to" 60000 | cut -d, -f2)
-		echo "reload,$N,$rep,$to,$ms"
 		# let the daemon finish its reload before the next one
 		for _ in $(seq 1 600); do
 			[ "$(grep -c 'rules in force' "$WORK/daemon.log" || true)" -gt "$done_before" ] && break
 			sleep 0.05
 		done
+		echo "reload,$N,$rep,$to,$ms,$(grep 'rules in force' "$WORK/daemon.log" | tail -n 1 |
+			sed -n 's/.*(parse \([0-9.]*\) ms, kernel \([0-9.]*\) ms).*/\1,\2/p')"
 	done
 done
 kill "$DAEMON"
