@@ -147,7 +147,7 @@ report_pktset() {
 		return
 	fi
 	local params
-	params=$(awk -F, '$1=="params9" {printf "%s elements per family, repeat %s, median of %s calls", $3, $4, $5}' "$R/pktset.csv")
+	params=$(awk -F, '$1=="params9" {printf "%s elements per family, up to %s runs per call (fewer for slow cases, about 0.25 s a call), median of %s calls", $3, $4, $5}' "$R/pktset.csv")
 	echo "One drop rule on a synthetic IPv4 set and one on an IPv6 set ($params; \`bench/synth.h\`), and the floor"
 	echo "of each candidate structure holding the same prefixes, through \`BPF_PROG_TEST_RUN\` as in section 1."
 	echo "The floors (\`bench/floor_prefix.bpf.c\`) each parse, look up and add atomically on a hit: the kernel LPM trie (one lookup);"

@@ -55,6 +55,7 @@ for fam in v4 v6; do
 	config "$fam.txt" >"$WORK/$fam.yaml"
 	reps=$REPS
 	[ "$fam" = v6 ] && reps=1 # IPv6: its memory; the timing targets are IPv4's
+	oreps=$((reps < 3 ? reps : 3)) # nft -f takes ~10 s
 	for rep in $(seq 1 "$reps"); do
 		t=$(now)
 		"$XDPFW" check "$WORK/$fam.yaml" >/dev/null
@@ -75,7 +76,7 @@ for fam in v4 v6; do
 	# The same elements with ipset (hash:net) and nftables (an interval set), in a fresh namespace.
 	"$B/mksynth" "$fam" "$N" ipset >"$WORK/set.ipset"
 	[ "$fam" = v4 ] && "$B/mksynth" "$fam" "$N" nft >"$WORK/set.nft"
-	for rep in $(seq 1 "$reps"); do
+	for rep in $(seq 1 "$oreps"); do
 		ip netns add "$NS"
 		t=$(now)
 		ip netns exec "$NS" ipset restore <"$WORK/set.ipset"
