@@ -136,6 +136,10 @@ report_issue9_targets() {
 		target_row "kernel maps at 1M rules (every pinned map's memlock)" "$a" "250 MB" "≤" "${a:+$a MB}"
 	fi
 	echo
+	if [ -s "$R/control.csv" ] && grep -q '^map,1000000,' "$R/control.csv"; then
+		echo "Kernel maps at 1M rules, the largest (MB): $(awk -F, '$1=="map" && $2==1000000 && $4 >= 1e6 {printf "%s%s %.0f", n++ ? ", " : "", $3, $4 / 1e6}' "$R/control.csv")."
+	fi
+	echo
 }
 
 report_pktset() {
