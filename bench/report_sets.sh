@@ -226,7 +226,7 @@ report_pktset() {
 	END { for (i=1; i<=n; i++) { split(line[i], f, ",")
 		label = f[4] == "floor_hit_percpu" ? "floor: exact hash hit + a per-CPU counter" : f[4] == "floor_hit" ? "floor: exact hash hit + atomic" : f[4] == "floor_lpm" ? "floor: LPM trie hit + atomic" : f[4] == "floor_drop" ? "bare XDP_DROP" : "**" f[4] "**"
 		r = (f[7] + f[8]) / (f[5] + f[6])
-		printf "| %s | %s | %s | %.1f | %.1f | %.1f | %.1f | %.2f× | %s |\n", f[2], f[3], label, f[5], f[6], f[7], f[8], r, machine > 0 ? sprintf("%.2f×", r / machine) : "—" } }' "$R/pktset.csv"
+		printf "| %s | %s | %s | %.1f | %.1f | %.1f | %.1f | %.2f× | %s |\n", f[2], f[3], label, f[5], f[6], f[7], f[8], r, (machine > 0 ? sprintf("%.2f×", r / machine) : "—") } }' "$R/pktset.csv"
 	echo
 	echo "Two programs that share nothing slow each other down only through the machine (SMT siblings, the host): the bare"
 	echo "XDP_DROP row shows how much; the last column divides it out."
