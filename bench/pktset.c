@@ -2,12 +2,13 @@
 /*
  * Issue 9's per-packet costs through BPF_PROG_TEST_RUN.
  *
- * usage: pktset OBJ_DIR XDP_FILTER_OBJ REPEAT REPS set|exact N
+ * usage: pktset OBJ_DIR XDP_FILTER_OBJ REPEAT REPS set|exact N [par]
  * (REPEAT runs per call at most: fewer where a packet takes long, see pktset_repeat())
  *   set N:   a synthetic N-element IPv4 set and an N-element IPv6 set
  *            (bench/synth.h), one drop rule on each, beside the floors of
  *            each candidate structure (bench/floor_prefix.bpf.c) holding
- *            the same prefixes; then one CPU against two on the set rule.
+ *            the same prefixes; then one CPU against two on the set rule
+ *            (with "par", only that).
  *   exact N: N exact IPv4 and N exact IPv6 drop rules (random sources),
  *            every one of them in rotation, beside xdp-filter.
  * Prints CSV lines:
@@ -50,6 +51,7 @@ struct pktset_run {
 	const char *mode;
 	uint32_t n, repeat;
 	int reps;
+	int par_only;
 	double overhead;
 	struct bpf_object *rotor;
 	struct pktset_prog progs[PKTSET_MAX_PROGS];
@@ -410,8 +412,10 @@ static void pktset_sets(struct pktset_run *run, const char *obj_dir)
 	pktset_add(run, "floor_hit_percpu", bench_obj_prog(floor, "floor_hit_percpu"), -1);
 	pktset_hold(run);
 	pktset_overhead(run, v4.hot[0]);
-	pktset_family_cases(run, &v4, 0);
-	pktset_family_cases(run, &v6, 1);
+	if (!run->par_only) {
+		pktset_family_cases(run, &v4, 0);
+		pktset_family_cases(run, &v6, 1);
+	}
 	pktset_par(run, "v4", v4.hot_name[1], v4.hot[1], par_v4);
 	pktset_par(run, "v6", v6.hot_name[1], v6.hot[1], par_v6);
 	pktset_release(run);
@@ -528,14 +532,16 @@ int main(int argc, char **argv)
 {
 	struct pktset_run run = { 0 };
 
-	if (argc != 7 || (strcmp(argv[5], "set") && strcmp(argv[5], "exact"))) {
-		fprintf(stderr, "usage: pktset OBJ_DIR XDP_FILTER_OBJ REPEAT REPS set|exact N\n");
+	if (argc < 7 || argc > 8 || (strcmp(argv[5], "set") && strcmp(argv[5], "exact")) ||
+	    (argc == 8 && strcmp(argv[7], "par"))) {
+		fprintf(stderr, "usage: pktset OBJ_DIR XDP_FILTER_OBJ REPEAT REPS set|exact N [par]\n");
 		return 2;
 	}
 	run.mode = argv[5];
 	run.repeat = strtoul(argv[3], NULL, 0);
 	run.reps = atoi(argv[4]);
 	run.n = strtoul(argv[6], NULL, 0);
+	run.par_only = argc == 8;
 	printf("params9,%s,%u,%u,%d\n", run.mode, run.n, run.repeat, run.reps);
 	if (!strcmp(run.mode, "set"))
 		pktset_sets(&run, argv[1]);

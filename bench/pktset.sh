@@ -2,7 +2,7 @@
 # Runs build/bench/pktset in a private namespace with the veths it holds
 # programs on (see bench/hold.h), pinned to one CPU (the two-CPU part pins
 # its own threads).
-# usage: bench/pktset.sh REPEAT REPS set|exact N   (CSV on stdout)
+# usage: bench/pktset.sh REPEAT REPS set|exact N [par]   (CSV on stdout)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 NS=xfb-ps-$$
