@@ -85,8 +85,7 @@ static int fw_explain_rule(const struct fw_datapath *dp, uint32_t id, uint32_t a
 			   const struct fw_explain_query *q, struct fw_explain_answer *a)
 {
 	const struct fw_rule_info *r;
-	struct fw_set_info *sets;
-	const struct fw_set_info *set;
+	struct fw_set_info set;
 	int err;
 
 	if (id >= fw_datapath_ids(dp))
@@ -104,22 +103,18 @@ static int fw_explain_rule(const struct fw_datapath *dp, uint32_t id, uint32_t a
 		memcpy(a->prefix.addr, r->src, sizeof(a->prefix.addr));
 		return 0;
 	}
-	sets = calloc(FW_MAX_NAMED_SETS, sizeof(*sets));
-	if (!sets)
-		return -ENOMEM;
-	err = fw_set_infos_read(dp, active & FW_ACTIVE_SET, sets);
-
-	set = err ? NULL : fw_set_info_of(sets, r->set_id);
-	if (set) {
-		a->has_set = true;
-		memcpy(a->set, set->name, fw_set_info_name_len(set));
-		fw_explain_element(set, q->pkt.src, a);
-	} else if (!err) {
+	err = fw_set_info_read(dp, active & FW_ACTIVE_SET, r->set_id, &set);
+	if (err == -ENOENT) {
 		snprintf(a->note, sizeof(a->note), "the rule names set %u, which fw_set_info "
 			 "does not hold", r->set_id);
+		return 0;
 	}
-	free(sets);
-	return err;
+	if (err)
+		return err;
+	a->has_set = true;
+	memcpy(a->set, set.name, fw_set_info_name_len(&set));
+	fw_explain_element(&set, q->pkt.src, a);
+	return 0;
 }
 
 int fw_explain_maps(const struct fw_datapath *dp, const char *pin_dir,

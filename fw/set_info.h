@@ -12,6 +12,10 @@
 /* fw_set_info's slice of rule set `set`: FW_MAX_NAMED_SETS entries, empty names where free. */
 int fw_set_infos_read(const struct fw_datapath *dp, uint32_t set, struct fw_set_info *out);
 
+/* The named set a rule's set_id names in rule set `set`; -ENOENT when none (or its entry is free). */
+int fw_set_info_read(const struct fw_datapath *dp, uint32_t set, uint32_t set_id,
+		     struct fw_set_info *out);
+
 /* The named set a rule's set_id refers to, or NULL (none, or its entry is free). */
 const struct fw_set_info *fw_set_info_of(const struct fw_set_info *infos, uint32_t set_id);
 
