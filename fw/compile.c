@@ -202,6 +202,8 @@ static int fw_emit_classes(const struct fw_classes *cl, uint32_t prefix_classes,
 
 		if (c < out->class_count)
 			out->classes[c] = cls->value;
+		if (cls->value.port_class != c)
+			continue; /* none, or its parent's, emitted there */
 		for (uint32_t k = 0; k < cls->ports_count; k++) {
 			const struct fw_class_port *port = &cl->ports[cls->ports_at + k];
 

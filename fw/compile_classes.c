@@ -208,7 +208,7 @@ static int fw_port_push(struct fw_builder *b, uint16_t port, uint8_t proto, stru
  * its own don't name, unless an own port-less rule for that proto comes first.
  */
 static int fw_class_ports(struct fw_builder *b, struct fw_class *c, const struct fw_class_key *key,
-			  const bool own_portless[FW_PROTO_COUNT])
+			  const bool own_portless[FW_PROTO_COUNT], uint32_t id)
 {
 	struct fw_port_scratch *s = &b->scratch;
 	const struct fw_class *parent = &b->cl->classes[key->parent];
@@ -216,6 +216,13 @@ static int fw_class_ports(struct fw_builder *b, struct fw_class *c, const struct
 	int err = 0;
 
 	fw_own_port_rules(b, key);
+	if (!s->touched_count && !own_portless[FW_PROTO_TCP] && !own_portless[FW_PROTO_UDP]) {
+		/* TCP and UDP decide here as in the parent: share its port rules, don't copy them. */
+		c->ports_at = parent->ports_at;
+		c->ports_count = parent->ports_count;
+		c->value.port_class = parent->value.port_class;
+		return 0;
+	}
 	qsort(s->touched, s->touched_count, sizeof(*s->touched), fw_u32_cmp);
 	c->ports_at = (uint32_t)b->cl->ports_len;
 	while (!err && (i < s->touched_count || j < n)) {
@@ -242,6 +249,7 @@ static int fw_class_ports(struct fw_builder *b, struct fw_class *c, const struct
 		s->level[s->touched[k]] = 0;
 	s->touched_count = 0;
 	c->ports_count = (uint32_t)(b->cl->ports_len - c->ports_at);
+	c->value.port_class = c->ports_count ? id : 0;
 	return err;
 }
 
@@ -307,10 +315,9 @@ static int fw_class_intern(struct fw_builder *b, const struct fw_class_key *key,
 	memcpy(cl->rules + cl->rules_len, key->rules, key->count * sizeof(*key->rules));
 	cl->rules_len += key->count;
 	fw_class_by_proto(b, c, key, own_portless);
-	if (fw_class_ports(b, c, key, own_portless))
-		return -ENOMEM;
 	*id = (uint32_t)cl->class_count;
-	c->value.port_class = c->ports_count ? *id : 0;
+	if (fw_class_ports(b, c, key, own_portless, *id))
+		return -ENOMEM;
 	fw_hashtab_add(&b->index, hash, *id);
 	cl->class_count++;
 	return 0;

@@ -27,7 +27,7 @@ struct fw_class {
 	uint32_t rules_count;
 	uint32_t ports_at;   /* resolved port rules, by port then proto, in fw_classes.ports */
 	uint32_t ports_count;
-	struct fw_source_value value; /* by_proto resolved; port_class = own id when ports_count */
+	struct fw_source_value value; /* by_proto resolved; port_class: own id, or shared from a parent */
 };
 
 struct fw_classes {

@@ -31,9 +31,7 @@ static uint8_t gen_pick(struct gen_rng *rng, const uint8_t *choices, size_t n)
 	return choices[gen_below(rng, n)];
 }
 
-/* ---- rule sets ---- */
-
-static void gen_address(struct gen_rng *rng, uint8_t out[16])
+void gen_address(struct gen_rng *rng, uint8_t out[16])
 {
 	if (gen_chance(rng, 50)) {
 		uint32_t v4 = (uint32_t)gen_next(rng);
@@ -49,127 +47,26 @@ static void gen_address(struct gen_rng *rng, uint8_t out[16])
 		out[i] = (uint8_t)gen_next(rng);
 }
 
-static void gen_pool_fill(struct gen_rng *rng, size_t n_sources, struct gen_pool *pool)
-{
-	static const uint16_t well_known[] = { 22, 53, 80, 443 };
-
-	pool->n_sources = n_sources;
-	pool->sources = calloc(n_sources, sizeof(*pool->sources));
-	if (!pool->sources)
-		abort();
-	for (size_t i = 0; i < n_sources; i++)
-		gen_address(rng, pool->sources[i]);
-	for (size_t i = 0; i < GEN_PORTS; i++)
-		pool->ports[i] = i < 4 ? well_known[i] : (uint16_t)(1 + gen_below(rng, 65535));
-}
-
-/* A valid rule: never match-all, a port only with tcp, udp or any. */
-static void gen_rule(struct gen_rng *rng, const struct gen_pool *pool, struct fw_rule *r)
-{
-	static const uint8_t port_protos[] = { FW_PROTO_ANY, FW_PROTO_TCP, FW_PROTO_UDP };
-
-	do {
-		memset(r, 0, sizeof(*r));
-		r->has_src = gen_chance(rng, 75);
-		if (r->has_src)
-			memcpy(r->src, pool->sources[gen_below(rng, pool->n_sources)], 16);
-		r->port = gen_chance(rng, 50) ? pool->ports[gen_below(rng, GEN_PORTS)] : 0;
-		r->proto = r->port ? gen_pick(rng, port_protos, sizeof(port_protos))
-				   : (uint8_t)gen_below(rng, FW_RULE_PROTOS);
-	} while (!r->has_src && !r->port && r->proto == FW_PROTO_ANY);
-	r->action = gen_chance(rng, 50) ? FW_ACTION_PASS : FW_ACTION_DROP;
-}
-
-static int gen_rule_cmp_match(const void *a, const void *b)
-{
-	const struct fw_rule *x = a, *y = b;
-	int c;
-
-	if (x->has_src != y->has_src)
-		return x->has_src ? 1 : -1;
-	c = x->has_src ? memcmp(x->src, y->src, 16) : 0;
-	if (c)
-		return c;
-	if (x->port != y->port)
-		return x->port < y->port ? -1 : 1;
-	return (int)x->proto - (int)y->proto;
-}
-
-/* Drops rules whose match another rule already has; returns the new count. */
-static size_t gen_rules_unique(struct fw_rule *rules, size_t n)
-{
-	size_t kept = 0;
-
-	qsort(rules, n, sizeof(*rules), gen_rule_cmp_match);
-	for (size_t i = 0; i < n; i++)
-		if (!kept || gen_rule_cmp_match(&rules[kept - 1], &rules[i]))
-			rules[kept++] = rules[i];
-	return kept;
-}
-
-static void gen_rules_shuffle(struct gen_rng *rng, struct fw_rule *rules, size_t n)
-{
-	for (size_t i = n; i > 1; i--) {
-		size_t j = gen_below(rng, (uint32_t)i);
-		struct fw_rule tmp = rules[i - 1];
-
-		rules[i - 1] = rules[j];
-		rules[j] = tmp;
-	}
-}
-
-void gen_ruleset(struct gen_rng *rng, size_t n_rules, uint32_t default_action,
-		 uint32_t fragments, struct fw_ruleset *rs, struct gen_pool *pool)
-{
-	/* A quarter as many sources as rules, so one source often has several rules. */
-	size_t candidates = 2 * n_rules + 1, count; /* spare for the duplicates dropped */
-	struct fw_rule *rules = calloc(candidates, sizeof(*rules));
-
-	if (!rules)
-		abort();
-	gen_pool_fill(rng, n_rules / 4 + 1, pool);
-	for (size_t i = 0; i < candidates; i++)
-		gen_rule(rng, pool, &rules[i]);
-	count = gen_rules_unique(rules, candidates);
-	gen_rules_shuffle(rng, rules, count);
-	if (count > n_rules)
-		count = n_rules;
-	for (size_t i = 0; i < count; i++) {
-		rules[i].id = (uint32_t)i;
-		snprintf(rules[i].name, sizeof(rules[i].name), "r%zu", i);
-	}
-	pool->rules = rules;
-	pool->n_rules = count;
-	*rs = (struct fw_ruleset){
-		.rules = rules,
-		.count = count,
-		.default_action = default_action,
-		.fragments = fragments,
-	};
-}
-
-void gen_ruleset_free(struct fw_ruleset *rs, struct gen_pool *pool)
-{
-	free(rs->rules);
-	free(pool->sources);
-	memset(rs, 0, sizeof(*rs));
-	memset(pool, 0, sizeof(*pool));
-}
-
 /* ---- frames ---- */
 
 #define GEN_ADDR_TEXT 64
 
-/* Mostly a source some rule names, sometimes a near miss or a stranger. */
+/*
+ * Mostly a source some rule names or one at the edge of a prefix rules
+ * name, sometimes a near miss or a stranger.
+ */
 static void gen_frame_source(struct gen_rng *rng, const struct gen_pool *pool, uint8_t addr[16])
 {
 	unsigned roll = gen_below(rng, 100);
 
-	if (roll < 85)
-		memcpy(addr, pool->sources[gen_below(rng, pool->n_sources)], 16);
+	if (roll < 45)
+		memcpy(addr, pool->sources[gen_below(rng, (uint32_t)pool->n_sources)], 16);
+	else if (roll < 85 && pool->n_prefixes)
+		gen_prefix_address(rng, &pool->prefixes[gen_below(rng, (uint32_t)pool->n_prefixes)],
+				   addr);
 	else
 		gen_address(rng, addr);
-	if (roll >= 75 && roll < 85)
+	if (roll >= 38 && roll < 45)
 		addr[15] ^= 1 << gen_below(rng, 8);
 }
 
@@ -278,23 +175,25 @@ static uint8_t gen_ipproto_of(struct gen_rng *rng, uint8_t fw_proto, bool has_po
 static void gen_ip_match(struct gen_rng *rng, const struct gen_pool *pool, struct pkt_spec *spec,
 			 char src[GEN_ADDR_TEXT])
 {
+	const struct fw_ruleset *rs = pool->rs;
 	const struct fw_rule *aim = NULL;
 	uint8_t addr[16];
 
-	if (pool->n_rules && gen_chance(rng, 40))
-		aim = &pool->rules[gen_below(rng, (uint32_t)pool->n_rules)];
+	if (rs->count && gen_chance(rng, 40))
+		aim = &rs->rules[gen_below(rng, (uint32_t)rs->count)];
 	if (aim && aim->has_src)
-		memcpy(addr, aim->src, 16);
+		gen_rule_source(rng, rs, aim, addr);
 	else
 		gen_frame_source(rng, pool, addr);
 	gen_source_text(rng, addr, src);
 	spec->src = src;
 	spec->ipproto = aim ? gen_ipproto_of(rng, aim->proto, aim->port) : gen_ipproto(rng);
-	spec->dport = aim && aim->port ? aim->port : gen_dport(rng, pool);
+	spec->dport = aim && aim->port ? gen_rule_port(rng, rs, aim) : gen_dport(rng, pool);
 }
 
-static void gen_ip_spec(struct gen_rng *rng, const struct gen_pool *pool, struct pkt_spec *spec,
-			char src[GEN_ADDR_TEXT])
+/* clean: well-formed headers only, so the rules decide. */
+static void gen_ip_spec(struct gen_rng *rng, const struct gen_pool *pool, bool clean,
+			struct pkt_spec *spec, char src[GEN_ADDR_TEXT])
 {
 	bool ipv6;
 
@@ -305,10 +204,12 @@ static void gen_ip_spec(struct gen_rng *rng, const struct gen_pool *pool, struct
 	spec->pad = gen_chance(rng, 50) ? 0 : (uint8_t)gen_next(rng);
 	if (gen_chance(rng, 20))
 		gen_fragment(rng, spec, ipv6);
-	if (gen_chance(rng, ipv6 ? 30 : 10))
-		gen_ext_chain(rng, spec, ipv6);
 	if (!ipv6 && gen_chance(rng, 25))
 		spec->ipv4_option_words = (uint8_t)(1 + gen_below(rng, 10));
+	if (clean)
+		return;
+	if (gen_chance(rng, ipv6 ? 30 : 10))
+		gen_ext_chain(rng, spec, ipv6);
 	if (!ipv6 && gen_chance(rng, 4))
 		spec->ihl = (int)gen_below(rng, 16);
 	if (gen_chance(rng, 3))
@@ -476,14 +377,17 @@ size_t gen_frame(struct gen_rng *rng, const struct gen_pool *pool, uint8_t *buf)
 {
 	struct pkt_spec spec = { 0 };
 	char src[GEN_ADDR_TEXT];
+	bool clean = gen_chance(rng, pool->clean_pct);
 	unsigned tags = gen_vlan_tags(rng, &spec);
 	size_t l3 = 14 + 4 * (tags < 2 ? tags : 2), len; /* before a third tag goes in */
 
-	if (gen_chance(rng, 90))
-		gen_ip_spec(rng, pool, &spec, src);
+	if (gen_chance(rng, clean ? 97 : 90))
+		gen_ip_spec(rng, pool, clean, &spec, src);
 	else
 		gen_non_ip_spec(rng, &spec);
 	len = pkt_build(&spec, buf);
+	if (clean)
+		return gen_chance(rng, 10) ? gen_trailer(rng, buf, len) : len;
 
 	if (spec.src && strchr(spec.src, ':')) {
 		gen_hop_by_hop(rng, &spec, l3, buf, len);

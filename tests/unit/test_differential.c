@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Differential test: random and mutated frames go through the loaded XDP
- * program (BPF_PROG_TEST_RUN) and through fw_classify(), the plain-C
- * reading of DESIGN §1. The XDP action, the stat slot and the rule counter
- * bumped must all agree, for every frame. The seed is fixed, so every run
- * (CI's too) replays; XDPFW_SEED=N runs another, XDPFW_SEED=random a new one.
+ * program (BPF_PROG_TEST_RUN) and through fw_classify_explain(), the plain-C
+ * reading of DESIGN §1 and §1b, against random rule sets of exact
+ * addresses, nested and overlapping prefixes, sets, port lists and ties.
+ * The XDP action, the stat slot and the rule counter bumped must all agree,
+ * for every frame: actions and counters per frame, the per-CPU stats per
+ * batch (a batch that differs is replayed frame by frame to find the one).
+ * The seed is fixed, so every run (CI's too) replays; XDPFW_SEED=N runs
+ * another, XDPFW_SEED=random a new one.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -19,33 +23,67 @@
 #include <netinet/in.h>
 #include <linux/bpf.h>
 #include <cmocka.h>
+#include "classify.h"
 #include "gen.h"
 #include "harness.h"
 #include "names.h"
 #include "pkt.h"
+#include "prefix.h"
 
 #define DIFF_CAPACITY 16384
-#define DIFF_FRAMES_PER_SET 40000
-#define DIFF_LEVELS 8 /* precedence levels 1..7; [0] unused */
+#define DIFF_PORT_RULES 262144 /* fw_port_rules_N entries the largest case needs, and room */
+#define DIFF_BATCH 1024 /* frames between two reads of the per-CPU stats */
+#define DIFF_STEPS 9    /* fw_explanation steps 0-8 */
 
 struct diff_case {
-	size_t rules;
-	uint32_t default_action;
-	uint32_t fragments;
+	struct gen_shape shape;
+	int frames;
 };
 
+#define PASS FW_ACTION_PASS
+#define DROP FW_ACTION_DROP
+#define INSPECT FW_FRAGMENTS_INSPECT
+#define FRAGDROP FW_FRAGMENTS_DROP
+
+/* Exact addresses only: the v1 configs, at sizes that fill the hashes. */
+#define EXACT(n, def, frag) { .rules = n, .port_pct = 50, .default_action = def, .fragments = frag }
+/* Prefixes, sets, port lists and ties, mixed with exact addresses and source-less rules. */
+#define MIXED(n, prefix, set, ports, lists, sets_, elements, def, frag)                     \
+	{ .rules = n, .prefix_pct = prefix, .set_pct = set, .port_pct = ports,              \
+	  .list_pct = lists, .tie_pct = 25, .clean_pct = 50, .sets = sets_,                 \
+	  .set_elements = elements, .default_action = def, .fragments = frag }
+
+/*
+ * The datapath folds a prefix's port rules into every class under it, port
+ * by port: the larger sets name fewer ports, to fit DIFF_PORT_RULES.
+ */
 static const struct diff_case diff_cases[] = {
-	{ 1, FW_ACTION_PASS, FW_FRAGMENTS_INSPECT },
-	{ 10, FW_ACTION_DROP, FW_FRAGMENTS_INSPECT },
-	{ 100, FW_ACTION_PASS, FW_FRAGMENTS_DROP },
-	{ 500, FW_ACTION_DROP, FW_FRAGMENTS_INSPECT },
-	{ 1000, FW_ACTION_DROP, FW_FRAGMENTS_DROP },
-	{ 3000, FW_ACTION_PASS, FW_FRAGMENTS_INSPECT },
-	{ 10000, FW_ACTION_DROP, FW_FRAGMENTS_INSPECT },
-	{ 10000, FW_ACTION_PASS, FW_FRAGMENTS_DROP },
+	{ EXACT(1, PASS, INSPECT), 30000 },
+	{ EXACT(10, DROP, INSPECT), 40000 },
+	{ EXACT(100, PASS, FRAGDROP), 40000 },
+	{ EXACT(1000, DROP, INSPECT), 40000 },
+	{ EXACT(10000, DROP, INSPECT), 15000 },
+	{ EXACT(10000, PASS, FRAGDROP), 15000 },
+	{ MIXED(4, 60, 20, 50, 50, 2, 4, DROP, INSPECT), 50000 },
+	{ MIXED(8, 50, 30, 50, 50, 3, 6, PASS, INSPECT), 60000 },
+	{ MIXED(16, 40, 30, 50, 40, 4, 8, DROP, FRAGDROP), 60000 },
+	{ MIXED(24, 10, 70, 50, 40, 4, 30, DROP, INSPECT), 60000 },
+	{ MIXED(32, 45, 25, 50, 40, 6, 12, PASS, INSPECT), 70000 },
+	{ MIXED(48, 90, 0, 50, 40, 0, 1, DROP, INSPECT), 60000 },
+	{ MIXED(64, 40, 25, 50, 40, 8, 16, DROP, INSPECT), 80000 },
+	{ MIXED(96, 30, 40, 50, 30, 12, 24, PASS, FRAGDROP), 60000 },
+	{ MIXED(128, 40, 20, 50, 30, 12, 30, DROP, INSPECT), 80000 },
+	{ MIXED(192, 60, 10, 40, 20, 16, 20, PASS, INSPECT), 60000 },
+	{ MIXED(256, 40, 20, 40, 20, 20, 40, DROP, INSPECT), 60000 },
+	{ MIXED(400, 50, 15, 30, 10, 30, 30, PASS, INSPECT), 50000 },
+	{ MIXED(700, 50, 10, 25, 5, 40, 40, DROP, FRAGDROP), 40000 },
+	{ MIXED(1500, 50, 10, 15, 3, 60, 50, DROP, INSPECT), 30000 },
+	{ MIXED(4000, 60, 5, 8, 1, 80, 60, PASS, INSPECT), 20000 },
+	{ MIXED(12, 30, 40, 40, 30, 2, 3000, DROP, INSPECT), 20000 }, /* blocklists */
 };
 
 #define DIFF_SETS (sizeof(diff_cases) / sizeof(diff_cases[0]))
+#define DIFF_MIN_FRAMES 1000000 /* what diff_cases add up to, at least */
 
 static uint64_t diff_seed;
 
@@ -53,21 +91,58 @@ static uint64_t diff_seed;
 static struct {
 	uint64_t frames;
 	uint64_t by_reason[FW_STAT_COUNT];
-	uint64_t by_level[DIFF_LEVELS];
+	uint64_t by_step[DIFF_STEPS];
+	uint64_t at_address;     /* decided by a rule at one address (/32, /128) */
+	uint64_t at_v4_prefix;   /* at an IPv4 prefix /1-/31 */
+	uint64_t at_v6_prefix;   /* at an IPv6 prefix /1-/127 */
+	uint64_t mapped_at_v4;   /* an IPv6 frame from ::ffff:a.b.c.d, at an IPv4 prefix */
+	uint64_t by_element;     /* at a set's element */
+	uint64_t ties;           /* another rule matched at the same prefix and level */
+	uint64_t port_lists;     /* by a rule with a port range or list */
 } coverage;
 
 /* One rule set in force and what its counters must read once the frames are through. */
 struct diff_run {
 	struct fw_datapath *dp;
 	const struct fw_ruleset *rs;
-	struct fw_stat_value stats[FW_STAT_COUNT];
-	struct fw_counter *counters_before; /* per rule index */
-	struct fw_counter *expected;        /* per rule index: packets and bytes the oracle gave it */
+	struct fw_stat_value stats[FW_STAT_COUNT]; /* as read last */
+	struct fw_counter *counters_before;        /* per rule index */
+	struct fw_counter *expected;               /* per rule index: what the oracle gave it */
 };
 
-static int rule_level(const struct fw_rule *r)
+/* The datapath every case shares, with room for the port rules prefixes fold into classes. */
+static struct fw_datapath *diff_datapath(void)
 {
-	return 1 + (r->has_src ? 0 : 4) + (r->port ? 0 : 2) + (r->proto != FW_PROTO_ANY ? 0 : 1);
+	static struct fw_datapath dp;
+	static bool loaded;
+	struct fw_room room = fw_room_for_capacity(DIFF_CAPACITY);
+	int err;
+
+	if (loaded)
+		return &dp;
+	room.port_rules = DIFF_PORT_RULES;
+	err = fw_datapath_load(&dp, DIFF_CAPACITY, &room);
+	if (err) {
+		printf("Bail out! loading the XDP program failed: %s\n", strerror(-err));
+		exit(1);
+	}
+	loaded = true;
+	return &dp;
+}
+
+static bool rule_names_port(const struct fw_ruleset *rs, const struct fw_rule *r)
+{
+	const struct fw_port_range *ranges;
+	struct fw_port_range one;
+
+	return fw_rule_ports(rs, r, &ranges, &one) > 0;
+}
+
+/* The precedence level the rule has where it matches: 1-4 with a source, 5-7 without. */
+static int rule_level(const struct fw_ruleset *rs, const struct fw_rule *r)
+{
+	return 1 + (r->has_src ? 0 : 4) + (rule_names_port(rs, r) ? 0 : 2) +
+	       (r->proto != FW_PROTO_ANY ? 0 : 1);
 }
 
 static void hex_dump(const uint8_t *frame, size_t len)
@@ -79,18 +154,49 @@ static void hex_dump(const uint8_t *frame, size_t len)
 
 static void print_rule(const char *who, const struct fw_ruleset *rs, long index)
 {
+	const struct fw_port_range *ranges;
+	struct fw_port_range one;
 	const struct fw_rule *r;
+	const struct fw_set *set;
+	char text[FW_PREFIX_TEXT_MAX];
+	size_t n;
 
 	if (index < 0) {
 		printf("#   %s rule: none\n", who);
 		return;
 	}
 	r = &rs->rules[index];
-	printf("#   %s rule: index %ld id %u level %d port %u proto %u action %u src ", who, index,
-	       r->id, rule_level(r), r->port, r->proto, r->action);
-	for (int i = 0; i < 16; i++)
-		printf("%02x", r->has_src ? r->src[i] : 0);
-	printf("%s\n", r->has_src ? "" : " (any)");
+	set = fw_rule_set(rs, r);
+	printf("#   %s rule: index %ld id %u level %d proto %u action %u src ", who, index, r->id,
+	       rule_level(rs, r), r->proto, r->action);
+	if (set) {
+		printf("@%s {", set->name);
+		for (size_t e = 0; e < set->count; e++)
+			printf("%s%s", e ? ", " : "", fw_prefix_format(&set->elements[e].prefix, text));
+		printf("}");
+	} else if (r->has_src) {
+		struct fw_prefix p = { .len = fw_rule_src_len(r) };
+
+		memcpy(p.addr, r->src, 16);
+		printf("%s", fw_prefix_format(&p, text));
+	} else {
+		printf("any");
+	}
+	n = fw_rule_ports(rs, r, &ranges, &one);
+	printf(" port %s", n ? "" : "any");
+	for (size_t i = 0; i < n; i++)
+		printf("%s%u-%u", i ? "," : "", ranges[i].first, ranges[i].last);
+	printf("\n");
+}
+
+static void print_explanation(const struct fw_explanation *x)
+{
+	char text[FW_PREFIX_TEXT_MAX] = "none";
+
+	if (x->matched.len)
+		fw_prefix_format(&x->matched, text);
+	printf("#   fw_classify_explain: step %d, prefix %s, set %ld element %ld\n", x->step, text,
+	       x->set, x->element);
 }
 
 /* Runs the frame again and finds which rule's counter the datapath bumps; -1 if none. */
@@ -114,18 +220,19 @@ static long datapath_rule(const struct diff_run *run, const uint8_t *frame, size
 }
 
 static void report_disagreement(const struct diff_run *run, const uint8_t *frame, size_t len,
-				struct fw_verdict want, int action, int stat_bumped,
+				const struct fw_explanation *x, int action, int stat_bumped,
 				const char *what)
 {
 	printf("# DISAGREEMENT (%s): seed %llu (replay: XDPFW_SEED=%llu), rule set of %zu rules, "
-	       "default %s, fragments %s, frame of %zu bytes:\n",
+	       "%zu sets, default %s, fragments %s, frame of %zu bytes:\n",
 	       what, (unsigned long long)diff_seed, (unsigned long long)diff_seed, run->rs->count,
-	       run->rs->default_action == FW_ACTION_DROP ? "drop" : "pass",
+	       run->rs->set_count, run->rs->default_action == FW_ACTION_DROP ? "drop" : "pass",
 	       run->rs->fragments == FW_FRAGMENTS_DROP ? "drop" : "inspect", len);
 	hex_dump(frame, len);
-	printf("#   fw_classify: %s (%s)\n", fw_stat_name(want.reason),
-	       fw_stat_is_drop(want.reason) ? "XDP_DROP" : "XDP_PASS");
-	print_rule("fw_classify", run->rs, want.rule);
+	printf("#   fw_classify: %s (%s)\n", fw_stat_name(x->verdict.reason),
+	       fw_stat_is_drop(x->verdict.reason) ? "XDP_DROP" : "XDP_PASS");
+	print_explanation(x);
+	print_rule("fw_classify", run->rs, x->verdict.rule);
 	printf("#   datapath:    %s (%s)\n",
 	       stat_bumped >= 0 ? fw_stat_name(stat_bumped) : "no single stat slot bumped",
 	       action == XDP_DROP ? "XDP_DROP" : action == XDP_PASS ? "XDP_PASS" : "other action");
@@ -154,36 +261,187 @@ static int stat_slot_bumped(const struct fw_stat_value *before, const struct fw_
 	return bumped;
 }
 
-static void diff_one_frame(struct diff_run *run, const uint8_t *frame, size_t len)
+static struct fw_explanation explain_frame(const struct fw_ruleset *rs, const uint8_t *frame,
+					   size_t len, struct fw_frame_facts *facts)
 {
-	struct fw_verdict want = fw_classify(run->rs, frame, len);
-	struct fw_stat_value after[FW_STAT_COUNT];
+	*facts = fw_frame_read(frame, len);
+	return fw_classify_explain(rs, facts);
+}
+
+/*
+ * One frame, every check at once: the action, the one stat slot bumped (a
+ * per-CPU map read, so only where a batch went wrong) and the rule counter.
+ */
+static void diff_frame_slowly(struct diff_run *run, const uint8_t *frame, size_t len)
+{
+	struct fw_frame_facts facts;
+	struct fw_explanation x = explain_frame(run->rs, frame, len, &facts);
+	struct fw_stat_value before[FW_STAT_COUNT], after[FW_STAT_COUNT];
 	struct fw_counter rule_before = { 0 }, rule_after = { 0 };
-	uint32_t id = want.rule >= 0 ? run->rs->rules[want.rule].id : 0;
+	uint32_t id = x.verdict.rule >= 0 ? run->rs->rules[x.verdict.rule].id : 0;
 	int action, bumped;
 
-	if (want.rule >= 0)
+	assert_int_equal(fw_stats_read(run->dp, before), 0);
+	if (x.verdict.rule >= 0)
 		assert_int_equal(fw_counter_read(run->dp, id, &rule_before), 0);
 	action = harness_run(run->dp, frame, len);
 	assert_int_equal(fw_stats_read(run->dp, after), 0);
-	bumped = stat_slot_bumped(run->stats, after, len);
-	memcpy(run->stats, after, sizeof(after));
+	bumped = stat_slot_bumped(before, after, len);
 
-	if (action != (fw_stat_is_drop(want.reason) ? XDP_DROP : XDP_PASS))
-		report_disagreement(run, frame, len, want, action, bumped, "XDP action");
-	if (bumped != (int)want.reason)
-		report_disagreement(run, frame, len, want, action, bumped, "stat slot");
-	if (want.rule >= 0) {
+	if (action != (fw_stat_is_drop(x.verdict.reason) ? XDP_DROP : XDP_PASS))
+		report_disagreement(run, frame, len, &x, action, bumped, "XDP action");
+	if (bumped != (int)x.verdict.reason)
+		report_disagreement(run, frame, len, &x, action, bumped, "stat slot");
+	if (x.verdict.rule >= 0) {
 		assert_int_equal(fw_counter_read(run->dp, id, &rule_after), 0);
 		if (rule_after.packets - rule_before.packets != 1 ||
 		    rule_after.bytes - rule_before.bytes != len)
-			report_disagreement(run, frame, len, want, action, bumped, "rule counter");
-		run->expected[want.rule].packets++;
-		run->expected[want.rule].bytes += len;
-		coverage.by_level[rule_level(&run->rs->rules[want.rule])]++;
+			report_disagreement(run, frame, len, &x, action, bumped, "rule counter");
 	}
-	coverage.by_reason[want.reason]++;
+}
+
+/* A frame the quick checks caught: run it again with every check, which reports it. */
+static void diff_replay(struct diff_run *run, const uint8_t *frame, size_t len, const char *what)
+{
+	diff_frame_slowly(run, frame, len);
+	printf("# %s differed once, but not when the frame ran again:\n", what);
+	hex_dump(frame, len);
+	fail_msg("datapath and fw_classify disagreed once (%s); seed %llu", what,
+		 (unsigned long long)diff_seed);
+}
+
+/* Whether the rule names the packet's port (or none) and protocol (or any). */
+static bool rule_meets_port_proto(const struct fw_ruleset *rs, const struct fw_rule *r,
+				  const struct fw_frame_facts *pkt)
+{
+	if (rule_names_port(rs, r) && (!pkt->dport || !fw_rule_has_port(rs, r, pkt->dport)))
+		return false;
+	return r->proto == FW_PROTO_ANY || r->proto == pkt->proto;
+}
+
+static bool rule_has_prefix(const struct fw_ruleset *rs, const struct fw_rule *r,
+			    const struct fw_prefix *p)
+{
+	const struct fw_set *set = fw_rule_set(rs, r);
+
+	if (!set)
+		return r->has_src && fw_rule_src_len(r) == p->len && !memcmp(r->src, p->addr, 16);
+	for (size_t e = 0; e < set->count; e++)
+		if (set->elements[e].prefix.len == p->len &&
+		    !memcmp(set->elements[e].prefix.addr, p->addr, 16))
+			return true;
+	return false;
+}
+
+/* Another rule matched at the deciding prefix and level: the rule listed first had to win. */
+static bool diff_was_tie(const struct fw_ruleset *rs, const struct fw_frame_facts *pkt,
+			 const struct fw_explanation *x)
+{
+	for (size_t j = 0; j < rs->count; j++) {
+		const struct fw_rule *r = &rs->rules[j];
+
+		if ((long)j == x->verdict.rule || rule_level(rs, r) != x->step ||
+		    !rule_meets_port_proto(rs, r, pkt))
+			continue;
+		if (!r->has_src || rule_has_prefix(rs, r, &x->matched))
+			return true;
+	}
+	return false;
+}
+
+/* An IPv6 frame, under up to two VLAN tags. */
+static bool frame_is_ipv6(const uint8_t *frame, size_t len)
+{
+	size_t at = 12;
+
+	for (int tags = 0; tags <= 2 && at + 2 <= len; tags++, at += 4) {
+		uint16_t type = (uint16_t)(frame[at] << 8 | frame[at + 1]);
+
+		if (type != 0x8100 && type != 0x88a8)
+			return type == 0x86dd;
+	}
+	return false;
+}
+
+static void count_coverage(const struct fw_ruleset *rs, const uint8_t *frame, size_t len,
+			   const struct fw_frame_facts *facts, const struct fw_explanation *x)
+{
+	const struct fw_prefix *p = &x->matched;
+	bool v4 = fw_prefix_is_v4(p);
+
 	coverage.frames++;
+	coverage.by_reason[x->verdict.reason]++;
+	coverage.by_step[x->step]++;
+	if (x->verdict.rule < 0)
+		return;
+	coverage.at_address += p->len == 128;
+	coverage.at_v4_prefix += v4 && p->len < 128;
+	coverage.at_v6_prefix += p->len && !v4 && p->len < 128;
+	coverage.mapped_at_v4 += v4 && p->len < 128 && frame_is_ipv6(frame, len);
+	coverage.by_element += x->element >= 0;
+	coverage.port_lists += rs->rules[x->verdict.rule].ports_count > 0;
+	coverage.ties += diff_was_tie(rs, facts, x);
+}
+
+/*
+ * One frame, quickly: the action and the rule counter (mapped memory) now;
+ * the stat slot it owes goes into want, checked for the whole batch.
+ */
+static void diff_frame(struct diff_run *run, const uint8_t *frame, size_t len,
+		       struct fw_stat_value *want)
+{
+	struct fw_frame_facts facts;
+	struct fw_explanation x = explain_frame(run->rs, frame, len, &facts);
+	long rule = x.verdict.rule;
+	uint32_t id = rule >= 0 ? run->rs->rules[rule].id : 0;
+	struct fw_counter before = { 0 }, after = { 0 };
+	int action;
+
+	if (rule >= 0)
+		assert_int_equal(fw_counter_read(run->dp, id, &before), 0);
+	action = harness_run(run->dp, frame, len);
+	if (action != (fw_stat_is_drop(x.verdict.reason) ? XDP_DROP : XDP_PASS))
+		diff_replay(run, frame, len, "XDP action");
+	if (rule >= 0) {
+		assert_int_equal(fw_counter_read(run->dp, id, &after), 0);
+		if (after.packets - before.packets != 1 || after.bytes - before.bytes != len)
+			diff_replay(run, frame, len, "rule counter");
+		run->expected[rule].packets++;
+		run->expected[rule].bytes += len;
+	}
+	want[x.verdict.reason].packets++;
+	want[x.verdict.reason].bytes += len;
+	count_coverage(run->rs, frame, len, &facts, &x);
+}
+
+static uint8_t batch_frames[DIFF_BATCH][PKT_MAX];
+static size_t batch_lens[DIFF_BATCH];
+
+/* n frames; then every stat slot must have moved by what the oracle said, or a frame is found that tells. */
+static void diff_batch(struct diff_run *run, struct gen_rng *rng, const struct gen_pool *pool,
+		       size_t n)
+{
+	struct fw_stat_value want[FW_STAT_COUNT] = { 0 }, now[FW_STAT_COUNT];
+
+	for (size_t i = 0; i < n; i++) {
+		batch_lens[i] = gen_frame(rng, pool, batch_frames[i]);
+		diff_frame(run, batch_frames[i], batch_lens[i], want);
+	}
+	assert_int_equal(fw_stats_read(run->dp, now), 0);
+	for (int s = 0; s < FW_STAT_COUNT; s++) {
+		if (now[s].packets - run->stats[s].packets == want[s].packets &&
+		    now[s].bytes - run->stats[s].bytes == want[s].bytes)
+			continue;
+		printf("# stat %s moved by %llu packets in a batch of %zu, fw_classify said %llu; "
+		       "replaying the batch\n",
+		       fw_stat_name(s), (unsigned long long)(now[s].packets - run->stats[s].packets),
+		       n, (unsigned long long)want[s].packets);
+		for (size_t i = 0; i < n; i++)
+			diff_frame_slowly(run, batch_frames[i], batch_lens[i]);
+		fail_msg("a batch's stats differ from fw_classify's, but no frame alone does; seed %llu",
+			 (unsigned long long)diff_seed);
+	}
+	memcpy(run->stats, now, sizeof(now));
 }
 
 /* Every rule's counter moved by exactly what the oracle gave it: no stray bumps. */
@@ -212,11 +470,15 @@ static void test_differential_set(void **state)
 	struct gen_rng rng = { diff_seed ^ (0x5851f42d4c957f2dull * (index + 1)) };
 	struct fw_ruleset rs;
 	struct gen_pool pool;
-	struct diff_run run = { .dp = harness_datapath(DIFF_CAPACITY), .rs = &rs };
-	uint8_t frame[PKT_MAX];
+	struct diff_run run = { .dp = diff_datapath(), .rs = &rs };
+	size_t frames = (size_t)c->frames;
+	int err;
 
-	gen_ruleset(&rng, c->rules, c->default_action, c->fragments, &rs, &pool);
-	assert_int_equal(fw_datapath_sync(run.dp, &rs), 0);
+	gen_ruleset(&rng, &c->shape, &rs, &pool);
+	err = fw_datapath_sync(run.dp, &rs);
+	if (err)
+		fail_msg("fw_datapath_sync of %zu rules, %zu sets: %s", rs.count, rs.set_count,
+			 strerror(-err));
 	run.counters_before = calloc(rs.count + 1, sizeof(*run.counters_before));
 	run.expected = calloc(rs.count + 1, sizeof(*run.expected));
 	assert_non_null(run.counters_before);
@@ -225,13 +487,15 @@ static void test_differential_set(void **state)
 		assert_int_equal(fw_counter_read(run.dp, rs.rules[i].id, &run.counters_before[i]), 0);
 	assert_int_equal(fw_stats_read(run.dp, run.stats), 0);
 
-	for (int i = 0; i < DIFF_FRAMES_PER_SET; i++)
-		diff_one_frame(&run, frame, gen_frame(&rng, &pool, frame));
+	for (size_t done = 0; done < frames; done += DIFF_BATCH)
+		diff_batch(&run, &rng, &pool, frames - done < DIFF_BATCH ? frames - done : DIFF_BATCH);
 	check_all_counters(&run);
 
-	printf("# %zu rules (default %s, fragments %s): %d frames agree\n", rs.count,
-	       c->default_action == FW_ACTION_DROP ? "drop" : "pass",
-	       c->fragments == FW_FRAGMENTS_DROP ? "drop" : "inspect", DIFF_FRAMES_PER_SET);
+	printf("# %zu rules, %zu sets, %zu port ranges (default %s, fragments %s): %zu frames "
+	       "agree\n",
+	       rs.count, rs.set_count, rs.port_range_count,
+	       c->shape.default_action == FW_ACTION_DROP ? "drop" : "pass",
+	       c->shape.fragments == FW_FRAGMENTS_DROP ? "drop" : "inspect", frames);
 	free(run.counters_before);
 	free(run.expected);
 	gen_ruleset_free(&rs, &pool);
@@ -273,7 +537,7 @@ static void test_classify_known_answers(void **state)
 		{ "extension headers are walked", { .src = "2001:2::1", .ipproto = IPPROTO_ICMPV6, .icmp_type = 128, .ext = { 60, 43, 60, 44 } }, FW_STAT_PASS_RULE, 4 },
 		{ "nine extension headers are malformed", { .src = "2001:2::1", .ipproto = IPPROTO_ICMPV6, .ext = { 60, 60, 60, 60, 60, 60, 60, 60, 60 } }, FW_STAT_DROP_MALFORMED, -1 },
 	};
-	struct fw_datapath *dp = harness_datapath(DIFF_CAPACITY);
+	struct fw_datapath *dp = diff_datapath();
 	struct fw_ruleset rs;
 	uint8_t frame[PKT_MAX];
 
@@ -296,27 +560,47 @@ static void test_classify_known_answers(void **state)
 	free(rs.rules);
 }
 
-/* The random frames reached every verdict and every precedence level. */
+static void coverage_at_least(const char *what, uint64_t count, uint64_t per_mille)
+{
+	if (count < coverage.frames * per_mille / 1000)
+		fail_msg("only %llu of %llu frames %s", (unsigned long long)count,
+			 (unsigned long long)coverage.frames, what);
+}
+
+/* The random frames reached every verdict, every precedence step and every kind of match. */
 static void test_differential_coverage(void **state)
 {
+	char what[64];
+
 	(void)state;
 	printf("# %llu frames:", (unsigned long long)coverage.frames);
 	for (int s = 0; s < FW_STAT_COUNT; s++)
 		printf(" %s %llu", fw_stat_name(s), (unsigned long long)coverage.by_reason[s]);
-	printf("; by level:");
-	for (int level = 1; level < DIFF_LEVELS; level++)
-		printf(" %d:%llu", level, (unsigned long long)coverage.by_level[level]);
-	printf("\n");
-	assert_true(coverage.frames >= 200000);
-	for (int s = 0; s < FW_STAT_COUNT; s++)
-		if (coverage.by_reason[s] < coverage.frames / 1000)
-			fail_msg("only %llu of %llu frames ended as %s",
-				 (unsigned long long)coverage.by_reason[s],
-				 (unsigned long long)coverage.frames, fw_stat_name(s));
-	for (int level = 1; level < DIFF_LEVELS; level++)
-		if (coverage.by_level[level] < coverage.frames / 1000)
-			fail_msg("only %llu frames decided at precedence level %d",
-				 (unsigned long long)coverage.by_level[level], level);
+	printf("; by step:");
+	for (int step = 0; step < DIFF_STEPS; step++)
+		printf(" %d:%llu", step, (unsigned long long)coverage.by_step[step]);
+	printf("\n# at an address %llu, an IPv4 prefix %llu (from v4-mapped IPv6 %llu), an IPv6 "
+	       "prefix %llu, a set element %llu; port lists %llu; ties %llu\n",
+	       (unsigned long long)coverage.at_address, (unsigned long long)coverage.at_v4_prefix,
+	       (unsigned long long)coverage.mapped_at_v4, (unsigned long long)coverage.at_v6_prefix,
+	       (unsigned long long)coverage.by_element, (unsigned long long)coverage.port_lists,
+	       (unsigned long long)coverage.ties);
+	assert_true(coverage.frames >= DIFF_MIN_FRAMES);
+	for (int s = 0; s < FW_STAT_COUNT; s++) {
+		snprintf(what, sizeof(what), "ended as %s", fw_stat_name(s));
+		coverage_at_least(what, coverage.by_reason[s], 1);
+	}
+	for (int step = 1; step < DIFF_STEPS; step++) {
+		snprintf(what, sizeof(what), "decided at precedence step %d", step);
+		coverage_at_least(what, coverage.by_step[step], 1);
+	}
+	coverage_at_least("decided at one address", coverage.at_address, 10);
+	coverage_at_least("decided at an IPv4 prefix", coverage.at_v4_prefix, 10);
+	coverage_at_least("decided at an IPv6 prefix", coverage.at_v6_prefix, 10);
+	coverage_at_least("from v4-mapped IPv6 decided at an IPv4 prefix", coverage.mapped_at_v4, 1);
+	coverage_at_least("decided by a set element", coverage.by_element, 10);
+	coverage_at_least("decided by a port range or list", coverage.port_lists, 10);
+	coverage_at_least("decided in a tie", coverage.ties, 5);
 }
 
 #define DIFF_DEFAULT_SEED 20261130u
@@ -342,7 +626,7 @@ static int diff_pick_seed(uint64_t *seed)
 int main(void)
 {
 	struct CMUnitTest tests[DIFF_SETS + 2];
-	char names[DIFF_SETS][64];
+	char names[DIFF_SETS][96];
 	size_t n = 0;
 
 	if (diff_pick_seed(&diff_seed)) {
@@ -355,10 +639,13 @@ int main(void)
 
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_classify_known_answers);
 	for (size_t i = 0; i < DIFF_SETS; i++) {
-		snprintf(names[i], sizeof(names[i]), "differential_%zu_rules_default_%s_fragments_%s",
-			 diff_cases[i].rules,
-			 diff_cases[i].default_action == FW_ACTION_DROP ? "drop" : "pass",
-			 diff_cases[i].fragments == FW_FRAGMENTS_DROP ? "drop" : "inspect");
+		const struct gen_shape *shape = &diff_cases[i].shape;
+
+		snprintf(names[i], sizeof(names[i]),
+			 "differential_%zu_rules_%upct_prefixes_%upct_sets_default_%s_fragments_%s",
+			 shape->rules, shape->prefix_pct, shape->set_pct,
+			 shape->default_action == FW_ACTION_DROP ? "drop" : "pass",
+			 shape->fragments == FW_FRAGMENTS_DROP ? "drop" : "inspect");
 		tests[n++] = (struct CMUnitTest){
 			.name = names[i],
 			.test_func = test_differential_set,
