@@ -803,10 +803,22 @@ static void test_fast_lane_matches_libyaml(void **state)
 		"sets:\n  drop:\n    file: tests/conf/warn/lists/drop.txt\n  empty:\n    file: tests/conf/warn/lists/empty.txt\n"
 		"rules:\n  - name: net\n    src: 198.18.0.0/15\n    port: 8000-8099\n  - name: net2\n    src: 198.18.0.1/15\n",
 		"rules:\n  - name: a\n    port: 22\nsets:\n  bad:\n    flie: x\n  bad.2:\n    file: tests/conf\n",
+		/* values quoted on their line, without escapes: "@set" above all */
+		"rules:\n  - name: \"quoted\"\n    port: 22\n",
+		"sets:\n  office:\n    file: tests/conf/warn/lists/drop.txt\nrules:\n  - name: 'o f'\n    src: \"@office\"  # c\n"
+		"  - name: b\n    src: '@office'\n    port: \"22\"\n  - name: c\n    src: \"@nope\"\n"
+		"  - name: d\n    src: \" 198.18.0.1\"\n  - name: \"e # f: g\"\n    port: '8000-8099'\n",
 	};
 	/* Outside the plain subset: the lane gives up, libyaml reads them. */
 	static const char *const other[] = {
-		"rules:\n  - name: \"quoted\"\n    port: 22\n",
+		"rules:\n  - name: \"\"\n    port: 22\n",
+		"rules:\n  - name: \"a\\\\b\"\n    port: 22\n",
+		"rules:\n  - name: 'it''s'\n    port: 22\n",
+		"rules:\n  - name: \"a\"b\n    port: 22\n",
+		"rules:\n  - name: \"a\tb\"\n    port: 22\n",
+		"rules:\n  - name: \"a\n    b\"\n    port: 22\n",
+		"rules:\n  - name: \"a\" : x\n",
+		"rules:\n  - \"name\": a\n",
 		"rules:\n- name: a\n  port: 22\n",
 		"rules:\n  - name: a\n    port:\n",
 		"rules: []\n",
