@@ -25,6 +25,7 @@
 #include "conf_dir.h"
 #include "config.h"
 #include "explain.h"
+#include "firehol.h"
 #include "harness.h"
 #include "in_force.h"
 #include "lookup.h"
@@ -32,10 +33,6 @@
 
 #define FIREHOL_MAX_LINES 20000
 
-static const char *const list_candidates[] = {
-	"../shared/data/firehol_level1.netset",
-	"/work/shared/data/firehol_level1.netset",
-};
 
 static struct conf_dir dir;
 static char list_path[PATH_MAX];
@@ -57,17 +54,12 @@ static void read_lines(void)
 
 static int setup(void **state)
 {
-	const char *env = getenv("XDPFW_FIREHOL"), *conf;
+	const char *conf;
 	char text[PATH_MAX + 128];
 
 	(void)state;
-	for (size_t i = 0; !env && i < sizeof(list_candidates) / sizeof(list_candidates[0]); i++)
-		if (!access(list_candidates[i], R_OK))
-			env = list_candidates[i];
-	if (!env || !realpath(env, list_path)) {
-		fprintf(stderr, "firehol_level1.netset not found: set XDPFW_FIREHOL to its path\n");
+	if (firehol_list_path(list_path))
 		return -1;
-	}
 	read_lines();
 	conf_dir_init(&dir);
 	snprintf(text, sizeof(text),

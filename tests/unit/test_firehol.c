@@ -23,6 +23,7 @@
 #include <cmocka.h>
 #include "config.h"
 #include "classify.h"
+#include "firehol.h"
 #include "harness.h"
 #include "lookup.h"
 #include "pkt.h"
@@ -36,29 +37,19 @@ struct range {
 	uint32_t first, last;
 };
 
-static char list_path[4096];
+static char list_path[PATH_MAX];
 static char conf_path[64];
 static struct fw_config cfg;
 
-static const char *const list_candidates[] = {
-	"../shared/data/firehol_level1.netset",
-	"/work/shared/data/firehol_level1.netset",
-};
 
 static int setup(void **state)
 {
-	const char *env = getenv("XDPFW_FIREHOL");
 	FILE *f;
 	int fd;
 
 	(void)state;
-	for (size_t i = 0; !env && i < sizeof(list_candidates) / sizeof(list_candidates[0]); i++)
-		if (!access(list_candidates[i], R_OK))
-			env = list_candidates[i];
-	if (!env || !realpath(env, list_path)) {
-		fprintf(stderr, "firehol_level1.netset not found: set XDPFW_FIREHOL to its path\n");
+	if (firehol_list_path(list_path))
 		return -1;
-	}
 	snprintf(conf_path, sizeof(conf_path), "/tmp/xdpfw-firehol-XXXXXX");
 	fd = mkstemp(conf_path);
 	f = fd < 0 ? NULL : fdopen(fd, "w");
