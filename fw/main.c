@@ -8,6 +8,7 @@
 #include "apply.h"
 #include "config.h"
 #include "daemon.h"
+#include "explain.h"
 #include "log.h"
 #include "pin.h"
 #include "show.h"
@@ -15,37 +16,44 @@
 
 struct fw_options {
 	const char *pin_dir;
+	const char *config; /* --config FILE, for explain */
 	bool json;
 };
 
 struct fw_command {
 	const char *name;
-	const char *args;   /* NULL: no argument; else the name of the one FILE argument */
-	int (*func)(const struct fw_options *opts, const char *arg);
+	const char *args;  /* the arguments, as usage shows them */
+	int min_args;
+	int max_args;
+	bool config;       /* takes --config FILE */
+	int (*func)(const struct fw_options *opts, char **args, int count);
 	const char *help;
 };
 
-static int fw_cmd_check(const struct fw_options *opts, const char *path)
+static int fw_cmd_check(const struct fw_options *opts, char **args, int count)
 {
 	struct fw_config cfg = { 0 };
-	int err = fw_config_load(path, &cfg, stderr);
+	int err = fw_config_load(args[0], &cfg, stderr);
 
 	(void)opts;
+	(void)count;
 	if (!err)
-		printf("%s: valid, %zu rules, %zu interfaces\n", path, cfg.rules.count,
+		printf("%s: valid, %zu rules, %zu interfaces\n", args[0], cfg.rules.count,
 		       cfg.interface_count);
 	fw_config_free(&cfg);
 	return err ? 1 : 0;
 }
 
-static int fw_cmd_run(const struct fw_options *opts, const char *path)
+static int fw_cmd_run(const struct fw_options *opts, char **args, int count)
 {
-	return fw_daemon_run(opts->pin_dir, path) ? 1 : 0;
+	(void)count;
+	return fw_daemon_run(opts->pin_dir, args[0]) ? 1 : 0;
 }
 
-static int fw_cmd_apply(const struct fw_options *opts, const char *path)
+static int fw_cmd_apply(const struct fw_options *opts, char **args, int count)
 {
-	return fw_config_enforce(opts->pin_dir, path, NULL) ? 1 : 0;
+	(void)count;
+	return fw_config_enforce(opts->pin_dir, args[0], NULL) ? 1 : 0;
 }
 
 static int fw_cmd_show(const struct fw_options *opts,
@@ -63,23 +71,67 @@ static int fw_cmd_show(const struct fw_options *opts,
 	return err ? 1 : 0;
 }
 
-static int fw_cmd_rules(const struct fw_options *opts, const char *arg)
+static int fw_cmd_rules(const struct fw_options *opts, char **args, int count)
 {
-	(void)arg;
+	(void)args;
+	(void)count;
 	return fw_cmd_show(opts, fw_show_rules);
 }
 
-static int fw_cmd_stats(const struct fw_options *opts, const char *arg)
+static int fw_cmd_sets(const struct fw_options *opts, char **args, int count)
 {
-	(void)arg;
+	(void)args;
+	(void)count;
+	return fw_cmd_show(opts, fw_show_sets);
+}
+
+static int fw_cmd_stats(const struct fw_options *opts, char **args, int count)
+{
+	(void)args;
+	(void)count;
 	return fw_cmd_show(opts, fw_show_stats);
 }
 
-static int fw_cmd_down(const struct fw_options *opts, const char *arg)
+/* Exit 2: the query is wrong; 1: the config or the maps cannot answer it. */
+static int fw_cmd_explain(const struct fw_options *opts, char **args, int count)
+{
+	struct fw_explain_query q;
+	struct fw_explain_answer *a = calloc(1, sizeof(*a));
+	struct fw_state st;
+	int err;
+
+	if (!a)
+		return 1;
+	if (fw_explain_parse(args[0], count > 1 ? args[1] : NULL, &q)) {
+		free(a);
+		return 2;
+	}
+	if (opts->config) {
+		err = fw_explain_config(opts->config, &q, a);
+	} else {
+		err = fw_state_open(&st, opts->pin_dir, false);
+		if (!err) {
+			err = fw_explain_maps(&st.dp, opts->pin_dir, &q, a);
+			if (err)
+				fw_error("%s: reading the maps failed: %s", opts->pin_dir,
+					 strerror(-err));
+			fw_state_close(&st);
+		}
+	}
+	if (err == -ENOMEM)
+		fw_error("explain: out of memory");
+	if (!err)
+		err = fw_explain_print(stdout, &q, a, opts->json);
+	free(a);
+	return err ? 1 : 0;
+}
+
+static int fw_cmd_down(const struct fw_options *opts, char **args, int count)
 {
 	int lock_fd, err;
 
-	(void)arg;
+	(void)args;
+	(void)count;
 	err = fw_pin_lock(opts->pin_dir, false, &lock_fd);
 	if (err == -ENOENT) {
 		fw_info("%s: nothing pinned; nothing to do", opts->pin_dir);
@@ -95,27 +147,38 @@ static int fw_cmd_down(const struct fw_options *opts, const char *arg)
 }
 
 static const struct fw_command fw_commands[] = {
-	{ "check", "FILE", fw_cmd_check, "validate FILE without touching the kernel" },
-	{ "run", "FILE", fw_cmd_run, "enforce FILE as a daemon; SIGHUP reloads it" },
-	{ "apply", "FILE", fw_cmd_apply, "enforce FILE once and exit" },
-	{ "rules", NULL, fw_cmd_rules, "show the rules in force with their counters" },
-	{ "stats", NULL, fw_cmd_stats, "show the global counters" },
-	{ "down", NULL, fw_cmd_down, "detach from every interface and remove every pin" },
+	{ "check", "FILE", 1, 1, false, fw_cmd_check, "validate FILE without touching the kernel" },
+	{ "run", "FILE", 1, 1, false, fw_cmd_run, "enforce FILE as a daemon; SIGHUP reloads it" },
+	{ "apply", "FILE", 1, 1, false, fw_cmd_apply, "enforce FILE once and exit" },
+	{ "rules", "", 0, 0, false, fw_cmd_rules, "show the rules in force with their counters" },
+	{ "sets", "", 0, 0, false, fw_cmd_sets,
+	  "show the sets in force, their sizes and the rules that use them" },
+	{ "stats", "", 0, 0, false, fw_cmd_stats, "show the global counters" },
+	{ "explain", "ADDR [PORT[/PROTO]|PROTO]", 1, 2, true, fw_cmd_explain,
+	  "which rule decides for a packet from ADDR, and why" },
+	{ "down", "", 0, 0, false, fw_cmd_down, "detach from every interface and remove every pin" },
 };
 
 #define FW_COMMANDS (sizeof(fw_commands) / sizeof(fw_commands[0]))
 
 static void fw_usage(FILE *out)
 {
-	fprintf(out, "Usage: xdpfw [--pin-dir DIR] [-j|--json] [-v] COMMAND [FILE]\n\n"
+	fprintf(out, "Usage: xdpfw [--pin-dir DIR] [-j|--json] [-v] COMMAND [ARGS]\n\n"
 		     "Commands:\n");
-	for (size_t i = 0; i < FW_COMMANDS; i++)
-		fprintf(out, "  %-6s %-5s  %s\n", fw_commands[i].name,
-			fw_commands[i].args ? fw_commands[i].args : "", fw_commands[i].help);
+	for (size_t i = 0; i < FW_COMMANDS; i++) {
+		char head[64];
+
+		snprintf(head, sizeof(head), "%s %s", fw_commands[i].name, fw_commands[i].args);
+		if (strlen(head) < 14)
+			fprintf(out, "  %-14s%s\n", head, fw_commands[i].help);
+		else
+			fprintf(out, "  %s\n  %-14s%s\n", head, "", fw_commands[i].help);
+	}
 	fprintf(out, "\nOptions:\n"
 		     "  --pin-dir DIR  where the program and maps are pinned (default %s,\n"
 		     "                 or $XDPFW_PIN_DIR)\n"
-		     "  -j, --json     machine-readable output for rules and stats\n"
+		     "  -j, --json     machine-readable output for rules, sets, stats and explain\n"
+		     "  --config FILE  explain: answer from FILE instead of the maps in force\n"
 		     "  -v, --verbose  say more\n"
 		     "  --version, -h/--help\n", FW_DEFAULT_PIN_DIR);
 }
@@ -125,6 +188,7 @@ static int fw_parse_options(int argc, char **argv, struct fw_options *opts)
 {
 	static const struct option longopts[] = {
 		{ "pin-dir", required_argument, NULL, 'p' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
@@ -137,6 +201,9 @@ static int fw_parse_options(int argc, char **argv, struct fw_options *opts)
 		switch (c) {
 		case 'p':
 			opts->pin_dir = optarg;
+			break;
+		case 'c':
+			opts->config = optarg;
 			break;
 		case 'j':
 			opts->json = true;
@@ -163,7 +230,8 @@ int main(int argc, char **argv)
 	struct fw_options opts = { .pin_dir = getenv("XDPFW_PIN_DIR") };
 	const struct fw_command *cmd = NULL;
 	int first = fw_parse_options(argc, argv, &opts);
-	const char *name, *arg;
+	const char *name;
+	int count;
 
 	if (first < 0)
 		return 2;
@@ -182,11 +250,14 @@ int main(int argc, char **argv)
 		fw_error("unknown command '%s'; see 'xdpfw --help'", name);
 		return 2;
 	}
-	arg = first + 1 < argc ? argv[first + 1] : NULL;
-	if ((cmd->args && (!arg || first + 2 < argc)) || (!cmd->args && arg)) {
-		fw_error("usage: xdpfw %s%s%s", cmd->name, cmd->args ? " " : "",
-			 cmd->args ? cmd->args : "");
+	count = argc - first - 1;
+	if (count < cmd->min_args || count > cmd->max_args) {
+		fw_error("usage: xdpfw %s%s%s", cmd->name, *cmd->args ? " " : "", cmd->args);
 		return 2;
 	}
-	return cmd->func(&opts, arg);
+	if (opts.config && !cmd->config) {
+		fw_error("%s takes no --config; see 'xdpfw --help'", cmd->name);
+		return 2;
+	}
+	return cmd->func(&opts, argv + first + 1, count);
 }

@@ -48,7 +48,7 @@ struct fw_rule {
 	uint8_t src[16];    /* prefix address, host bits zero; meaningful when has_src and !set_ref */
 	uint8_t src_len;    /* fw_prefix len of src; 0 is read as 128 (one address) */
 	bool has_src;       /* an address, a prefix or a set */
-	uint16_t port;      /* 0 = any port; else the first port named */
+	uint16_t port;      /* 0 = any port; else the lowest port named */
 	uint32_t set_ref;   /* src "@set": 1 + index in the rule set's sets; 0 = none */
 	uint32_t ports_at;  /* ports_count ranges from the rule set's port_ranges, from here */
 	uint32_t ports_count; /* 0: the one port `port` (or any, when 0) */

@@ -315,7 +315,8 @@ long fw_set_read_file(const char *path, struct fw_set *set, fw_set_report_fn *re
 	long ret;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO would wait for a writer; regular files ignore it. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st)) {

@@ -1,29 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
 #include "identity.h"
-#include "mapio.h"
 #include "names.h"
+#include "prefix.h"
+#include "set_info.h"
 #include "show.h"
 #include "text.h"
 
-void fw_addr_format(const uint8_t addr[16], char *buf, size_t size)
-{
-	if (fw_addr_is_v4_mapped(addr))
-		inet_ntop(AF_INET, addr + 12, buf, size);
-	else
-		inet_ntop(AF_INET6, addr, buf, size);
-}
+/* "@" and an escaped set name, then " (4294967295 elements)". */
+#define FW_SRC_TEXT_MAX (1 + FW_ESCAPED_SIZE(FW_RULE_NAME_MAX) + 24)
 
 struct fw_rule_row {
 	const struct fw_rule_info *info;
+	const struct fw_set_info *set; /* the named set of an "@set" rule */
 	struct fw_counter counter;
-	char src[INET6_ADDRSTRLEN];
-	char port[8];
+	bool more_ports;               /* port is the first of several */
+	char src[FW_SRC_TEXT_MAX];
+	char port[16];
 };
 
 static int fw_row_cmp(const void *a, const void *b)
@@ -41,8 +38,7 @@ static size_t fw_name_len(const struct fw_rule_info *r)
 	return strnlen(r->name, sizeof(r->name));
 }
 
-/* Writes doc and frees it. */
-static int fw_json_print(FILE *out, struct json_object *doc, int flags)
+int fw_json_print(FILE *out, struct json_object *doc, int flags)
 {
 	const char *text = json_object_to_json_string_ext(doc,
 							  flags | JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -54,16 +50,41 @@ static int fw_json_print(FILE *out, struct json_object *doc, int flags)
 	return err;
 }
 
+/* The rule's source prefix (one address prints bare). */
+static const char *fw_info_prefix(const struct fw_rule_info *r, char buf[FW_PREFIX_TEXT_MAX])
+{
+	struct fw_prefix p = { .len = r->src_len ? r->src_len : 128 };
+
+	memcpy(p.addr, r->src, sizeof(p.addr));
+	return fw_prefix_format(&p, buf);
+}
+
 static struct json_object *fw_rule_json(const struct fw_rule_row *row)
 {
 	const struct fw_rule_info *r = row->info;
 	struct json_object *obj = json_object_new_object();
+	char text[FW_PREFIX_TEXT_MAX + FW_RULE_NAME_MAX + 1];
 
 	if (!obj)
 		return NULL;
 	json_object_object_add(obj, "name", json_object_new_string_len(r->name, fw_name_len(r)));
-	json_object_object_add(obj, "src", r->has_src ? json_object_new_string(row->src) : NULL);
+	if (row->set) {
+		size_t len = fw_set_info_name_len(row->set);
+
+		text[0] = '@';
+		memcpy(text + 1, row->set->name, len);
+		json_object_object_add(obj, "src", json_object_new_string_len(text, (int)len + 1));
+		json_object_object_add(obj, "set", json_object_new_string_len(row->set->name,
+									       (int)len));
+		json_object_object_add(obj, "elements",
+				       json_object_new_uint64(fw_set_info_elements(row->set)));
+	} else {
+		json_object_object_add(obj, "src", r->has_src ? json_object_new_string(row->src)
+							      : NULL);
+	}
 	json_object_object_add(obj, "port", r->port ? json_object_new_int(r->port) : NULL);
+	if (row->more_ports)
+		json_object_object_add(obj, "more_ports", json_object_new_boolean(1));
 	json_object_object_add(obj, "proto", json_object_new_string(fw_proto_name(r->proto)));
 	json_object_object_add(obj, "action", json_object_new_string(fw_action_name(r->action)));
 	json_object_object_add(obj, "packets", json_object_new_uint64(row->counter.packets));
@@ -90,40 +111,96 @@ static int fw_rules_json(FILE *out, const struct fw_rule_row *rows, size_t n)
 	return err;
 }
 
+static int fw_max(int a, int b)
+{
+	return a > b ? a : b;
+}
+
 static void fw_rules_table(FILE *out, const struct fw_rule_row *rows, size_t n)
 {
 	char name[FW_ESCAPED_SIZE(FW_RULE_NAME_MAX)];
-	int name_w = 4, src_w = 3;
+	int name_w = 4, src_w = 3, port_w = 4;
 
 	for (size_t i = 0; i < n; i++) {
-		int len = strlen(fw_escape(name, sizeof(name), rows[i].info->name,
-					   fw_name_len(rows[i].info)));
-
-		name_w = len > name_w ? len : name_w;
-		len = strlen(rows[i].src);
-		src_w = len > src_w ? len : src_w;
+		name_w = fw_max(name_w, (int)strlen(fw_escape(name, sizeof(name), rows[i].info->name,
+							      fw_name_len(rows[i].info))));
+		src_w = fw_max(src_w, (int)strlen(rows[i].src));
+		port_w = fw_max(port_w, (int)strlen(rows[i].port));
 	}
-	fprintf(out, "%-*s  %-*s  %5s  %-6s  %-6s  %12s  %14s\n", name_w, "NAME", src_w, "SRC",
-		"PORT", "PROTO", "ACTION", "PACKETS", "BYTES");
+	fprintf(out, "%-*s  %-*s  %*s  %-6s  %-6s  %12s  %14s\n", name_w, "NAME", src_w, "SRC",
+		port_w, "PORT", "PROTO", "ACTION", "PACKETS", "BYTES");
 	for (size_t i = 0; i < n; i++) {
 		const struct fw_rule_info *r = rows[i].info;
 
-		fprintf(out, "%-*s  %-*s  %5s  %-6s  %-6s  %12" PRIu64 "  %14" PRIu64 "\n", name_w,
+		fprintf(out, "%-*s  %-*s  %*s  %-6s  %-6s  %12" PRIu64 "  %14" PRIu64 "\n", name_w,
 			fw_escape(name, sizeof(name), r->name, fw_name_len(r)), src_w, rows[i].src,
-			rows[i].port, fw_proto_name(r->proto), fw_action_name(r->action),
+			port_w, rows[i].port, fw_proto_name(r->proto), fw_action_name(r->action),
 			(uint64_t)rows[i].counter.packets, (uint64_t)rows[i].counter.bytes);
 	}
 }
 
+/*
+ * Whether the rule names more ports than its first: fw_rule_info keeps only
+ * that one, and the match tag, which is 0 for one port and no set. So a
+ * tag other than the one the rule would have with one port means a range or
+ * a list.
+ */
+static bool fw_info_more_ports(const struct fw_rule_info *r, const struct fw_set_info *set)
+{
+	struct fw_set named = { 0 };
+	struct fw_rule one = { .has_src = r->has_src, .port = r->port };
+	struct fw_ruleset rs = { .rules = &one, .count = 1 };
+
+	if (!r->port || (r->set_id && !set))
+		return false;
+	if (set) {
+		memcpy(named.name, set->name, fw_set_info_name_len(set));
+		one.set_ref = 1;
+		rs.sets = &named;
+		rs.set_count = 1;
+	}
+	return fw_rule_match_tag(&rs, &one) != r->match_tag;
+}
+
+/* What the table and JSON show for the rule's source and ports. */
+static void fw_row_fill(struct fw_rule_row *row, const struct fw_set_info *sets)
+{
+	const struct fw_rule_info *r = row->info;
+	char name[FW_ESCAPED_SIZE(FW_RULE_NAME_MAX)], prefix[FW_PREFIX_TEXT_MAX];
+
+	row->set = r->has_src ? fw_set_info_of(sets, r->set_id) : NULL;
+	if (row->set)
+		snprintf(row->src, sizeof(row->src), "@%s (%" PRIu64 " elements)",
+			 fw_escape(name, sizeof(name), row->set->name,
+				   fw_set_info_name_len(row->set)),
+			 fw_set_info_elements(row->set));
+	else if (r->has_src && r->set_id)
+		snprintf(row->src, sizeof(row->src), "@? (set %u is not in fw_set_info)",
+			 r->set_id);
+	else if (r->has_src)
+		snprintf(row->src, sizeof(row->src), "%s", fw_info_prefix(r, prefix));
+	else
+		strcpy(row->src, "any");
+	row->more_ports = fw_info_more_ports(r, row->set);
+	if (r->port)
+		snprintf(row->port, sizeof(row->port), "%u%s", r->port,
+			 row->more_ports ? ",..." : "");
+	else
+		strcpy(row->port, "any");
+}
+
 int fw_show_rules(FILE *out, const struct fw_datapath *dp, bool json)
 {
+	struct fw_set_info *sets = calloc(FW_MAX_NAMED_SETS, sizeof(*sets));
 	struct fw_rule_info *infos = NULL;
 	struct fw_rule_row *rows = NULL;
 	uint32_t *ids = NULL, word = 0, active;
 	size_t count = 0, n = 0;
-	int err = fw_param_read(dp, FW_PARAM_ACTIVE, &word);
+	int err = sets ? fw_param_read(dp, FW_PARAM_ACTIVE, &word) : -ENOMEM;
 
 	active = word & FW_ACTIVE_SET;
+	if (!err)
+		err = fw_set_infos_read(dp, active, sets);
 	if (!err)
 		err = fw_rule_infos_dump(dp, &ids, &infos, &count);
 	if (!err && !(rows = calloc(count + 1, sizeof(*rows))))
@@ -135,14 +212,7 @@ int fw_show_rules(FILE *out, const struct fw_datapath *dp, bool json)
 			continue;
 		row->info = &infos[i];
 		err = fw_counter_read(dp, ids[i], &row->counter);
-		if (infos[i].has_src)
-			fw_addr_format(infos[i].src, row->src, sizeof(row->src));
-		else
-			strcpy(row->src, "any");
-		if (infos[i].port)
-			snprintf(row->port, sizeof(row->port), "%u", infos[i].port);
-		else
-			strcpy(row->port, "any");
+		fw_row_fill(row, sets);
 		n++;
 	}
 	if (!err) {
@@ -159,6 +229,7 @@ int fw_show_rules(FILE *out, const struct fw_datapath *dp, bool json)
 	free(rows);
 	free(ids);
 	free(infos);
+	free(sets);
 	return err;
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* `xdpfw rules` and `xdpfw stats`: aligned tables or JSON. */
+/* `xdpfw rules`, `stats` and `sets`: aligned tables or JSON. */
 #ifndef FW_SHOW_H
 #define FW_SHOW_H
 
@@ -9,8 +9,11 @@
 
 int fw_show_rules(FILE *out, const struct fw_datapath *dp, bool json);
 int fw_show_stats(FILE *out, const struct fw_datapath *dp, bool json);
+int fw_show_sets(FILE *out, const struct fw_datapath *dp, bool json);
 
-/* "198.18.0.7" for v4-mapped addresses, RFC 5952 text for IPv6. */
-void fw_addr_format(const uint8_t addr[16], char *buf, size_t size);
+struct json_object;
+
+/* Writes doc with json-c's flags (slashes never escaped) and frees it. */
+int fw_json_print(FILE *out, struct json_object *doc, int flags);
 
 #endif /* FW_SHOW_H */

@@ -6,6 +6,7 @@
  * first, if need be, until no packet can still be reading it.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@ static int fw_set_infos_write(const struct fw_datapath *dp, uint8_t set,
 			      const struct fw_ruleset *rs)
 {
 	struct fw_set_info *infos = calloc(FW_MAX_NAMED_SETS, sizeof(*infos));
+	char path[PATH_MAX];
 	int err;
 
 	if (!infos)
@@ -54,7 +56,10 @@ static int fw_set_infos_write(const struct fw_datapath *dp, uint8_t set,
 		const struct fw_set *named = &rs->sets[i];
 
 		snprintf(infos[i].name, sizeof(infos[i].name), "%s", named->name);
-		snprintf(infos[i].file, sizeof(infos[i].file), "%s", named->file ? named->file : "");
+		/* Absolute, so `explain` finds the list from any directory. */
+		if (!named->file || !realpath(named->file, path))
+			snprintf(path, sizeof(path), "%s", named->file ? named->file : "");
+		snprintf(infos[i].file, sizeof(infos[i].file), "%.*s", FW_SET_FILE_MAX - 1, path);
 		infos[i].v4 = (uint32_t)named->v4;
 		infos[i].v6 = (uint32_t)named->v6;
 		infos[i].line = named->line > 0 ? (uint32_t)named->line : 0;

@@ -162,7 +162,7 @@ struct fw_rule_info {
 	__u8 src[16];
 	__u8 has_src;
 	__u8 proto;   /* enum fw_proto */
-	__u16 port;   /* 0 = any; else the first port named */
+	__u16 port;   /* 0 = any; else the lowest port named */
 	__u8 action;  /* enum fw_action */
 	__u8 sets;    /* bit n: the rule is in set n */
 	__u8 src_len; /* the prefix length over 16 bytes (IPv4 /n = 96 + n); 0 = 128 */

@@ -71,6 +71,41 @@ show "ping $BANNED -> $FW4 (still banned)" dropped ping_ok "$BANNED" "$FW4"
 step "xdpfw rules after the reload: unchanged rules kept their counters"
 xdpfw rules | sed 's/^/  /'
 
+step "A blocklist from a list file (Spamhaus DROP format): a set and one rule, then SIGHUP"
+PEER_NET=${PEER4%.*}.0/24
+printf '; demo blocklist, as Spamhaus DROP writes it\n%s ; SBL-DEMO\n198.19.128.0/17 ; SBL-DEMO2\n' \
+	"$PEER_NET" >"$WORK/blocklist.txt"
+cat >>"$CONFIG" <<YAML
+
+  - name: blocklist
+    src: "@blocklist"
+    action: drop
+
+  - name: ssh-lab
+    src: ${PEER4%.*.*}.0.0/16
+    port: 22
+    proto: tcp
+    action: pass
+
+sets:
+  blocklist:
+    file: blocklist.txt
+YAML
+sed 's/^/  /' "$WORK/blocklist.txt"
+echo "  + blocklist: src \"@blocklist\"; ssh-lab: src ${PEER4%.*.*}.0.0/16, port 22, pass"
+daemon_reload || exit 1
+tail -n 1 "$DAEMON_LOG" | sed 's/^/  /'
+show "ping $PEER4 -> $FW4 ($PEER_NET in the blocklist)" dropped ping_ok "$PEER4" "$FW4"
+show "TCP $PEER4 -> $FW4:22 (the /24 beats ssh-lab's /16)" dropped tcp_ok "$PEER4" "$FW4" 22
+echo "  xdpfw explain $PEER4 22/tcp:"
+xdpfw explain "$PEER4" 22/tcp | sed 's/^/    /'
+xdpfw sets | sed 's/^/  /'
+echo "  the list file loses $PEER_NET; SIGHUP"
+sed -i "\|^$PEER_NET|d" "$WORK/blocklist.txt"
+daemon_reload || exit 1
+show "TCP $PEER4 -> $FW4:22 (ssh-lab now decides)" arrives tcp_ok "$PEER4" "$FW4" 22
+show "ping $BANNED -> $FW4 (still banned)" dropped ping_ok "$BANNED" "$FW4"
+
 step "xdpfw stats: why packets were passed or dropped"
 xdpfw stats | sed 's/^/  /'
 

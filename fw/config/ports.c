@@ -203,8 +203,9 @@ static bool cfg_rule_port_list(struct cfg_parser *p, struct fw_rule *r, const st
 		ok &= cfg_port_item(p, n->kids[i], ctx, &items[i].range);
 	}
 	if (ok) {
-		r->port = items[0].range.first;
+		/* The lowest port, so a reordered list stays the same match. */
 		qsort(items, n->nkids, sizeof(*items), cfg_port_item_cmp);
+		r->port = items[0].range.first;
 		ok = cfg_ports_disjoint(p, items, n->nkids, ctx) &&
 		     cfg_store_ports(p, r, items, n->nkids);
 	}

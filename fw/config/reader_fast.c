@@ -2,7 +2,8 @@
 /*
  * Config parsing, the fast lane: a reader for the plain subset of YAML that
  * generated configs use (ASCII, LF, block mappings and lists, one-word plain
- * scalars, comments), producing the very events libyaml would. libyaml alone
+ * scalars, values quoted on one line without escapes, such as "@set",
+ * comments), producing the very events libyaml would. libyaml alone
  * needs about 0.9 s just to emit the events of a 1M-rule file; this reads it
  * in a fraction of that. On anything outside the subset it gives up, and
  * libyaml reads the whole file again, so every error still comes from
@@ -27,6 +28,7 @@ struct cfg_fast_line {
 	size_t key_len;
 	size_t value;
 	size_t value_len; /* 0: no value on this line */
+	char quote;       /* the value's quote, '"' or '\'', or 0: plain */
 };
 
 enum cfg_fast_lex {
@@ -100,6 +102,31 @@ static enum cfg_fast_lex cfg_fast_line_end(const struct cfg_fast *f, size_t i,
 	return kind;
 }
 
+/*
+ * A value quoted on its line, printable ASCII and no escape: libyaml takes
+ * its text as it is. An empty one would read as no value here: libyaml's.
+ */
+static enum cfg_fast_lex cfg_fast_lex_quoted(const struct cfg_fast *f, size_t i,
+					     struct cfg_fast_line *l)
+{
+	const char *t = f->text;
+	char quote = t[i];
+
+	l->quote = quote;
+	l->value = ++i;
+	while (i < f->len && t[i] != quote && t[i] >= 0x20 && t[i] <= 0x7e &&
+	       !(quote == '"' && t[i] == '\\'))
+		i++;
+	if (i == f->len || t[i] != quote || i == l->value)
+		return CFG_LEX_OTHER;
+	l->value_len = i - l->value;
+	i++;
+	/* '' inside single quotes is a quote; anything else glued on is not YAML we read. */
+	if (!cfg_fast_at_line_end(f, i) && t[i] != ' ')
+		return CFG_LEX_OTHER;
+	return cfg_fast_line_end(f, cfg_fast_skip_spaces(f, i), l, CFG_LEX_ENTRY);
+}
+
 /* After the key's colon: nothing, a one-word value, and maybe a comment after a blank. */
 static enum cfg_fast_lex cfg_fast_lex_value(const struct cfg_fast *f, size_t i,
 					    struct cfg_fast_line *l)
@@ -107,6 +134,7 @@ static enum cfg_fast_lex cfg_fast_lex_value(const struct cfg_fast *f, size_t i,
 	const char *t = f->text;
 
 	l->value_len = 0;
+	l->quote = 0;
 	if (cfg_fast_at_line_end(f, i))
 		return cfg_fast_line_end(f, i, l, CFG_LEX_ENTRY);
 	if (t[i] != ' ')
@@ -114,6 +142,8 @@ static enum cfg_fast_lex cfg_fast_lex_value(const struct cfg_fast *f, size_t i,
 	i = cfg_fast_skip_spaces(f, i);
 	if (cfg_fast_at_line_end(f, i) || t[i] == '#')
 		return cfg_fast_line_end(f, i, l, CFG_LEX_ENTRY);
+	if (t[i] == '"' || t[i] == '\'')
+		return cfg_fast_lex_quoted(f, i, l);
 	if (!cfg_fast_is(f, t[i], CFG_CHAR_VALUE_START))
 		return CFG_LEX_OTHER;
 	l->value = i;
@@ -166,13 +196,16 @@ static struct cfg_fast_event *cfg_fast_push(struct cfg_fast *f, yaml_event_type_
 	return ev;
 }
 
+/* A scalar at off, len bytes; a quoted one starts at its quote. */
 static void cfg_fast_push_scalar(struct cfg_fast *f, const struct cfg_fast_line *l,
-				 size_t off, size_t len)
+				 size_t off, size_t len, char quote)
 {
-	struct cfg_fast_event *ev = cfg_fast_push(f, YAML_SCALAR_EVENT, f->line, off - l->start);
+	struct cfg_fast_event *ev =
+		cfg_fast_push(f, YAML_SCALAR_EVENT, f->line, off - l->start - (quote != 0));
 
 	ev->value = off;
 	ev->len = len;
+	ev->quote = quote;
 }
 
 /* A block list or mapping whose dashes or keys sit at column indent of this line. */
@@ -225,9 +258,9 @@ static bool cfg_fast_entry(struct cfg_fast *f, const struct cfg_fast_line *l)
 		return false;
 	if (l->dash && !cfg_fast_open(f, false, l->key - l->start))
 		return false;
-	cfg_fast_push_scalar(f, l, l->key, l->key_len);
+	cfg_fast_push_scalar(f, l, l->key, l->key_len, 0);
 	if (l->value_len)
-		cfg_fast_push_scalar(f, l, l->value, l->value_len);
+		cfg_fast_push_scalar(f, l, l->value, l->value_len, l->quote);
 	else if (f->depth == 1 || (f->depth == 2 && !f->levels[1].sequence))
 		f->value_due = true; /* a top-level section, or a set's mapping, on the next lines */
 	else
@@ -295,8 +328,11 @@ static void cfg_fast_event(const struct cfg_fast *f, const struct cfg_fast_event
 	case YAML_SCALAR_EVENT:
 		ev->data.scalar.value = (yaml_char_t *)(f->text + e->value);
 		ev->data.scalar.length = e->len;
-		ev->data.scalar.plain_implicit = 1;
-		ev->data.scalar.style = YAML_PLAIN_SCALAR_STYLE;
+		ev->data.scalar.plain_implicit = !e->quote;
+		ev->data.scalar.quoted_implicit = e->quote != 0;
+		ev->data.scalar.style = e->quote == '"'	   ? YAML_DOUBLE_QUOTED_SCALAR_STYLE
+					: e->quote == '\'' ? YAML_SINGLE_QUOTED_SCALAR_STYLE
+							   : YAML_PLAIN_SCALAR_STYLE;
 		break;
 	case YAML_SEQUENCE_START_EVENT:
 		ev->data.sequence_start.implicit = 1;

@@ -2,8 +2,9 @@
 /*
  * The fast lane: events for the plainest YAML, read straight from the text
  * without libyaml. It takes only what it can read exactly as libyaml would
- * (block collections at most three deep, one-word plain scalars, ASCII, LF
- * line ends) and gives up on anything else, so the parse starts over with
+ * (block collections at most three deep, one-word plain scalars, values
+ * quoted on one line without escapes, ASCII, LF line ends) and gives up on
+ * anything else, so the parse starts over with
  * libyaml. Its events own no memory. Internal to fw/config/ (the reader layer).
  */
 #ifndef FW_CONFIG_READER_FAST_H
@@ -28,6 +29,7 @@ struct cfg_fast_event {
 	size_t col;
 	size_t value; /* scalar: offset in the text */
 	size_t len;
+	char quote;   /* scalar: its quote, or 0 when plain */
 };
 
 struct cfg_fast {

@@ -88,15 +88,35 @@ static uint32_t cfg_prefix_hash(const struct fw_prefix *p)
 	return fw_hash_bytes(p->addr, sizeof(p->addr)) ^ p->len;
 }
 
-/* Rules that can tie: valid ones, on a set, or with a port while some rule has a range or list. */
-static bool cfg_takes_part(const struct cfg_parser *p, const struct fw_rule *r, size_t i,
-			   bool sets_used)
+static bool cfg_entry_prefix_is(const void *entries, uint32_t item, const void *prefix)
 {
-	return p->meta[i].match_ok && (sets_used || r->port);
+	const struct fw_prefix *a = ((const struct cfg_tie_entry *)entries)[item].prefix;
+
+	return !memcmp(a, prefix, sizeof(*a));
 }
 
-/* Each rule's owner; rules on one prefix share one. */
-static bool cfg_ties_owners(struct cfg_ties *t, bool sets_used)
+static void cfg_ties_enter(struct cfg_ties *t, struct fw_hashtab *table,
+			   const struct fw_prefix *prefix, uint32_t owner);
+
+/*
+ * Whether a rule on a prefix, or on no source, can tie: on no source or a
+ * prefix in no set, only through overlapping port lists.
+ */
+static bool cfg_prefix_takes_part(const struct cfg_ties *t, const struct fw_hashtab *index,
+				  const struct fw_rule *r, const struct fw_prefix *prefix,
+				  bool lists, bool *in_sets)
+{
+	*in_sets = r->has_src && index->slots &&
+		   fw_hashtab_find(index, cfg_prefix_hash(prefix), cfg_entry_prefix_is, t->entries,
+				   prefix) >= 0;
+	return *in_sets || (lists && r->port);
+}
+
+/*
+ * Each rule's owner (rules on one prefix share one), or CFG_NO_OWNER for a
+ * rule that cannot tie; a prefix also in a set joins the index.
+ */
+static bool cfg_ties_owners(struct cfg_ties *t, struct fw_hashtab *index, bool lists)
 {
 	const struct fw_ruleset *rs = &t->p->cfg->rules;
 	struct fw_hashtab table;
@@ -106,33 +126,36 @@ static bool cfg_ties_owners(struct cfg_ties *t, bool sets_used)
 	t->prefixes = malloc(rs->count * sizeof(*t->prefixes));
 	if (!t->owner_of || !t->prefixes || fw_hashtab_init(&table, rs->count))
 		return cfg_ties_oom(t);
-	t->sets = (uint32_t)rs->set_count;
-	t->owners = t->sets + 1;
 	for (size_t i = 0; i < rs->count; i++) {
 		const struct fw_rule *r = &rs->rules[i];
 		uint32_t first;
+		bool in_sets;
 
-		if (!cfg_takes_part(t->p, r, i, sets_used)) {
-			t->owner_of[i] = CFG_NO_OWNER;
+		t->owner_of[i] = CFG_NO_OWNER;
+		if (!t->p->meta[i].match_ok)
 			continue;
-		}
 		if (r->set_ref) {
 			t->owner_of[i] = r->set_ref - 1;
 			continue;
 		}
+		cfg_rule_prefix(r, &prefix);
+		if (!cfg_prefix_takes_part(t, index, r, &prefix, lists, &in_sets))
+			continue;
 		if (!r->has_src) {
 			t->owner_of[i] = t->sets;
 			continue;
 		}
-		cfg_rule_prefix(r, &prefix);
 		first = fw_hashtab_add_unique(&table, cfg_prefix_hash(&prefix), (uint32_t)i,
 					      cfg_same_prefix_rule, rs->rules, r);
-		if (first == i) {
-			t->prefixes[t->owners - t->sets - 1] = prefix;
-			t->owner_of[i] = t->owners++;
-		} else {
+		if (first != i) {
 			t->owner_of[i] = t->owner_of[first];
+			continue;
 		}
+		t->prefixes[t->owners - t->sets - 1] = prefix;
+		t->owner_of[i] = t->owners++;
+		if (in_sets)
+			cfg_ties_enter(t, index, &t->prefixes[t->owners - t->sets - 2],
+				       t->owner_of[i]);
 	}
 	fw_hashtab_free(&table);
 	return true;
@@ -162,13 +185,6 @@ static bool cfg_ties_group(struct cfg_ties *t)
 	return true;
 }
 
-static bool cfg_entry_prefix_is(const void *entries, uint32_t item, const void *prefix)
-{
-	const struct fw_prefix *a = ((const struct cfg_tie_entry *)entries)[item].prefix;
-
-	return !memcmp(a, prefix, sizeof(*a));
-}
-
 /* Adds owner to the chain of prefix, once. */
 static void cfg_ties_enter(struct cfg_ties *t, struct fw_hashtab *table,
 			   const struct fw_prefix *prefix, uint32_t owner)
@@ -196,24 +212,25 @@ static void cfg_ties_enter(struct cfg_ties *t, struct fw_hashtab *table,
 	t->entry_count++;
 }
 
-/* The chains: every element of every set in use, and every prefix a rule is written on. */
-static bool cfg_ties_index(struct cfg_ties *t, struct fw_hashtab *table)
+/*
+ * The chains, first of every element of every set a rule uses; room is left
+ * for the prefixes rules are written on (cfg_ties_owners() adds them).
+ */
+static bool cfg_ties_index(struct cfg_ties *t, struct fw_hashtab *table, const bool *used)
 {
 	const struct fw_ruleset *rs = &t->p->cfg->rules;
-	size_t total = t->owners - t->sets - 1;
+	size_t total = rs->count;
 
 	for (uint32_t s = 0; s < t->sets; s++)
-		if (t->starts[s + 1] > t->starts[s])
+		if (used[s])
 			total += rs->sets[s].count;
 	t->entries = malloc((total ? total : 1) * sizeof(*t->entries));
 	if (!t->entries || fw_hashtab_init(table, total))
 		return cfg_ties_oom(t);
 	for (uint32_t s = 0; s < t->sets; s++)
-		if (t->starts[s + 1] > t->starts[s])
+		if (used[s])
 			for (size_t i = 0; i < rs->sets[s].count; i++)
 				cfg_ties_enter(t, table, &rs->sets[s].elements[i].prefix, s);
-	for (uint32_t o = t->sets + 1; o < t->owners; o++)
-		cfg_ties_enter(t, table, &t->prefixes[o - t->sets - 1], o);
 	return true;
 }
 
@@ -445,20 +462,29 @@ static void cfg_ties_free(struct cfg_ties *t)
 void cfg_check_ties(struct cfg_parser *p)
 {
 	const struct fw_ruleset *rs = &p->cfg->rules;
-	struct cfg_ties t = { .p = p };
+	struct cfg_ties t = { .p = p, .sets = (uint32_t)rs->set_count };
 	struct fw_hashtab index = { 0 };
 	bool sets_used = false, lists = false;
+	bool *used = calloc(rs->set_count + 1, sizeof(*used));
 
-	for (size_t i = 0; i < rs->count; i++) {
-		sets_used |= rs->rules[i].set_ref && p->meta[i].match_ok;
-		lists |= rs->rules[i].ports_count && p->meta[i].match_ok;
-	}
-	/* Without sets or port lists, rules tie only by having the same match: an error already. */
-	if (!sets_used && !lists)
+	if (!used) {
+		p->diags.err = -ENOMEM;
 		return;
-	if (cfg_ties_owners(&t, sets_used) && cfg_ties_group(&t) &&
-	    (!sets_used || (cfg_ties_index(&t, &index) && cfg_ties_pairs(&t))))
+	}
+	for (size_t i = 0; i < rs->count; i++) {
+		if (!p->meta[i].match_ok)
+			continue;
+		if (rs->rules[i].set_ref)
+			sets_used = used[rs->rules[i].set_ref - 1] = true;
+		lists |= rs->rules[i].ports_count > 0;
+	}
+	t.owners = t.sets + 1;
+	/* Without sets or port lists, rules tie only by having the same match: an error already. */
+	if ((sets_used || lists) && (!sets_used || cfg_ties_index(&t, &index, used)) &&
+	    cfg_ties_owners(&t, &index, lists) && cfg_ties_group(&t) &&
+	    (!sets_used || cfg_ties_pairs(&t)))
 		cfg_ties_compare(&t);
 	fw_hashtab_free(&index);
 	cfg_ties_free(&t);
+	free(used);
 }

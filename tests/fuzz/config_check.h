@@ -20,12 +20,16 @@ void fuzz_diag_free(struct fuzz_diag *d);
 
 /*
  * Aborts, naming the broken invariant, unless err and cfg are a sane outcome
- * of parsing len bytes called name: 0 with a valid config and no diagnostics,
- * or -EINVAL/-ENOMEM with an empty config; every diagnostic is one printable
- * "NAME:LINE:COL: message" line, its position inside the text.
+ * of parsing len bytes called name: 0 with a valid config and warnings at
+ * most, or -EINVAL (with an error)/-ENOMEM with an empty config; every
+ * diagnostic is one printable "NAME:LINE:COL: message" line, its position
+ * inside the text. List files are not read (skip_list_files).
  */
 void fuzz_check_outcome(const char *name, size_t len, int err, const struct fw_config *cfg,
 			const struct fuzz_diag *d);
+
+/* The options every config harness parses with: no list file is opened. */
+extern const struct fw_config_options fuzz_config_options;
 
 /* Prints what went wrong and aborts, so libFuzzer saves the input. */
 __attribute__((noreturn, format(printf, 1, 2)))

@@ -17,7 +17,8 @@ static int parse(const char *name, const uint8_t *data, size_t size, struct fuzz
 	int err;
 
 	fuzz_diag_open(d);
-	err = fw_config_parse(name, (const char *)data, size, &cfg, d->f);
+	err = fw_config_parse_opts(name, (const char *)data, size, &fuzz_config_options, &cfg,
+				   d->f, NULL);
 	fuzz_diag_close(d);
 	fuzz_check_outcome(name, size, err, &cfg, d);
 	fw_config_free(&cfg);

@@ -18,10 +18,13 @@
 
 /* same_config() compares every field: a struct that grows fails here until its new field is. */
 #if __SIZEOF_POINTER__ == 8
-_Static_assert(sizeof(struct fw_config) == 56, "compare fw_config's new field in same_config()");
+_Static_assert(sizeof(struct fw_config) == 88, "compare fw_config's new field in same_config()");
 _Static_assert(sizeof(struct fw_interface) == 28, "compare the new field in same_interfaces()");
-_Static_assert(sizeof(struct fw_ruleset) == 24, "compare fw_ruleset's new field in same_config()");
-_Static_assert(sizeof(struct fw_rule) == 100, "compare fw_rule's new field in same_rule()");
+_Static_assert(sizeof(struct fw_ruleset) == 56, "compare fw_ruleset's new field in same_config()");
+_Static_assert(sizeof(struct fw_rule) == 116, "compare fw_rule's new field in same_rule()");
+_Static_assert(sizeof(struct fw_set) == 112, "compare fw_set's new field in same_sets()");
+_Static_assert(sizeof(struct fw_set_element) == 28, "compare the new field in same_sets()");
+_Static_assert(sizeof(struct fw_port_range) == 4, "compare the new field in same_config()");
 #endif
 
 static bool expect_fast;
@@ -63,14 +66,52 @@ static void same_rule(size_t i, const struct fw_rule *x, const struct fw_rule *y
 {
 	if (strcmp(x->name, y->name))
 		fuzz_fail("rule #%zu: name %s vs %s", i + 1, x->name, y->name);
-	if (x->has_src != y->has_src || (x->has_src && memcmp(x->src, y->src, sizeof(x->src))))
+	if (x->has_src != y->has_src || (x->has_src && memcmp(x->src, y->src, sizeof(x->src))) ||
+	    x->src_len != y->src_len || x->set_ref != y->set_ref)
 		fuzz_fail("rule %s: the sources differ", x->name);
+	if (x->ports_at != y->ports_at || x->ports_count != y->ports_count ||
+	    x->match_tag != y->match_tag)
+		fuzz_fail("rule %s: ports %u+%u tag %u vs ports %u+%u tag %u", x->name, x->ports_at,
+			  x->ports_count, x->match_tag, y->ports_at, y->ports_count, y->match_tag);
 	if (x->port != y->port || x->proto != y->proto || x->action != y->action)
 		fuzz_fail("rule %s: port %u proto %u action %u vs port %u proto %u action %u",
 			  x->name, x->port, x->proto, x->action, y->port, y->proto, y->action);
 	if (x->id != y->id || x->line != y->line || x->col != y->col)
 		fuzz_fail("rule %s: id %u at %d:%d vs id %u at %d:%d", x->name, x->id, x->line,
 			  x->col, y->id, y->line, y->col);
+}
+
+static void same_sets(const struct fw_ruleset *a, const struct fw_ruleset *b)
+{
+	if (a->set_count != b->set_count)
+		fuzz_fail("sets: %zu vs %zu", a->set_count, b->set_count);
+	for (size_t i = 0; i < a->set_count; i++) {
+		const struct fw_set *x = &a->sets[i], *y = &b->sets[i];
+
+		if (strcmp(x->name, y->name) || !x->file != !y->file ||
+		    (x->file && strcmp(x->file, y->file)) || x->line != y->line || x->col != y->col)
+			fuzz_fail("set #%zu: %s at %d:%d vs %s at %d:%d", i + 1, x->name, x->line,
+				  x->col, y->name, y->line, y->col);
+		if (x->count != y->count || x->v4 != y->v4 || x->v6 != y->v6)
+			fuzz_fail("set %s: %zu elements vs %zu", x->name, x->count, y->count);
+		for (size_t j = 0; j < x->count; j++) {
+			const struct fw_set_element *e = &x->elements[j], *f = &y->elements[j];
+
+			if (memcmp(e->prefix.addr, f->prefix.addr, sizeof(e->prefix.addr)) ||
+			    e->prefix.len != f->prefix.len || e->line != f->line || e->col != f->col)
+				fuzz_fail("set %s: element #%zu differs", x->name, j + 1);
+		}
+	}
+}
+
+static void same_port_ranges(const struct fw_ruleset *a, const struct fw_ruleset *b)
+{
+	if (a->port_range_count != b->port_range_count)
+		fuzz_fail("port ranges: %zu vs %zu", a->port_range_count, b->port_range_count);
+	for (size_t i = 0; i < a->port_range_count; i++)
+		if (a->port_ranges[i].first != b->port_ranges[i].first ||
+		    a->port_ranges[i].last != b->port_ranges[i].last)
+			fuzz_fail("port range #%zu differs", i + 1);
 }
 
 /* Field by field: padding and bytes past a name's NUL may differ and do not matter. */
@@ -90,21 +131,26 @@ static void same_config(const struct fw_config *a, const struct fw_config *b)
 		fuzz_fail("rules: %zu vs %zu", a->rules.count, b->rules.count);
 	for (size_t i = 0; i < a->rules.count; i++)
 		same_rule(i, &a->rules.rules[i], &b->rules.rules[i]);
+	same_sets(&a->rules, &b->rules);
+	same_port_ranges(&a->rules, &b->rules);
 }
 
 /* Both readers on one text; returns whether the fast lane produced the result. */
 static bool compare_readers(const char *text, size_t size)
 {
+	struct fw_config_options opts = fuzz_config_options;
 	struct fw_config fast, slow;
 	struct fuzz_diag dfast, dslow;
 	bool fast_used = false;
 	int efast, eslow;
 
 	fuzz_diag_open(&dfast);
-	efast = fw_config_parse_with(NAME, text, size, FW_READER_AUTO, &fast, dfast.f, &fast_used);
+	opts.reader = FW_READER_AUTO;
+	efast = fw_config_parse_opts(NAME, text, size, &opts, &fast, dfast.f, &fast_used);
 	fuzz_diag_close(&dfast);
 	fuzz_diag_open(&dslow);
-	eslow = fw_config_parse_with(NAME, text, size, FW_READER_LIBYAML, &slow, dslow.f, NULL);
+	opts.reader = FW_READER_LIBYAML;
+	eslow = fw_config_parse_opts(NAME, text, size, &opts, &slow, dslow.f, NULL);
 	fuzz_diag_close(&dslow);
 
 	if (efast != eslow)
@@ -127,12 +173,15 @@ static bool compare_readers(const char *text, size_t size)
 /* Words a config is made of, and words YAML might read as something else. */
 static const char *const keys[] = {
 	"interfaces", "settings", "rules", "name", "mode", "src", "port", "proto", "action",
-	"default_action", "fragments", "max_rules",
+	"default_action", "fragments", "max_rules", "sets", "file", "elements",
 };
 static const char *const values[] = {
 	"tcp", "udp", "icmp", "icmpv6", "any", "drop", "pass", "inspect", "native", "generic",
 	"auto", "eth0", "22", "0", "65535", "65536", "0x16", "022", "1e3", "+1", "1_000", "null",
 	"true", "~", "198.18.0.1", "2001:2::1", "::1", "1.2.3", "a:b", "a/b", "x.y-z",
+	"8000-8099", "90-80", "0-1", "198.18.0.0/15", "198.18.0.1/15", "2001:2::/48", "::/0",
+	"lists/drop.txt", "/etc/drop.txt", "\"@drop\"", "'@drop'", "\"a b # c: d\"", "\"\"", "''",
+	"\"a\\\\b\"", "'it''s'", "\"22\"", "\"x\"y",
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -160,10 +209,23 @@ static const char *gen_word(const uint8_t **in, const uint8_t *end, const char *
 	return own;
 }
 
-enum gen_line { TOP_OPEN, TOP_VALUE, ITEM, FIELD, SETTING, NOISE };
+/* SUB_OPEN and SUB_FIELD: a mapping in a top-level mapping, as a set is in sets:. */
+enum gen_line { TOP_OPEN, TOP_VALUE, ITEM, FIELD, SETTING, SUB_OPEN, SUB_FIELD, NOISE };
 
 /* Where the lines so far leave the next one: the kinds the lane would read. */
-enum gen_state { AT_TOP, OPENED, IN_LIST, IN_MAP };
+enum gen_state { AT_TOP, OPENED, IN_LIST, IN_MAP, SUB_OPENED, IN_SUB };
+
+/* A setting, or with bit 0x20 a key opening a mapping of its own; under one, its field. */
+static enum gen_line gen_nested(enum gen_line line, uint8_t shape, enum gen_state state)
+{
+	if (state == SUB_OPENED)
+		return SUB_FIELD;
+	if (state == IN_SUB && line != TOP_OPEN && line != TOP_VALUE)
+		return shape & 0x20 ? SUB_FIELD : SUB_OPEN;
+	if (line == SETTING && shape & 0x20)
+		return SUB_OPEN;
+	return line;
+}
 
 /* The line the input asks for, made to fit what came before unless it is noise. */
 static enum gen_line gen_fit(uint8_t shape, enum gen_state state)
@@ -174,12 +236,15 @@ static enum gen_line gen_fit(uint8_t shape, enum gen_state state)
 
 	if (line == NOISE)
 		return NOISE;
+	if (state == SUB_OPENED || state == IN_SUB)
+		return gen_nested(line, shape, state);
 	if (state == AT_TOP)
 		return line == TOP_OPEN ? TOP_OPEN : TOP_VALUE;
 	if (state == OPENED)
-		return line == SETTING || (line != ITEM && line != FIELD && shape & 8) ? SETTING : ITEM;
+		return gen_nested(line == SETTING || (line != ITEM && line != FIELD && shape & 8)
+					  ? SETTING : ITEM, shape, state);
 	if (state == IN_MAP && line != TOP_OPEN && line != TOP_VALUE)
-		return SETTING;
+		return gen_nested(SETTING, shape, state);
 	if (state == IN_LIST && line == SETTING)
 		return FIELD;
 	return line;
@@ -187,16 +252,18 @@ static enum gen_line gen_fit(uint8_t shape, enum gen_state state)
 
 static const char *const gen_lead[] = {
 	[TOP_OPEN] = "", [TOP_VALUE] = "", [ITEM] = "  - ", [FIELD] = "    ", [SETTING] = "  ",
+	[SUB_OPEN] = "  ", [SUB_FIELD] = "    ",
 };
 
 static const enum gen_state gen_after[] = {
 	[TOP_OPEN] = OPENED, [TOP_VALUE] = AT_TOP, [ITEM] = IN_LIST, [FIELD] = IN_LIST,
-	[SETTING] = IN_MAP,
+	[SETTING] = IN_MAP, [SUB_OPEN] = SUB_OPENED, [SUB_FIELD] = IN_SUB,
 };
 
 /*
  * Turns the input into lines of the lane's shape: top-level keys, list items
- * and their fields, settings, comments, and now and then a line indented or
+ * and their fields, settings, mappings in a section (as sets are) and their
+ * fields, comments, and now and then a line indented or
  * dashed at random. Raw bytes rarely stay inside the lane's subset for a
  * whole file (the lane reads under 1% of them); these mostly do.
  */
@@ -220,14 +287,19 @@ static size_t generate(const uint8_t *in, size_t size, char *out, size_t room)
 				     shape & 0x40 ? "- " : "", key, shape & 0x80 ? "" : " ",
 				     shape & 0x80 ? "" : value);
 		else {
+			bool opens = line == TOP_OPEN || line == SUB_OPEN;
+
 			n = snprintf(out + used, room - used, "%s%s:%s%s%s\n", gen_lead[line], key,
-				     line == TOP_OPEN ? "" : " ", line == TOP_OPEN ? "" : value, note);
+				     opens ? "" : " ", opens ? "" : value, note);
 			state = gen_after[line];
 		}
 		used += (size_t)n;
 	}
-	if (state == OPENED) /* a last key without a value is libyaml's to read */
+	/* A last key without a value is libyaml's to read. */
+	if (state == OPENED)
 		used += (size_t)snprintf(out + used, room - used, "  - name: last\n");
+	else if (state == SUB_OPENED)
+		used += (size_t)snprintf(out + used, room - used, "    file: last\n");
 	return used;
 }
 

@@ -651,7 +651,7 @@ static const struct rule_case rule_cases[] = {
 	{ "src_prefix_v4_mapped", "    src: ::ffff:198.18.0.0/120\n", "198.18.0.0", NULL, 0, FW_PROTO_ANY, FW_ACTION_DROP, 120 },
 	{ "src_prefix_quoted", "    src: \"198.18.0.0/24\"\n", "198.18.0.0", NULL, 0, FW_PROTO_ANY, FW_ACTION_DROP, 96 + 24 },
 	{ "port_range", "    port: 8000-8099\n    proto: tcp\n", NULL, NULL, 8000, FW_PROTO_TCP, FW_ACTION_DROP, 0 },
-	{ "port_list_first_named", "    port: [443, 80]\n", NULL, NULL, 443, FW_PROTO_ANY, FW_ACTION_DROP, 0 },
+	{ "port_list_lowest", "    port: [443, 80]\n", NULL, NULL, 80, FW_PROTO_ANY, FW_ACTION_DROP, 0 },
 	{ "port_list_one", "    port: [22]\n    proto: udp\n", NULL, NULL, 22, FW_PROTO_UDP, FW_ACTION_DROP, 0 },
 };
 
@@ -803,10 +803,22 @@ static void test_fast_lane_matches_libyaml(void **state)
 		"sets:\n  drop:\n    file: tests/conf/warn/lists/drop.txt\n  empty:\n    file: tests/conf/warn/lists/empty.txt\n"
 		"rules:\n  - name: net\n    src: 198.18.0.0/15\n    port: 8000-8099\n  - name: net2\n    src: 198.18.0.1/15\n",
 		"rules:\n  - name: a\n    port: 22\nsets:\n  bad:\n    flie: x\n  bad.2:\n    file: tests/conf\n",
+		/* values quoted on their line, without escapes: "@set" above all */
+		"rules:\n  - name: \"quoted\"\n    port: 22\n",
+		"sets:\n  office:\n    file: tests/conf/warn/lists/drop.txt\nrules:\n  - name: 'o f'\n    src: \"@office\"  # c\n"
+		"  - name: b\n    src: '@office'\n    port: \"22\"\n  - name: c\n    src: \"@nope\"\n"
+		"  - name: d\n    src: \" 198.18.0.1\"\n  - name: \"e # f: g\"\n    port: '8000-8099'\n",
 	};
 	/* Outside the plain subset: the lane gives up, libyaml reads them. */
 	static const char *const other[] = {
-		"rules:\n  - name: \"quoted\"\n    port: 22\n",
+		"rules:\n  - name: \"\"\n    port: 22\n",
+		"rules:\n  - name: \"a\\\\b\"\n    port: 22\n",
+		"rules:\n  - name: 'it''s'\n    port: 22\n",
+		"rules:\n  - name: \"a\"b\n    port: 22\n",
+		"rules:\n  - name: \"a\tb\"\n    port: 22\n",
+		"rules:\n  - name: \"a\n    b\"\n    port: 22\n",
+		"rules:\n  - name: \"a\" : x\n",
+		"rules:\n  - \"name\": a\n",
 		"rules:\n- name: a\n  port: 22\n",
 		"rules:\n  - name: a\n    port:\n",
 		"rules: []\n",
@@ -1121,7 +1133,7 @@ static void test_port_forms(void **state)
 	assert_true(fw_rule_has_port(&res.cfg.rules, r, 8050));
 	assert_false(fw_rule_has_port(&res.cfg.rules, r, 8100));
 	r = &res.cfg.rules.rules[2];
-	assert_int_equal(r->port, 443); /* the first named */
+	assert_int_equal(r->port, want_list[0].first); /* the lowest named */
 	assert_int_equal(r->ports_count, 3);
 	assert_memory_equal(ranges_of(&res.cfg, r), want_list, sizeof(want_list)); /* sorted */
 	assert_int_equal(r->match_tag, fw_rule_match_tag(&res.cfg.rules, r));
@@ -1141,7 +1153,7 @@ static void test_port_forms(void **state)
 	parsed_free(&res);
 }
 
-/* A list's order does not change what the rule is: the same match_tag, so counters carry over. */
+/* A list's order does not change what the rule is: the same match, so counters carry over. */
 static void test_port_list_order_same_tag(void **state)
 {
 	struct parsed a, b;
@@ -1152,7 +1164,7 @@ static void test_port_list_order_same_tag(void **state)
 	assert_int_equal(a.rc, 0);
 	assert_int_equal(b.rc, 0);
 	assert_int_equal(a.cfg.rules.rules[0].match_tag, b.cfg.rules.rules[0].match_tag);
-	assert_int_not_equal(a.cfg.rules.rules[0].port, b.cfg.rules.rules[0].port);
+	assert_true(fw_rule_same_match(&a.cfg.rules.rules[0], &b.cfg.rules.rules[0]));
 	parsed_free(&a);
 	parsed_free(&b);
 }

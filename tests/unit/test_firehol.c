@@ -3,8 +3,10 @@
  * A real list, loaded as it is: FireHOL level1 (a public snapshot in
  * ../shared/data). Every entry's first, last and a random inner address is
  * dropped by the set rule through BPF_PROG_TEST_RUN; the addresses just
- * outside each entry are dropped only when another entry holds them. Its
- * public addresses go into maps and test runs only, never onto a wire.
+ * outside each entry are dropped only when another entry holds them.
+ * `explain`, from the config and from the maps in force, says the same for
+ * every one of them. Its public addresses go into maps and test runs only,
+ * never onto a wire.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -20,7 +22,10 @@
 #include <linux/bpf.h>
 #include <cmocka.h>
 #include "config.h"
+#include "classify.h"
+#include "firehol.h"
 #include "harness.h"
+#include "lookup.h"
 #include "pkt.h"
 #include "prefix.h"
 #include "sync.h"
@@ -32,29 +37,19 @@ struct range {
 	uint32_t first, last;
 };
 
-static char list_path[4096];
+static char list_path[PATH_MAX];
 static char conf_path[64];
 static struct fw_config cfg;
 
-static const char *const list_candidates[] = {
-	"../shared/data/firehol_level1.netset",
-	"/work/shared/data/firehol_level1.netset",
-};
 
 static int setup(void **state)
 {
-	const char *env = getenv("XDPFW_FIREHOL");
 	FILE *f;
 	int fd;
 
 	(void)state;
-	for (size_t i = 0; !env && i < sizeof(list_candidates) / sizeof(list_candidates[0]); i++)
-		if (!access(list_candidates[i], R_OK))
-			env = list_candidates[i];
-	if (!env || !realpath(env, list_path)) {
-		fprintf(stderr, "firehol_level1.netset not found: set XDPFW_FIREHOL to its path\n");
+	if (firehol_list_path(list_path))
 		return -1;
-	}
 	snprintf(conf_path, sizeof(conf_path), "/tmp/xdpfw-firehol-XXXXXX");
 	fd = mkstemp(conf_path);
 	f = fd < 0 ? NULL : fdopen(fd, "w");
@@ -104,15 +99,42 @@ static bool listed(const struct range *r, size_t n, uint32_t addr)
 	return false;
 }
 
+static int xdp_action_of(enum fw_stat reason)
+{
+	return fw_stat_is_drop(reason) ? XDP_DROP : XDP_PASS;
+}
+
+/*
+ * The datapath's verdict on a UDP packet from addr, after checking that
+ * explain's two readings agree with it: the config's (with the element
+ * that matched) and the maps'.
+ */
 static int run_addr(struct fw_datapath *dp, uint32_t addr)
 {
 	struct in_addr in = { htonl(addr) };
 	char text[INET_ADDRSTRLEN];
 	struct pkt_spec spec = { .src = text, .ipproto = IPPROTO_UDP, .dport = 53 };
+	struct fw_frame_facts facts = { .kind = FW_FRAME_IP, .dport = 53, .proto = FW_PROTO_UDP };
+	struct fw_explanation why;
+	struct fw_lookup maps;
 	uint8_t frame[PKT_MAX];
+	int action;
 
 	inet_ntop(AF_INET, &in, text, sizeof(text));
-	return harness_run(dp, frame, pkt_build(&spec, frame));
+	action = harness_run(dp, frame, pkt_build(&spec, frame));
+	fw_addr_from_ipv4(facts.src, &in);
+	why = fw_classify_explain(&cfg.rules, &facts);
+	if (xdp_action_of(why.verdict.reason) != action)
+		fail_msg("%s: explain --config says %s, the datapath %s", text,
+			 action == XDP_DROP ? "pass" : "drop", action == XDP_DROP ? "drop" : "pass");
+	if (action == XDP_DROP &&
+	    (why.set != 0 || why.element < 0 ||
+	     !fw_prefix_contains(&cfg.rules.sets[0].elements[why.element].prefix, facts.src)))
+		fail_msg("%s: explain --config names no element that holds it", text);
+	assert_int_equal(fw_lookup_packet(dp, &facts, &maps), 0);
+	if (xdp_action_of(maps.reason) != action || maps.by_rule != (action == XDP_DROP))
+		fail_msg("%s: explain from the maps disagrees with the datapath", text);
+	return action;
 }
 
 static void every_entry_is_dropped_and_its_neighbours_only_when_listed(void **state)
