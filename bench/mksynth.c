@@ -13,8 +13,6 @@
 #include "prefix.h"
 #include "synth.h"
 
-#define BENCH_SYNTH_SEED 9
-
 int main(int argc, char **argv)
 {
 	struct bench_synth s;

@@ -207,6 +207,7 @@ static double pktset_load_sets(struct fw_datapath *dp, const struct bench_synth 
 	struct fw_compiled compiled;
 	struct fw_room room;
 	double t0, took;
+	size_t blocks;
 	int err;
 
 	for (int s = 0; s < 2; s++) {
@@ -226,8 +227,8 @@ static double pktset_load_sets(struct fw_datapath *dp, const struct bench_synth 
 	if (err)
 		pktset_die("compiling the set rules", err);
 	room = fw_room_for(&compiled, NULL);
-	printf("compiled9,%zu,%zu,%zu,%zu,%zu\n", compiled.sources4,
-	       compiled.prefix4_entries ? (compiled.prefix4_entries - FW_PREFIX4_ROOT) / FW_PREFIX4_BLOCK_SIZE : 0,
+	blocks = compiled.prefix4_entries ? compiled.prefix4_entries - FW_PREFIX4_ROOT : 0;
+	printf("compiled9,%zu,%zu,%zu,%zu,%zu\n", compiled.sources4, blocks / FW_PREFIX4_BLOCK_SIZE,
 	       compiled.class_count, compiled.sources6, compiled.prefixes6);
 	fw_compiled_free(&compiled);
 	err = fw_datapath_load(dp, FW_DEFAULT_CAPACITY, &room);
@@ -321,7 +322,7 @@ static void pktset_family_make(struct pktset_family *f, int v6, uint32_t n)
 	static const char *const names[2][3] = { { "hit/32", "hit/24", "hit/28" },
 						 { "hit/128", "hit/64", "hit/32" } };
 
-	if (bench_synth_make(&f->set, v6, n, PKTSET_SEED + v6))
+	if (bench_synth_make(&f->set, v6, n, BENCH_SYNTH_SEED)) /* the sets mksynth prints */
 		pktset_die("making the synthetic set", ENOSPC);
 	f->hits = pktset_alloc(n + 3, 16);
 	f->misses = pktset_alloc(n, 16);
@@ -438,7 +439,7 @@ static int pktset_u32_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* n distinct random unicast IPv4 sources (network order), shuffled; more random ones outside them. */
+/* n distinct random unicast IPv4 sources (network order), shuffled; n more outside them. */
 static void pktset_exact_v4(uint32_t n, uint32_t *sources, uint8_t (*misses)[16])
 {
 	struct bench_synth none = { 0 };

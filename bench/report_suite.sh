@@ -24,6 +24,7 @@ report_suite_targets() {
 		case $name in
 		config) what="config loader: no crash, leak or UB; one-line diagnostics" ;;
 		lanes) what="fast YAML lane against libyaml: same verdict, rules and messages" ;;
+		setfile) what="list-file reader: no crash, leak or UB; every line accounted for" ;;
 		frame) what="datapath (BPF_PROG_TEST_RUN) against the reference classifier" ;;
 		*) what="" ;;
 		esac

@@ -27,6 +27,9 @@ struct bench_synth {
 	int v6;
 };
 
+/* The seed every benchmark makes its sets with, so pktset and the list files agree. */
+#define BENCH_SYNTH_SEED 9
+
 /* FireHOL level1 (the snapshot in ../shared/data): prefixes per length /0-/32. */
 extern const uint32_t bench_firehol_lengths[33];
 
