@@ -15,7 +15,7 @@ static int bench_hold_ifindex(int slot)
 	snprintf(name, sizeof(name), "%s%d", BENCH_HOLD_DEV, slot);
 	ifindex = if_nametoindex(name);
 	if (!ifindex) {
-		fprintf(stderr, "bench: no interface %s: run pktcost through bench/pktcost.sh\n",
+		fprintf(stderr, "bench: no interface %s: run it through bench/holdns.sh\n",
 			name);
 		exit(1);
 	}

@@ -58,7 +58,7 @@ static void bench_case(const struct bench_run *run, const struct bench_targets *
 }
 
 /*
- * pktcost.sh pins this process to one CPU for the per-packet timing; the
+ * bench/holdns.sh pins this process to one CPU for the per-packet timing; the
  * rules are loaded and synced on every CPU, as `xdpfw apply` runs them.
  */
 static void bench_targets_load_unpinned(struct bench_targets *t, uint32_t n,

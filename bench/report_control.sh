@@ -23,11 +23,7 @@ ctl_cell() { # KIND N FIELD SCALE [FF FV]: "median (min–max)" scaled
 report_control() {
 	echo "## 3. Control plane"
 	echo
-	if [ ! -s "$R/control.csv" ]; then
-		echo "_Not measured in this run._"
-		echo
-		return
-	fi
+	no_results control && return
 	echo "Configs from \`bench/mkconf.sh\`: N per-rule YAML entries (\`name\`, \`src\`, \`action: drop\`), the sources of section 1."
 	echo "\`check\` is the parse and validation alone; \`apply\` is end to end into a fresh pin dir (parse, load, kernel sync, pin)."
 	echo "Kernel sync ≈ apply − check. The reload is timed from SIGHUP (sent by \`bench/verdictwait\`) until the pinned"

@@ -23,6 +23,13 @@ report_header() {
 	echo
 }
 
+# no_results NAME: says so, and succeeds, when $R/NAME.csv is missing or empty.
+no_results() {
+	[ -s "$R/$1.csv" ] && return 1
+	echo "_Not measured in this run._"
+	echo
+}
+
 pc_awk() {
 	awk -F, "$@" "$R/pktcost.csv"
 }
@@ -30,11 +37,7 @@ pc_awk() {
 report_pktcost() {
 	echo "## 1. Per-packet cost through BPF_PROG_TEST_RUN (ns per packet)"
 	echo
-	if [ ! -s "$R/pktcost.csv" ]; then
-		echo "_Not measured in this run._"
-		echo
-		return
-	fi
+	no_results pktcost && return
 	local over reps repeat
 	over=$(pc_awk '$1=="overhead" {print $2}')
 	reps=$(pc_awk '$1=="params" {print $3}')

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Issue 9's sections of RESULTS.md and its targets, from $R/pktset.csv and
-# $R/pktexact.csv (bench/pktset.sh), $R/sets.csv (bench/sets.sh), and the
+# $R/pktexact.csv (bench/pktset.c), $R/sets.csv (bench/sets.sh), and the
 # pktcost, wire and control CSVs.
 
 # ps_med FILE FAMILY CASE one|rotate PROG: the median of a pc9 line.
@@ -145,11 +145,7 @@ report_issue9_targets() {
 report_pktset() {
 	echo "## 4. Prefix sets per packet (issue 9)"
 	echo
-	if [ ! -s "$R/pktset.csv" ]; then
-		echo "_Not measured in this run._"
-		echo
-		return
-	fi
+	no_results pktset && return
 	local params
 	params=$(awk -F, '$1=="params9" {printf "%s elements per family, up to %s runs per call (fewer for slow cases, about 0.25 s a call), median of %s calls", $3, $4, $5}' "$R/pktset.csv")
 	echo "One drop rule on a synthetic IPv4 set and one on an IPv6 set ($params; \`bench/synth.h\`), and the floor"
@@ -264,11 +260,7 @@ report_pktexact() {
 report_sets() {
 	echo "## 5. Prefix sets: apply, reload and memory (issue 9)"
 	echo
-	if [ ! -s "$R/sets.csv" ]; then
-		echo "_Not measured in this run._"
-		echo
-		return
-	fi
+	no_results sets && return
 	local n
 	n=$(awk -F, '$1=="apply" {print $3; exit}' "$R/sets.csv")
 	echo "A list file of the synthetic set of section 4 ($n elements; FireHOL style, bare addresses for /32 and /128) named by"

@@ -30,11 +30,7 @@ wire_value() { # CASE FIELD
 report_wire() {
 	echo "## 2. Drop rate on the wire"
 	echo
-	if [ ! -s "$R/wire.csv" ]; then
-		echo "_Not measured in this run._"
-		echo
-		return
-	fi
+	no_results wire && return
 	local secs
 	secs=$(awk -F, '$1=="wire" {s=$5} END {printf "%.1f", s}' "$R/wire.csv")
 	echo "64-byte UDP from 198.18.0.7 (a rule source) over a veth pair between two namespaces made fresh for each"

@@ -37,9 +37,9 @@ section() { # NAME CMD...: runs one section into $R/NAME.csv, then the report
 	bench/report.sh
 }
 
-section pktcost bench/pktcost.sh "$PC_REPEAT" "$PC_REPS" 1000 100000 1000000
-section pktset bench/pktset.sh "$PS_REPEAT" "$PC_REPS" set 1000000
-section pktexact bench/pktset.sh "$PS_REPEAT" "$PC_REPS" exact 1000000
+section pktcost bench/holdns.sh pktcost "$PC_REPEAT" "$PC_REPS" 1000 100000 1000000
+section pktset bench/holdns.sh pktset "$PS_REPEAT" "$PC_REPS" set 1000000
+section pktexact bench/holdns.sh pktset "$PS_REPEAT" "$PC_REPS" exact 1000000
 section wire bench/wire.sh "$WIRE_SECS" "$WIRE_REPS" 1000
 section control bench/control.sh "$CTL_REPS" 10000 100000 1000000
 section sets bench/sets.sh "$CTL_REPS" 1000000 "$BIG"

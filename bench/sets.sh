@@ -16,29 +16,9 @@ XDPFW=${XDPFW:-$ROOT/build/xdpfw}
 REPS=$1 N=$2 BIG=$3
 WORK=$(mktemp -d /tmp/xfb-sets.XXXXXX)
 NS=xfbs-$$
-DAEMON=
-cleanup() {
-	[ -n "$DAEMON" ] && kill "$DAEMON" 2>/dev/null && wait "$DAEMON" 2>/dev/null
-	for p in "$WORK"/bpffs/*/; do [ -d "$p" ] && "$XDPFW" --pin-dir "$p" down >/dev/null 2>&1; done
-	ip netns del "$NS" 2>/dev/null || true
-	umount "$WORK/bpffs" 2>/dev/null || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-mkdir "$WORK/bpffs"
-mount -t bpf bpf "$WORK/bpffs"
-
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.4f", b - a}'; }
-
-# map_memlock PIN_DIR: "NAME BYTES" for every map pinned there.
-map_memlock() {
-	local m
-	for m in "$1"/fw_*; do
-		echo "$(basename "$m") $(bpftool -j map show pinned "$m" | grep -o '"bytes_memlock":[0-9]*' | grep -o '[0-9]*$')"
-	done
-}
-memlock() { map_memlock "$1" | awk '{s += $2} END {print s + 0}'; }
+# shellcheck source=ctl_lib.sh
+. "$ROOT/bench/ctl_lib.sh"
+ctl_setup
 
 # config LIST_FILE: one drop rule on a set read from the list file.
 config() {
@@ -97,31 +77,15 @@ grep -v '^198\.18\.0\.0/24$' "$WORK/v4.txt" >"$WORK/changed.txt"
 cp "$WORK/v4.txt" "$WORK/live.txt"
 config live.txt >"$WORK/live.yaml"
 pin=$WORK/bpffs/daemon
-"$XDPFW" --pin-dir "$pin" run "$WORK/live.yaml" 2>"$WORK/daemon.log" &
-DAEMON=$!
-for _ in $(seq 1 600); do
-	grep -q running "$WORK/daemon.log" && break
-	sleep 0.1
-done
+daemon_start "$pin" "$WORK/live.yaml"
 for rep in $(seq 1 "$REPS"); do
 	for to in pass drop; do
 		if [ $to = pass ]; then cp "$WORK/changed.txt" "$WORK/live.txt.new"; else cp "$WORK/v4.txt" "$WORK/live.txt.new"; fi
 		mv "$WORK/live.txt.new" "$WORK/live.txt"
-		done_before=$(grep -c 'rules in force' "$WORK/daemon.log" || true)
-		ms=$("$B/verdictwait" "$pin/xdpfw_prog" "$DAEMON" "$to" 60000 | cut -d, -f2)
-		# let the daemon finish its reload before the next one
-		for _ in $(seq 1 600); do
-			[ "$(grep -c 'rules in force' "$WORK/daemon.log" || true)" -gt "$done_before" ] && break
-			sleep 0.05
-		done
-		echo "reload,$N,$rep,$to,$ms,$(grep 'rules in force' "$WORK/daemon.log" | tail -n 1 |
-			sed -n 's/.*(parse \([0-9.]*\) ms, kernel \([0-9.]*\) ms).*/\1,\2/p')"
+		echo "reload,$N,$rep,$to,$(daemon_reload "$pin" "$to")"
 	done
 done
-kill "$DAEMON"
-wait "$DAEMON" 2>/dev/null || true
-DAEMON=
-"$XDPFW" --pin-dir "$pin" down >/dev/null 2>&1
+daemon_stop "$pin"
 rm -f "$WORK"/v4.txt "$WORK"/v6.txt "$WORK"/live.txt "$WORK"/changed.txt
 
 # BIG IPv4 elements, once: time, kernel memory and the apply's peak RSS.
