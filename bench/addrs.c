@@ -45,11 +45,21 @@ void bench_rule_addr(const struct bench_split *s, uint32_t i, uint8_t out[16])
 	}
 }
 
+static size_t bench_frame_build(struct pkt_spec *spec, uint8_t *buf)
+{
+	size_t len = pkt_build(spec, buf);
+
+	if (len < 60) { /* pad to the 64-byte minimum frame, less the FCS */
+		spec->payload = 60 - len;
+		len = pkt_build(spec, buf);
+	}
+	return len;
+}
+
 size_t bench_frame(int ipv6, int hit, uint32_t index, uint8_t *buf, uint32_t *addr_off)
 {
 	char src[INET6_ADDRSTRLEN];
 	struct pkt_spec spec = { .ipproto = IPPROTO_UDP, .dport = 53, .sport = 40000 };
-	size_t len;
 
 	if (ipv6) {
 		uint8_t a[16];
@@ -65,10 +75,22 @@ size_t bench_frame(int ipv6, int hit, uint32_t index, uint8_t *buf, uint32_t *ad
 		*addr_off = 14 + 12 + 2; /* last 2 bytes of the source */
 	}
 	spec.src = src;
-	len = pkt_build(&spec, buf);
-	if (len < 60) { /* pad to the 64-byte minimum frame, less the FCS */
-		spec.payload = 60 - len;
-		len = pkt_build(&spec, buf);
+	return bench_frame_build(&spec, buf);
+}
+
+size_t bench_frame_from(const uint8_t addr[16], uint8_t *buf, uint32_t *addr_off)
+{
+	char src[INET6_ADDRSTRLEN];
+	struct pkt_spec spec = { .ipproto = IPPROTO_UDP, .dport = 53, .sport = 40000, .src = src };
+
+	if (fw_addr_is_v4_mapped(addr)) {
+		inet_ntop(AF_INET, &addr[12], src, sizeof(src));
+		spec.dst = "198.19.255.254";
+		*addr_off = 14 + 12;
+	} else {
+		inet_ntop(AF_INET6, addr, src, sizeof(src));
+		spec.dst = "2001:2:0:ffff::1";
+		*addr_off = 14 + 8;
 	}
-	return len;
+	return bench_frame_build(&spec, buf);
 }

@@ -30,5 +30,7 @@ uint32_t bench_rule_v4(uint32_t i);
  * Returns its length; *addr_off is the offset where rotor rewrites the source.
  */
 size_t bench_frame(int ipv6, int hit, uint32_t index, uint8_t *buf, uint32_t *addr_off);
+/* The same frame from any source (16-byte form); *addr_off is where the whole source starts. */
+size_t bench_frame_from(const uint8_t addr[16], uint8_t *buf, uint32_t *addr_off);
 
 #endif

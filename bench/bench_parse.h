@@ -21,6 +21,7 @@ struct bench_pkt {
 	__u8 src[16]; /* IPv6, or IPv4 v4-mapped, like xdpfw's keys */
 	__u16 dport;
 	__u8 ipproto;
+	__u8 v6;
 };
 
 /* 0 on success, -1 on a frame that is not IP or is cut short. */
@@ -52,6 +53,7 @@ static __always_inline int bench_parse(struct xdp_md *ctx, struct bench_pkt *pkt
 			return -1;
 		__builtin_memcpy(pkt->src, &ip6->saddr, 16);
 		pkt->ipproto = ip6->nexthdr;
+		pkt->v6 = 1;
 		l4 = ip6 + 1;
 		ip_end = l4 + bpf_ntohs(ip6->payload_len);
 	} else {

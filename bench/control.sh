@@ -3,7 +3,7 @@
 # to the new verdict, memory, and nft -f / ipset restore of the same sources.
 # usage: bench/control.sh REPS N...   Prints CSV:
 #   check,N,REP,S  apply,N,REP,S,LOGGED_MS  mem,N,RSS_KB,HWM_KB,MEMLOCK_B
-#   reload,N,REP,TO,MS  nft,N,REP,S  ipset,N,REP,S
+#   reload,N,REP,TO,MS  nft,N,REP,S  ipset,N,REP,S  map,N,NAME,MEMLOCK_B (largest N)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B=$ROOT/build/bench
@@ -27,15 +27,15 @@ mount -t bpf bpf "$WORK/bpffs"
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.4f", b - a}'; }
 
-# memlock of every map pinned under a pin dir, in bytes.
-memlock() {
-	local sum=0 m v
+# "NAME BYTES" of every map pinned under a pin dir (memlock).
+map_memlock() {
+	local m v
 	for m in "$1"/fw_*; do
 		v=$(bpftool -j map show pinned "$m" 2>/dev/null | grep -o '"bytes_memlock":[0-9]*' | grep -o '[0-9]*$')
-		sum=$((sum + ${v:-0}))
+		echo "$(basename "$m") ${v:-0}"
 	done
-	echo "$sum"
 }
+memlock() { map_memlock "$1" | awk '{s += $2} END {print s + 0}'; }
 
 for n in "$@"; do
 	conf=$WORK/c$n.yaml
@@ -63,6 +63,7 @@ for n in "$@"; do
 		sleep 0.1
 	done
 	echo "mem,$n,$(awk '/VmRSS/ {print $2}' /proc/$DAEMON/status),$(awk '/VmHWM/ {print $2}' /proc/$DAEMON/status),$(memlock "$pin")"
+	[ "$n" = "${!#}" ] && map_memlock "$pin" | while read -r name bytes; do echo "map,$n,$name,$bytes"; done
 	if [ "$n" -le 10000 ] || [ "$n" -ge 1000000 ]; then
 		"$ROOT/bench/mkconf.sh" "$n" "" native 7 >"$WORK/changed.yaml"
 		for rep in $(seq 1 "$REPS"); do

@@ -14,6 +14,6 @@ void bench_hold(int slot, int prog_fd);
 void bench_release(int slot);
 
 #define BENCH_HOLD_DEV "xfbh"
-#define BENCH_HOLD_SLOTS 8
+#define BENCH_HOLD_SLOTS 12
 
 #endif

@@ -4,26 +4,23 @@
  * BPF_PROG_TEST_RUN, for rule sets of the sizes given.
  *
  * usage: pktcost OBJ_DIR XDP_FILTER_OBJ REPEAT REPS RULES...
+ * Each set of n sources is loaded twice into xdpfw: as (source) rules and as
+ * (source, 53, udp) rules (xdpfw_port), beside floors keyed alike.
  * Prints CSV lines: overhead,NS / sync,RULES,SECONDS /
  *   cost,RULES,FAMILY,hit|miss,one|rotate,PROG,MEDIAN,MIN,MAX,XDP_ACTION
  */
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <bpf/bpf.h>
 #include <linux/bpf.h>
 #include "addrs.h"
 #include "bpfobj.h"
 #include "hold.h"
 #include "pkt.h"
+#include "rotor_ctl.h"
 #include "targets.h"
 #include "timing.h"
-
-struct rotor_cfg {
-	uint32_t count, step, pos, offset, wide;
-};
 
 struct bench_run {
 	const char *obj_dir, *xfilter;
@@ -31,36 +28,6 @@ struct bench_run {
 	int reps;
 	double overhead;
 };
-
-static uint32_t bench_gcd(uint32_t a, uint32_t b)
-{
-	while (b) {
-		uint32_t r = a % b;
-
-		a = b;
-		b = r;
-	}
-	return a;
-}
-
-/* Points rotor at prog over count sources; count 0 leaves frames as they are. */
-static void bench_rotor_set(const struct bench_targets *t, int prog_fd, uint32_t count,
-			    uint32_t offset, int wide)
-{
-	struct rotor_cfg cfg = { .count = count, .offset = offset, .wide = wide };
-	uint32_t zero = 0;
-
-	if (count) {
-		cfg.step = count > 7919 ? 7919 : 1;
-		while (bench_gcd(cfg.step, count) != 1)
-			cfg.step++;
-	}
-	if (bpf_map_update_elem(bench_obj_map(t->rotor, "rotor_state"), &zero, &cfg, BPF_ANY) ||
-	    bpf_map_update_elem(bench_obj_map(t->rotor, "rotor_target"), &zero, &prog_fd, BPF_ANY)) {
-		perror("bench: rotor");
-		exit(1);
-	}
-}
 
 static void bench_case(const struct bench_run *run, const struct bench_targets *t, uint32_t n,
 		       int ipv6, int hit, int rotate)
@@ -76,8 +43,10 @@ static void bench_case(const struct bench_run *run, const struct bench_targets *
 		int fd = bench_targets_fd(t, p);
 		struct bench_stat st;
 
+		if (fd < 0)
+			continue;
 		if (rotate) {
-			bench_rotor_set(t, fd, count, off, ipv6);
+			bench_rotor_point(t->rotor, fd, count, off, ipv6 ? ROTOR_LOW4 : ROTOR_LOW2);
 			fd = bench_obj_prog(t->rotor, "rotor");
 		}
 		st = bench_measure(fd, frame, len, run->repeat, run->reps, run->overhead);
@@ -95,20 +64,11 @@ static void bench_case(const struct bench_run *run, const struct bench_targets *
 static void bench_targets_load_unpinned(struct bench_targets *t, uint32_t n,
 					const struct bench_run *run)
 {
-	cpu_set_t pinned, all;
+	cpu_set_t pinned;
 
-	CPU_ZERO(&all);
-	for (long cpu = 0; cpu < sysconf(_SC_NPROCESSORS_ONLN) && cpu < CPU_SETSIZE; cpu++)
-		CPU_SET(cpu, &all);
-	if (sched_getaffinity(0, sizeof(pinned), &pinned) || sched_setaffinity(0, sizeof(all), &all)) {
-		perror("bench: sched_setaffinity");
-		exit(1);
-	}
+	bench_cpus_all(&pinned);
 	bench_targets_load(t, n, run->obj_dir, run->xfilter);
-	if (sched_setaffinity(0, sizeof(pinned), &pinned)) {
-		perror("bench: sched_setaffinity");
-		exit(1);
-	}
+	bench_cpus_restore(&pinned);
 }
 
 int main(int argc, char **argv)

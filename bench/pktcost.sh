@@ -9,7 +9,7 @@ XF_OBJ=${XF_OBJ:-/usr/lib/$(gcc -dumpmachine)/bpf/xdpfilt_alw_all.o}
 cleanup() { ip netns del "$NS" 2>/dev/null || true; }
 trap cleanup EXIT
 ip netns add "$NS"
-for i in 0 1 2 3 4 5 6 7; do
+for i in $(seq 0 11); do # BENCH_HOLD_SLOTS
 	ip -n "$NS" link add "xfbh$i" type veth peer name "xfbp$i"
 done
 ip netns exec "$NS" taskset -c "${BENCH_CPU:-1}" \

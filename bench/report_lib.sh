@@ -49,8 +49,12 @@ report_pktcost() {
 	echo "- 64-byte UDP frames to port 53. A set of N rules is N \`drop\` rules on a source: min(N/2, 65536) IPv4 sources in"
 	echo "  198.18.0.0/16 and the rest IPv6 in 2001:2::/64 (only 198.18.0.0/15 and 2001:2::/48 are used, so IPv4 cannot hold 1M"
 	echo "  sources; every program gets the same entries). Misses come from 198.19.0.0/16 and 2001:2:0:1::/64."
+	echo "- **xdpfw** holds them as (source) rules; **xdpfw (src, port, proto)** is a second load of the same sources as"
+	echo "  (source, 53, udp) rules, the mission's own key (issue 9)."
 	echo "- The floors (\`bench/floor.bpf.c\`): bare XDP_DROP; parse (Ethernet, IPv4 with IHL or IPv6, UDP/TCP port within the IP length) then pass;"
-	echo "  parse + one lookup in a hash of 16-byte sources (a miss here); parse + one lookup + one \`__sync_fetch_and_add\` on the hit."
+	echo "  parse + one lookup in a hash of sources keyed as xdpfw keys them (4 bytes for IPv4, 16 for IPv6; a miss here);"
+	echo "  parse + that lookup + one \`__sync_fetch_and_add\` on the hit; parse + one lookup of an {address, port, proto} key"
+	echo "  (8 bytes for IPv4, 20 for IPv6) + the add. Until issue 9 the IPv4 floors hashed 16-byte v4-mapped sources."
 	echo
 	pc_awk '
 	$1=="cost" {
@@ -58,16 +62,19 @@ report_pktcost() {
 		if (!(k in seen)) { seen[k]=1; order[++n]=k }
 		med[k,$6]=$7; cell[k,$6]=sprintf("%.1f (%.1f–%.1f)", $7, $8, $9); act[k,$6]=$10
 	}
+	function ratio(a, b) { return (a != "" && b > 0) ? sprintf("%.2f×", a / b) : "—" }
 	END {
-		print "| rules | frames | family | case (xdpfw verdict) | bare XDP_DROP | parse | parse+miss | parse+hit+atomic | xdp-filter | **xdpfw** | xdpfw ÷ its floor | xdpfw ÷ xdp-filter |"
-		print "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+		print "| rules | frames | family | case (xdpfw verdict) | bare XDP_DROP | parse | parse+miss | parse+hit+atomic | parse+{addr,port,proto} hit+atomic | xdp-filter | **xdpfw** | **xdpfw (src, port, proto)** | xdpfw ÷ its floor | (src, port, proto) ÷ its floor | xdpfw ÷ xdp-filter |"
+		print "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 		for (i=1; i<=n; i++) {
 			k=order[i]; split(k, f, SUBSEP)
 			fl = f[4]=="hit" ? med[k,"floor_hit"] : med[k,"floor_miss"]
+			pfl = f[4]=="hit" ? med[k,"floor_port_hit"] : med[k,"floor_miss"]
 			v = act[k,"xdpfw"]==1 ? "drop" : "pass"
-			printf "| %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s | **%s** | %.2f× | %.2f× |\n", f[1], f[2], f[3], f[4], v,
+			printf "| %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s | **%s** | **%s** | %s | %s | %s |\n", f[1], f[2], f[3], f[4], v,
 				cell[k,"floor_drop"], cell[k,"floor_parse"], cell[k,"floor_miss"], cell[k,"floor_hit"],
-				cell[k,"xdp_filter"], cell[k,"xdpfw"], med[k,"xdpfw"]/fl, med[k,"xdpfw"]/med[k,"xdp_filter"]
+				cell[k,"floor_port_hit"], cell[k,"xdp_filter"], cell[k,"xdpfw"], cell[k,"xdpfw_port"],
+				ratio(med[k,"xdpfw"], fl), ratio(med[k,"xdpfw_port"], pfl), ratio(med[k,"xdpfw"], med[k,"xdp_filter"])
 		}
 	}'
 	echo

@@ -55,6 +55,7 @@ report_wire() {
 	BEGIN {
 		name["floor_drop"]="bare XDP_DROP (native)"; name["floor_hit"]="floor: parse + lookup + atomic (native)"
 		name["xdp_filter"]="xdp-filter (native)"; name["xdpfw_native"]="**xdpfw native**"
+		name["xdpfw_set"]="**xdpfw native, one rule on a 1M-element set** (issue 9)"
 		name["xdpfw_generic"]="xdpfw generic"; name["nft_ingress"]="nftables netdev ingress"
 		name["nft_input"]="nftables inet input"; name["iptables_raw"]="iptables raw PREROUTING"
 	}

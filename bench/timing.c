@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include "timing.h"
 
@@ -68,4 +69,40 @@ struct bench_stat bench_measure(int prog_fd, const uint8_t *frame, size_t len, u
 	st.min = v[0];
 	st.max = v[reps - 1];
 	return st;
+}
+
+static void bench_affinity(const cpu_set_t *set)
+{
+	if (sched_setaffinity(0, sizeof(*set), set)) {
+		perror("bench: sched_setaffinity");
+		exit(1);
+	}
+}
+
+void bench_cpus_all(cpu_set_t *saved)
+{
+	cpu_set_t all;
+
+	CPU_ZERO(&all);
+	for (long cpu = 0; cpu < sysconf(_SC_NPROCESSORS_ONLN) && cpu < CPU_SETSIZE; cpu++)
+		CPU_SET(cpu, &all);
+	if (sched_getaffinity(0, sizeof(*saved), saved)) {
+		perror("bench: sched_getaffinity");
+		exit(1);
+	}
+	bench_affinity(&all);
+}
+
+void bench_cpu_pin(int cpu)
+{
+	cpu_set_t one;
+
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	bench_affinity(&one);
+}
+
+void bench_cpus_restore(const cpu_set_t *saved)
+{
+	bench_affinity(saved);
 }

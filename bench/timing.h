@@ -3,6 +3,7 @@
 #ifndef BENCH_TIMING_H
 #define BENCH_TIMING_H
 
+#include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,5 +21,11 @@ double bench_call_overhead(int prog_fd, const uint8_t *frame, size_t len);
 struct bench_stat bench_measure(int prog_fd, const uint8_t *frame, size_t len, uint32_t repeat,
 				int reps, double overhead);
 double bench_median(double *v, int n);
+
+/* Lets this thread run on every online CPU, keeping its CPU set in saved; exits on error. */
+void bench_cpus_all(cpu_set_t *saved);
+/* Pins this thread to one CPU (bench_cpus_restore() with a set also works). */
+void bench_cpu_pin(int cpu);
+void bench_cpus_restore(const cpu_set_t *saved);
 
 #endif

@@ -7,10 +7,11 @@
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B=$ROOT/build/bench
-XDPFW=$ROOT/build/xdpfw
+XDPFW=${XDPFW:-$ROOT/build/xdpfw}
 SECS=$1 REPS=$2 RULES=$3
 shift 3
-CASES=${*:-floor_drop floor_hit xdp_filter xdpfw_native xdpfw_generic nft_ingress nft_input iptables_raw}
+CASES=${*:-floor_drop floor_hit xdp_filter xdpfw_native xdpfw_set xdpfw_generic nft_ingress nft_input iptables_raw}
+SET_ELEMENTS=${WIRE_SET_ELEMENTS:-1000000}
 CPU=${BENCH_CPU:-1}
 XF_OBJ=${XF_OBJ:-/usr/lib/$(gcc -dumpmachine)/bpf/xdpfilt_alw_all.o}
 WORK=$(mktemp -d /tmp/xfb-wire.XXXXXX)
@@ -69,6 +70,13 @@ load() {
 		nsx "$XDPFW" --pin-dir "$WORK/bpffs/xdpfw" apply "$WORK/wire.yaml" 2>"$WORK/apply.log" ||
 			{ cat "$WORK/apply.log" >&2; return 1; }
 		[ "$1" = xdpfw_native ] && echo xdp || echo xdpfw ;;
+	xdpfw_set)
+		# One drop rule on the synthetic set (bench/synth.h): 198.18.0.7 is in its 198.18.0.0/24.
+		"$B/mksynth" v4 "$SET_ELEMENTS" list >"$WORK/set.txt"
+		printf 'interfaces:\n  - name: wb\n    mode: native\nsets:\n  big:\n    file: set.txt\nrules:\n  - name: big\n    src: "@big"\n    action: drop\n' >"$WORK/wire.yaml"
+		nsx "$XDPFW" --pin-dir "$WORK/bpffs/xdpfw" apply "$WORK/wire.yaml" 2>"$WORK/apply.log" ||
+			{ cat "$WORK/apply.log" >&2; return 1; }
+		echo xdp ;;
 	nft_ingress)
 		nsx ethtool -K wb gro on
 		nsx nft -f - <<-EOF

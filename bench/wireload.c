@@ -15,31 +15,21 @@
 #include <bpf/libbpf.h>
 #include "addrs.h"
 #include "bpfobj.h"
-#include "ruleset.h"
 
 #define XF_MAP_FLAG_SRC 1u
 
-static void wireload_fill(int fd, uint32_t n, int v4_only_key)
+/* IPv4 sources as 4-byte keys; xdp-filter's values are per-CPU flag words. */
+static void wireload_fill(int fd, uint32_t n, int xdp_filter)
 {
-	struct bench_split s = { .v4 = n, .v6 = 0 };
-	int ncpu = v4_only_key ? libbpf_num_possible_cpus() : 1;
+	int ncpu = xdp_filter ? libbpf_num_possible_cpus() : 1;
 	uint64_t value[512] = { 0 };
-	uint8_t key[16];
-	uint32_t v4;
 
 	for (int c = 0; c < ncpu && c < 512; c++)
-		value[c] = v4_only_key ? XF_MAP_FLAG_SRC : 0;
+		value[c] = xdp_filter ? XF_MAP_FLAG_SRC : 0;
 	for (uint32_t i = 0; i < n; i++) {
-		int err;
+		uint32_t v4 = bench_rule_v4(i);
 
-		if (v4_only_key) {
-			v4 = bench_rule_v4(i);
-			err = bpf_map_update_elem(fd, &v4, value, BPF_ANY);
-		} else {
-			bench_rule_addr(&s, i, key);
-			err = bpf_map_update_elem(fd, key, value, BPF_ANY);
-		}
-		if (err) {
+		if (bpf_map_update_elem(fd, &v4, value, BPF_ANY)) {
 			perror("wireload: map update");
 			exit(1);
 		}
@@ -74,13 +64,13 @@ int main(int argc, char **argv)
 		wireload_fill(bench_obj_map(obj, "filter_ipv4"), n, 1);
 		fd = bench_obj_prog(obj, "xdpfilt_alw_all");
 	} else {
-		struct bench_map_size sizes[] = { { "floor_rules", n }, { NULL, 0 } };
+		struct bench_map_size sizes[] = { { "floor_rules4", n }, { NULL, 0 } };
 
 		snprintf(path, sizeof(path), "%s/floor.bpf.o", argv[1]);
 		obj = bench_obj_load(path, sizes);
 		if (!obj)
 			return 1;
-		wireload_fill(bench_obj_map(obj, "floor_rules"), n, 0);
+		wireload_fill(bench_obj_map(obj, "floor_rules4"), n, 0);
 		fd = bench_obj_prog(obj, what);
 	}
 	err = bpf_xdp_attach(ifindex, fd, XDP_FLAGS_DRV_MODE, NULL);
