@@ -121,12 +121,21 @@ static int fw_u32_desc(const void *a, const void *b)
 	return x > y ? -1 : x < y;
 }
 
+/* A prefix class's index in fw_classes_N, handed out in the order prefixes need them. */
+static uint32_t fw_class_slot(uint32_t *slots, size_t *used, uint32_t class_id)
+{
+	if (!slots[class_id])
+		slots[class_id] = (uint32_t)(*used)++;
+	return slots[class_id];
+}
+
 /*
- * Exact addresses into the source maps, IPv6 prefixes into fw_prefix6_N;
- * the IPv4 root class, and the highest class a prefix names.
+ * Exact addresses into the source maps, IPv6 prefixes into fw_prefix6_N,
+ * and slots in fw_classes_N for every class a prefix names (single
+ * addresses carry their value inline): slots[class] and the IPv4 root's.
  */
-static int fw_emit_nodes(const struct fw_classes *cl, struct fw_compiled *out, uint32_t *v4_root,
-			 uint32_t *prefix_classes)
+static int fw_emit_nodes(const struct fw_classes *cl, struct fw_compiled *out, uint32_t *slots,
+			 uint32_t *v4_root)
 {
 	struct { struct fw_prefix6_key key; uint32_t class_id; } *p6;
 	bool seen[FW_PREFIX6_LENGTHS] = { 0 };
@@ -143,7 +152,7 @@ static int fw_emit_nodes(const struct fw_classes *cl, struct fw_compiled *out, u
 		return -ENOMEM;
 	}
 	*v4_root = 0;
-	*prefix_classes = 0;
+	out->class_count = 1; /* slot 0: no class */
 	for (size_t i = 0; i < cl->node_count; i++) {
 		const struct fw_node *node = &cl->nodes[i];
 		const struct fw_source_value *value = &cl->classes[node->class_id].value;
@@ -155,20 +164,20 @@ static int fw_emit_nodes(const struct fw_classes *cl, struct fw_compiled *out, u
 		} else if (p->len == 128) {
 			memcpy(out->source6_keys[out->sources6], p->addr, 16);
 			out->source6_values[out->sources6++] = *value;
-		} else if (node->class_id > *prefix_classes) {
-			*prefix_classes = node->class_id;
+		} else {
+			fw_class_slot(slots, &out->class_count, node->class_id);
 		}
 		if (p->len < 128 && !fw_prefix_is_v4(p)) {
 			p6[out->prefixes6].key.len = p->len;
 			memcpy(p6[out->prefixes6].key.addr, p->addr, 16);
-			p6[out->prefixes6++].class_id = node->class_id;
+			p6[out->prefixes6++].class_id = slots[node->class_id];
 			if (!seen[p->len]) {
 				seen[p->len] = true;
 				out->lengths6[lengths++] = p->len;
 			}
 			/* Nodes come parents first: the last one holding IPv4 is the deepest. */
 			if (fw_prefix_holds_ipv4(p))
-				*v4_root = node->class_id;
+				*v4_root = slots[node->class_id];
 		}
 	}
 	qsort(out->lengths6, lengths, sizeof(out->lengths6[0]), fw_u32_desc);
@@ -183,43 +192,69 @@ static int fw_emit_nodes(const struct fw_classes *cl, struct fw_compiled *out, u
 	return out->prefix6_keys && out->prefix6_values ? 0 : -ENOMEM;
 }
 
-/*
- * Class values, those up to the highest a prefix names (single addresses
- * carry theirs inline), and every class's port rules keyed by class, in
- * (class, port, proto) order.
- */
-static int fw_emit_classes(const struct fw_classes *cl, uint32_t prefix_classes,
+struct fw_port_entry {
+	struct fw_port_rule_key key;
+	struct fw_rule_ref ref;
+};
+
+/* The order the set cache compares in: class key, port, protocol. */
+static int fw_port_entry_cmp(const void *a, const void *b)
+{
+	const struct fw_port_rule_key *x = &((const struct fw_port_entry *)a)->key;
+	const struct fw_port_rule_key *y = &((const struct fw_port_entry *)b)->key;
+
+	if (x->port_class != y->port_class)
+		return x->port_class < y->port_class ? -1 : 1;
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	return (int)x->proto - (int)y->proto;
+}
+
+/* The prefix classes' values by slot, and every class's own port rules, sorted. */
+static int fw_emit_classes(const struct fw_classes *cl, const uint32_t *slots,
 			   struct fw_compiled *out)
 {
-	out->classes = calloc(cl->class_count + 1, sizeof(*out->classes));
+	struct fw_port_entry *entries = calloc(cl->ports_len + 1, sizeof(*entries));
+	size_t n = 0;
+
+	out->classes = calloc(out->class_count + 1, sizeof(*out->classes));
 	out->port_rule_keys = calloc(cl->ports_len + 1, sizeof(*out->port_rule_keys));
 	out->port_rule_values = calloc(cl->ports_len + 1, sizeof(*out->port_rule_values));
-	if (!out->classes || !out->port_rule_keys || !out->port_rule_values)
+	if (!entries || !out->classes || !out->port_rule_keys || !out->port_rule_values) {
+		free(entries);
 		return -ENOMEM;
-	out->class_count = prefix_classes ? prefix_classes + 1 : 0;
-	for (size_t c = 0; c < cl->class_count; c++) {
+	}
+	for (size_t c = 1; c < cl->class_count; c++) {
 		const struct fw_class *cls = &cl->classes[c];
 
-		if (c < out->class_count)
-			out->classes[c] = cls->value;
-		if (cls->value.port_class != c)
-			continue; /* none, or its parent's, emitted there */
-		for (uint32_t k = 0; k < cls->ports_count; k++) {
+		if (slots[c])
+			out->classes[slots[c]] = cls->value;
+		for (uint32_t k = 0; cls->ports_own && k < cls->ports_count; k++) {
 			const struct fw_class_port *port = &cl->ports[cls->ports_at + k];
 
-			out->port_rule_keys[out->port_rules] = (struct fw_port_rule_key){
-				.port_class = (uint32_t)c, .port = port->port, .proto = port->proto
+			entries[n].key = (struct fw_port_rule_key){
+				.port_class = cls->value.port_class, .port = port->port,
+				.proto = port->proto
 			};
-			out->port_rule_values[out->port_rules++] = port->ref;
+			entries[n++].ref = port->ref;
 		}
 	}
+	qsort(entries, n, sizeof(*entries), fw_port_entry_cmp);
+	for (size_t i = 0; i < n; i++) {
+		out->port_rule_keys[i] = entries[i].key;
+		out->port_rule_values[i] = entries[i].ref;
+	}
+	out->port_rules = n;
+	free(entries);
+	if (out->class_count == 1)
+		out->class_count = 0; /* no prefix: fw_classes_N stays unread */
 	return 0;
 }
 
 int fw_compile(const struct fw_ruleset *rs, struct fw_compiled *out)
 {
 	struct fw_classes cl = { 0 };
-	uint32_t v4_root = 0, prefix_classes = 0;
+	uint32_t v4_root = 0, *slots = NULL;
 	int err = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -239,11 +274,14 @@ int fw_compile(const struct fw_ruleset *rs, struct fw_compiled *out)
 		err = fw_classes_build(rs, &cl);
 	}
 	if (!err)
-		err = fw_emit_nodes(&cl, out, &v4_root, &prefix_classes);
+		err = (slots = calloc(cl.class_count + 1, sizeof(*slots))) ? 0 : -ENOMEM;
 	if (!err)
-		err = fw_emit_classes(&cl, prefix_classes, out);
+		err = fw_emit_nodes(&cl, out, slots, &v4_root);
 	if (!err)
-		err = fw_prefix4_build(&cl, v4_root, &out->prefix4, &out->prefix4_entries);
+		err = fw_emit_classes(&cl, slots, out);
+	if (!err)
+		err = fw_prefix4_build(&cl, slots, v4_root, &out->prefix4, &out->prefix4_entries);
+	free(slots);
 	fw_classes_free(&cl);
 	if (err)
 		fw_compiled_free(out);

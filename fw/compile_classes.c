@@ -121,6 +121,8 @@ struct fw_builder {
 	const struct fw_ruleset *rs;
 	struct fw_classes *cl;
 	struct fw_hashtab index;
+	struct fw_hashtab port_ids; /* port_class values handed out */
+	size_t max_classes;
 	struct fw_port_scratch scratch;
 	size_t rules_cap, ports_cap;
 };
@@ -203,12 +205,45 @@ static int fw_port_push(struct fw_builder *b, uint16_t port, uint8_t proto, stru
 	return 0;
 }
 
+static bool fw_port_class_taken(const void *ctx, uint32_t item, const void *key)
+{
+	(void)ctx;
+	return item == *(const uint32_t *)key;
+}
+
+/*
+ * The key of a class's port rules in fw_port_rules_N: a hash of its own
+ * rules' names and its parent's key, so it stays the same from one reload
+ * to the next and a sync rewrites only the port rules that changed. Taken
+ * ones move on to the next free value.
+ */
+static int fw_port_class_take(struct fw_builder *b, const struct fw_class_key *key, uint32_t *out)
+{
+	uint32_t parent = b->cl->classes[key->parent].value.port_class, id = parent * 2654435761u;
+
+	for (uint32_t k = 0; k < key->count; k++) {
+		const char *name = b->rs->rules[key->rules[k]].name;
+
+		id = id * 31 + fw_hash_bytes(name, strlen(name));
+	}
+	if (!b->port_ids.slots && fw_hashtab_init(&b->port_ids, b->max_classes))
+		return -ENOMEM;
+	/* 31 bits, never 0: the index numbers items up to UINT32_MAX - 1. */
+	for (id &= 0x7fffffff; !id || fw_hashtab_find(&b->port_ids, id, fw_port_class_taken, NULL,
+						       &id) >= 0;
+	     id = (id + 1) & 0x7fffffff)
+		;
+	fw_hashtab_add(&b->port_ids, id, id);
+	*out = id;
+	return 0;
+}
+
 /*
  * The class's port rules: its own, then its parent's for the (port, proto)
  * its own don't name, unless an own port-less rule for that proto comes first.
  */
 static int fw_class_ports(struct fw_builder *b, struct fw_class *c, const struct fw_class_key *key,
-			  const bool own_portless[FW_PROTO_COUNT], uint32_t id)
+			  const bool own_portless[FW_PROTO_COUNT])
 {
 	struct fw_port_scratch *s = &b->scratch;
 	const struct fw_class *parent = &b->cl->classes[key->parent];
@@ -224,6 +259,7 @@ static int fw_class_ports(struct fw_builder *b, struct fw_class *c, const struct
 		return 0;
 	}
 	qsort(s->touched, s->touched_count, sizeof(*s->touched), fw_u32_cmp);
+	c->ports_own = true;
 	c->ports_at = (uint32_t)b->cl->ports_len;
 	while (!err && (i < s->touched_count || j < n)) {
 		/* By index: a push may move the array. */
@@ -249,7 +285,8 @@ static int fw_class_ports(struct fw_builder *b, struct fw_class *c, const struct
 		s->level[s->touched[k]] = 0;
 	s->touched_count = 0;
 	c->ports_count = (uint32_t)(b->cl->ports_len - c->ports_at);
-	c->value.port_class = c->ports_count ? id : 0;
+	if (!err && c->ports_count)
+		err = fw_port_class_take(b, key, &c->value.port_class);
 	return err;
 }
 
@@ -291,12 +328,26 @@ static uint32_t fw_class_hash(const struct fw_class_key *k)
 	return fw_hash_bytes(k->rules, k->count * sizeof(*k->rules)) ^ (k->parent * 2654435761u);
 }
 
-/* The class of (parent, own rules), made and resolved when new. */
+/* A rule that names its source itself, not through a set, is the own rule of one node only. */
+static bool fw_class_key_unique(const struct fw_builder *b, const struct fw_class_key *key)
+{
+	for (uint32_t k = 0; k < key->count; k++)
+		if (!b->rs->rules[key->rules[k]].set_ref)
+			return true;
+	return false;
+}
+
+/*
+ * The class of (parent, own rules), made and resolved when new. Only keys
+ * made of set rules can repeat, so only those are looked up: a million
+ * single-address rules skip the index.
+ */
 static int fw_class_intern(struct fw_builder *b, const struct fw_class_key *key, uint32_t *id)
 {
 	struct fw_classes *cl = b->cl;
-	uint32_t hash = fw_class_hash(key);
-	int64_t found = fw_hashtab_find(&b->index, hash, fw_class_equal, cl, key);
+	bool unique = fw_class_key_unique(b, key);
+	uint32_t hash = unique ? 0 : fw_class_hash(key);
+	int64_t found = unique ? -1 : fw_hashtab_find(&b->index, hash, fw_class_equal, cl, key);
 	bool own_portless[FW_PROTO_COUNT] = { 0 };
 	struct fw_class *c;
 
@@ -316,9 +367,10 @@ static int fw_class_intern(struct fw_builder *b, const struct fw_class_key *key,
 	cl->rules_len += key->count;
 	fw_class_by_proto(b, c, key, own_portless);
 	*id = (uint32_t)cl->class_count;
-	if (fw_class_ports(b, c, key, own_portless, *id))
+	if (fw_class_ports(b, c, key, own_portless))
 		return -ENOMEM;
-	fw_hashtab_add(&b->index, hash, *id);
+	if (!unique)
+		fw_hashtab_add(&b->index, hash, *id);
 	cl->class_count++;
 	return 0;
 }
@@ -338,12 +390,14 @@ static int fw_builder_init(struct fw_builder *b, const struct fw_ruleset *rs,
 	    !b->scratch.touched)
 		return -ENOMEM;
 	cl->class_count = 1; /* id 0: no class */
+	b->max_classes = nodes + 1;
 	return fw_hashtab_init(&b->index, nodes + 1);
 }
 
 static void fw_builder_free(struct fw_builder *b)
 {
 	fw_hashtab_free(&b->index);
+	fw_hashtab_free(&b->port_ids);
 	free(b->scratch.ref);
 	free(b->scratch.level);
 	free(b->scratch.touched);

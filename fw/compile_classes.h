@@ -27,7 +27,8 @@ struct fw_class {
 	uint32_t rules_count;
 	uint32_t ports_at;   /* resolved port rules, by port then proto, in fw_classes.ports */
 	uint32_t ports_count;
-	struct fw_source_value value; /* by_proto resolved; port_class: own id, or shared from a parent */
+	bool ports_own;      /* the port rules are this class's, not its parent's shared */
+	struct fw_source_value value; /* by_proto resolved; port_class: its key, or its parent's */
 };
 
 struct fw_classes {
@@ -45,7 +46,11 @@ struct fw_classes {
 int fw_classes_build(const struct fw_ruleset *rs, struct fw_classes *out);
 void fw_classes_free(struct fw_classes *c);
 
-/* Builds fw_prefix4_N's entries from the IPv4 prefix nodes; root: class of all IPv4, or 0. */
-int fw_prefix4_build(const struct fw_classes *cl, uint32_t root, uint32_t **entries, size_t *count);
+/*
+ * Builds fw_prefix4_N's entries from the IPv4 prefix nodes, naming classes
+ * by slots[class id]; root: the slot of all of IPv4, or 0.
+ */
+int fw_prefix4_build(const struct fw_classes *cl, const uint32_t *slots, uint32_t root,
+		     uint32_t **entries, size_t *count);
 
 #endif /* FW_COMPILE_CLASSES_H */

@@ -76,7 +76,8 @@ static int fw_trie_paint(struct fw_trie *t, uint32_t addr, unsigned int bits, ui
 	return err;
 }
 
-int fw_prefix4_build(const struct fw_classes *cl, uint32_t root, uint32_t **entries, size_t *count)
+int fw_prefix4_build(const struct fw_classes *cl, const uint32_t *slots, uint32_t root,
+		     uint32_t **entries, size_t *count)
 {
 	size_t by_bits[33] = { 0 }, n = 0;
 	struct fw_v4_prefix *sorted;
@@ -112,7 +113,7 @@ int fw_prefix4_build(const struct fw_classes *cl, uint32_t root, uint32_t **entr
 		if (fw_prefix_is_v4(&node->prefix) && node->prefix.len < 128)
 			sorted[by_bits[node->prefix.len - 96]++] = (struct fw_v4_prefix){
 				(uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3],
-				node->class_id
+				slots[node->class_id]
 			};
 	}
 	t.count = FW_PREFIX4_ROOT;
