@@ -364,12 +364,14 @@ daemon_ready() {
 daemon_alive() { kill -0 "$DAEMON_PID" 2>/dev/null; }
 log_lines() { wc -l <"$DAEMON_LOG"; }
 # daemon_reload: SIGHUP, then wait for the daemon's next log line.
+# Waits for the reload's last line: one that loads new maps logs that first.
 daemon_reload() {
 	local before
 	before=$(log_lines)
 	kill -HUP "$DAEMON_PID" || return 1
-	wait_until 10 log_grew "$before"
+	wait_until 10 reload_logged "$before"
 }
+reload_logged() { tail -n +"$(($1 + 1))" "$DAEMON_LOG" | grep -q 'in force'; }
 log_grew() { [ "$(log_lines)" -gt "$1" ]; }
 
 # ---------------------------------------------------------------- traffic
