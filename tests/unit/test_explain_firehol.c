@@ -92,26 +92,6 @@ static void element_on_line(uint32_t line, struct fw_prefix *out)
 	assert_int_equal(fw_prefix_parse(text, len, out), FW_PREFIX_OK);
 }
 
-struct range {
-	uint32_t first, last;
-};
-
-static int range_cmp(const void *a, const void *b)
-{
-	const struct range *x = a, *y = b;
-
-	return x->first < y->first ? -1 : x->first > y->first;
-}
-
-/* Whether some entry holds addr: a scan of the ranges sorted by start. */
-static bool listed(const struct range *r, size_t n, uint32_t addr)
-{
-	for (size_t i = 0; i < n && r[i].first <= addr; i++)
-		if (addr <= r[i].last)
-			return true;
-	return false;
-}
-
 static void query_of(uint32_t addr, struct fw_explain_query *q, char text[INET_ADDRSTRLEN])
 {
 	struct in_addr in = { htonl(addr) };
@@ -191,25 +171,14 @@ static void every_entry_explained_as_the_program_decides(void **state)
 {
 	const struct fw_set *set = &cfg.rules.sets[0];
 	size_t n = set->count, outside = 0, outside_listed = 0;
-	struct range *ranges = calloc(n + 1, sizeof(*ranges));
+	struct firehol_range *ranges = firehol_ranges(set);
 	uint64_t rng = 20261201;
 
 	(void)state;
 	assert_true(n > 6000);
 	assert_non_null(ranges);
 	for (size_t i = 0; i < n; i++) {
-		const struct fw_prefix *p = &set->elements[i].prefix;
-		unsigned int bits = fw_prefix_written_len(p);
-		uint32_t first;
-
-		assert_true(fw_prefix_is_v4(p));
-		memcpy(&first, p->addr + 12, 4);
-		ranges[i].first = ntohl(first);
-		ranges[i].last = ranges[i].first | (bits == 32 ? 0 : 0xffffffffu >> bits);
-	}
-	qsort(ranges, n, sizeof(*ranges), range_cmp);
-	for (size_t i = 0; i < n; i++) {
-		const struct range *r = &ranges[i];
+		const struct firehol_range *r = &ranges[i];
 		uint32_t inner;
 
 		rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -223,8 +192,8 @@ static void every_entry_explained_as_the_program_decides(void **state)
 			if ((side && r->last == UINT32_MAX) || (!side && r->first == 0))
 				continue;
 			outside++;
-			outside_listed += listed(ranges, n, out);
-			if (judged_drop(out) != listed(ranges, n, out))
+			outside_listed += firehol_listed(ranges, n, out);
+			if (judged_drop(out) != firehol_listed(ranges, n, out))
 				fail_msg("%#x, just outside entry %#x-%#x: explain disagrees with the list",
 					 out, r->first, r->last);
 		}

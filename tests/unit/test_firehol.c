@@ -32,11 +32,6 @@
 
 #define FIREHOL_ENTRIES 6273 /* the snapshot's header says so */
 
-/* [first, last] of one entry, host order. */
-struct range {
-	uint32_t first, last;
-};
-
 static char list_path[PATH_MAX];
 static char conf_path[64];
 static struct fw_config cfg;
@@ -83,22 +78,6 @@ static size_t count_entries(void)
 	return n;
 }
 
-static int range_cmp(const void *a, const void *b)
-{
-	const struct range *x = a, *y = b;
-
-	return x->first < y->first ? -1 : x->first > y->first;
-}
-
-/* Whether some entry holds addr: a scan of the ranges sorted by start. */
-static bool listed(const struct range *r, size_t n, uint32_t addr)
-{
-	for (size_t i = 0; i < n && r[i].first <= addr; i++)
-		if (addr <= r[i].last)
-			return true;
-	return false;
-}
-
 static int xdp_action_of(enum fw_stat reason)
 {
 	return fw_stat_is_drop(reason) ? XDP_DROP : XDP_PASS;
@@ -141,7 +120,7 @@ static void every_entry_is_dropped_and_its_neighbours_only_when_listed(void **st
 {
 	const struct fw_set *set;
 	struct fw_datapath *dp = harness_datapath(16384);
-	struct range *ranges;
+	struct firehol_range *ranges;
 	size_t n, outside = 0, outside_passed = 0;
 	uint64_t rng = 20261130;
 
@@ -152,23 +131,12 @@ static void every_entry_is_dropped_and_its_neighbours_only_when_listed(void **st
 	assert_int_equal(set->count, FIREHOL_ENTRIES);
 	assert_int_equal(set->v4, FIREHOL_ENTRIES);
 	n = set->count;
-	ranges = calloc(n, sizeof(*ranges));
+	ranges = firehol_ranges(set);
 	assert_non_null(ranges);
-	for (size_t i = 0; i < n; i++) {
-		const struct fw_prefix *p = &set->elements[i].prefix;
-		unsigned int bits = fw_prefix_written_len(p);
-		uint32_t a;
-
-		assert_true(fw_prefix_is_v4(p));
-		memcpy(&a, p->addr + 12, 4);
-		ranges[i].first = ntohl(a);
-		ranges[i].last = ranges[i].first | (bits == 32 ? 0 : 0xffffffffu >> bits);
-	}
-	qsort(ranges, n, sizeof(*ranges), range_cmp);
 	assert_int_equal(fw_datapath_sync(dp, &cfg.rules), 0);
 
 	for (size_t i = 0; i < n; i++) {
-		const struct range *r = &ranges[i];
+		const struct firehol_range *r = &ranges[i];
 		uint32_t inner;
 
 		rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -182,7 +150,7 @@ static void every_entry_is_dropped_and_its_neighbours_only_when_listed(void **st
 
 			if ((side && r->last == UINT32_MAX) || (!side && r->first == 0))
 				continue;
-			want = listed(ranges, n, out) ? XDP_DROP : XDP_PASS;
+			want = firehol_listed(ranges, n, out) ? XDP_DROP : XDP_PASS;
 			outside++;
 			outside_passed += want == XDP_PASS;
 			if (run_addr(dp, out) != want)
