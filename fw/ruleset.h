@@ -112,12 +112,12 @@ struct fw_compiled {
 	size_t port_rules;
 	struct fw_port_value *ports; /* FW_PORTS entries, indexed by port */
 	size_t sourceless;           /* rules without a source, all in ports */
-	struct fw_source_value *classes; /* fw_classes_N: [0] is "no class" */
-	size_t class_count;              /* ids 0 .. class_count - 1 */
+	struct fw_source_value *classes; /* fw_classes_N by slot: prefix classes; [0] is "no class" */
+	size_t class_count;              /* slots 0 .. class_count - 1; 0 when no prefix */
 	uint32_t *prefix4;               /* fw_prefix4_N's entries; NULL when no IPv4 prefix */
 	size_t prefix4_entries;          /* FW_PREFIX4_ROOT + 256 * blocks, or 0 */
 	struct fw_prefix6_key *prefix6_keys;
-	uint32_t *prefix6_values;        /* class ids */
+	uint32_t *prefix6_values;        /* class slots */
 	size_t prefixes6;
 	uint32_t lengths6[FW_PREFIX6_LENGTHS]; /* longest first, 0-ended */
 };

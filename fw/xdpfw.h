@@ -87,10 +87,11 @@ struct fw_rule_ref {
 /*
  * Values are resolved when compiled, so the datapath reads one slot:
  * by_proto[p] is the rule that decides a packet of protocol p when no port
- * rule does; port_class, when not 0, keys the class's port rules.
+ * rule does; port_class, when not 0, keys the class's port rules: a hash
+ * of its rules' names, so it stays put from one reload to the next.
  */
 struct fw_source_value {
-	__u32 port_class;                            /* class in fw_port_rules_N; 0 = none */
+	__u32 port_class;                            /* key in fw_port_rules_N; 0 = none */
 	struct fw_rule_ref by_proto[FW_PROTO_COUNT]; /* levels 3 and 4, over the chain */
 };
 
@@ -103,8 +104,9 @@ struct fw_port_rule_key {
 };
 
 /*
- * fw_classes_N: an ARRAY from class id to its value; id 0 is "no class".
- * Prefixes (everything but single addresses) name classes by id.
+ * fw_classes_N: an ARRAY from a prefix class's slot to its value; slot 0
+ * is "no class". Prefixes (everything but single addresses) name classes
+ * by slot; single addresses carry their class's value themselves.
  */
 
 /*
