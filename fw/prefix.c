@@ -70,7 +70,8 @@ enum fw_prefix_error fw_prefix_parse(const char *text, size_t len, struct fw_pre
 	if (slash && !fw_prefix_len_parse(slash + 1, max, &bits))
 		return FW_PREFIX_BAD_LEN;
 	out->len = (uint8_t)(base + bits);
-	if (bits == 0)
+	/* ::ffff:0:0/96 is IPv4's /0 written as IPv6. */
+	if (bits == 0 || (fw_prefix_is_v4(out) && out->len == 96))
 		return FW_PREFIX_ZERO_LEN;
 	memcpy(masked, out->addr, sizeof(masked));
 	fw_prefix_mask(masked, out->len);

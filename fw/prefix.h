@@ -12,7 +12,7 @@ enum fw_prefix_error {
 	FW_PREFIX_OK = 0,
 	FW_PREFIX_SYNTAX,    /* neither an address nor address/len */
 	FW_PREFIX_BAD_LEN,   /* a length past 32 (IPv4) or 128 (IPv6), or not a number */
-	FW_PREFIX_ZERO_LEN,  /* /0: leave src out instead */
+	FW_PREFIX_ZERO_LEN,  /* /0 (::ffff:0:0/96 too, IPv4's): leave src out instead */
 	FW_PREFIX_HOST_BITS, /* bits set past the length; out holds the masked prefix */
 };
 

@@ -17,14 +17,6 @@
 /* Text quoted in a message is cut to this, so one long line makes one short message. */
 #define FW_SET_QUOTE_MAX 48
 
-enum fw_prefix_error fw_source_parse(const char *text, size_t len, struct fw_prefix *out)
-{
-	enum fw_prefix_error err = fw_prefix_parse(text, len, out);
-
-	return err == FW_PREFIX_OK && fw_prefix_is_v4(out) && out->len == 96 ? FW_PREFIX_ZERO_LEN
-									      : err;
-}
-
 const char *fw_prefix_problem(enum fw_prefix_error err, const char *text, size_t len,
 			      const struct fw_prefix *out, char buf[FW_PREFIX_PROBLEM_MAX])
 {
@@ -154,7 +146,7 @@ static const char *fw_set_skip_space(const char *p, const char *end)
 	return p;
 }
 
-static void fw_set_add(struct fw_set *set, const struct fw_prefix *p, uint32_t line, uint32_t col)
+void fw_set_add(struct fw_set *set, const struct fw_prefix *p, uint32_t line, uint32_t col)
 {
 	struct fw_set_element *e = &set->elements[set->count++];
 
@@ -198,7 +190,7 @@ static void fw_set_line(struct fw_set_reader *r, const char *start, const char *
 		fw_set_add(r->set, &p, line, col);
 		return;
 	}
-	err = fw_source_parse(word, (size_t)(after - word), &p);
+	err = fw_prefix_parse(word, (size_t)(after - word), &p);
 	if (err == FW_PREFIX_OK) {
 		fw_set_add(r->set, &p, line, col);
 		return;

@@ -31,11 +31,8 @@ long fw_set_parse(const char *text, size_t len, struct fw_set *set, fw_set_repor
 long fw_set_read_file(const char *path, struct fw_set *set, fw_set_report_fn *report,
 		      void *ctx);
 
-/*
- * fw_prefix_parse() for a rule's source or a set's element: ::ffff:0:0/96,
- * IPv4's /0 written as IPv6, is FW_PREFIX_ZERO_LEN too.
- */
-enum fw_prefix_error fw_source_parse(const char *text, size_t len, struct fw_prefix *out);
+/* Appends p, written at line:col, to set, whose elements have room for it. */
+void fw_set_add(struct fw_set *set, const struct fw_prefix *p, uint32_t line, uint32_t col);
 
 #define FW_PREFIX_PROBLEM_MAX 192
 

@@ -142,7 +142,7 @@ static bool cfg_rule_src(struct cfg_parser *p, size_t idx, const struct cfg_node
 		return false;
 	if (src->text[0] == '@')
 		return cfg_rule_set_ref(p, idx, src, ctx);
-	err = fw_source_parse(src->text, src->len, &prefix);
+	err = fw_prefix_parse(src->text, src->len, &prefix);
 	if (err == FW_PREFIX_OK) {
 		memcpy(r->src, prefix.addr, sizeof(r->src));
 		r->src_len = prefix.len;

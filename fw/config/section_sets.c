@@ -86,23 +86,14 @@ static bool cfg_set_element(struct cfg_parser *p, struct fw_set *set, const stru
 			    const struct cfg_ctx *ctx)
 {
 	char problem[FW_PREFIX_PROBLEM_MAX];
-	struct fw_set_element *e;
 	enum fw_prefix_error err;
 	struct fw_prefix prefix;
 
 	if (!cfg_text(&p->diags, n, ctx, "each element"))
 		return false;
-	err = fw_source_parse(n->text, n->len, &prefix);
+	err = fw_prefix_parse(n->text, n->len, &prefix);
 	if (err == FW_PREFIX_OK) {
-		e = &set->elements[set->count++];
-		memset(e, 0, sizeof(*e)); /* padding too: elements compare as bytes */
-		e->prefix = prefix;
-		e->line = (uint32_t)n->line;
-		e->col = (uint32_t)n->col;
-		if (fw_prefix_is_v4(&prefix))
-			set->v4++;
-		else
-			set->v6++;
+		fw_set_add(set, &prefix, (uint32_t)n->line, (uint32_t)n->col);
 		return true;
 	}
 	fw_prefix_problem(err, n->text, n->len, &prefix, problem);

@@ -96,7 +96,7 @@ static void check_element(const char *text, const size_t *starts, const struct s
 		fuzz_fail("element at %u:%u is past its line's end", e->line, e->col);
 	for (stop = word; stop < end && !blank(*stop) && *stop != '#' && *stop != ';'; stop++)
 		;
-	if (fw_source_parse(word, (size_t)(stop - word), &again) != FW_PREFIX_OK ||
+	if (fw_prefix_parse(word, (size_t)(stop - word), &again) != FW_PREFIX_OK ||
 	    memcmp(&again, &e->prefix, sizeof(again)))
 		fuzz_fail("element at %u:%u is not what its text \"%.*s\" reads as", e->line, e->col,
 			  (int)(stop - word), word);
