@@ -26,7 +26,6 @@
 #include "classify.h"
 #include "gen.h"
 #include "harness.h"
-#include "lookup.h"
 #include "names.h"
 #include "pkt.h"
 #include "prefix.h"
@@ -399,19 +398,6 @@ static void count_coverage(const struct fw_ruleset *rs, const uint8_t *frame, si
 	coverage.ties += diff_was_tie(rs, facts, x);
 }
 
-/* `xdpfw explain` without --config: the lookup replayed over the maps must decide alike. */
-static void diff_explain_maps(struct diff_run *run, const uint8_t *frame, size_t len,
-			      const struct fw_frame_facts *facts, const struct fw_explanation *x,
-			      uint32_t id)
-{
-	struct fw_lookup maps;
-
-	assert_int_equal(fw_lookup_packet(run->dp, facts, &maps), 0);
-	if (maps.reason != x->verdict.reason || maps.by_rule != (x->verdict.rule >= 0) ||
-	    (maps.by_rule && maps.rule_id != id))
-		diff_replay(run, frame, len, "explain from the maps");
-}
-
 /*
  * One frame, quickly: the action and the rule counter (mapped memory) now;
  * the stat slot it owes goes into want, checked for the whole batch.
@@ -441,9 +427,6 @@ static void diff_frame(struct diff_run *run, const uint8_t *frame, size_t len,
 	want[x.verdict.reason].packets++;
 	want[x.verdict.reason].bytes += len;
 	count_coverage(run->rs, frame, len, &facts, &x);
-	/* Every 8th frame: replaying the lookup costs a syscall per map it reads. */
-	if (facts.kind == FW_FRAME_IP && !(coverage.frames % 8))
-		diff_explain_maps(run, frame, len, &facts, &x, id);
 }
 
 static uint8_t batch_frames[DIFF_BATCH][PKT_MAX];
