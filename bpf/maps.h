@@ -97,6 +97,62 @@ struct {
 } fw_rule_info SEC(".maps");
 
 /*
+ * Bans, outside the rule sets: see fw/xdpfw.h. Userspace sizes the ban
+ * maps to settings.max_bans and a new program reuses them, so bans outlive
+ * reloads and map replacements.
+ */
+#define FW_BAN_MAP(name, map_type, key_type, entries)          \
+	struct {                                                \
+		__uint(type, map_type);                         \
+		__uint(max_entries, entries);                   \
+		__uint(map_flags, BPF_F_NO_PREALLOC);           \
+		__type(key, key_type);                          \
+		__type(value, struct fw_ban_value);             \
+	} name SEC(".maps")
+
+FW_BAN_MAP(fw_bans4, BPF_MAP_TYPE_HASH, __be32, FW_DEFAULT_MAX_BANS);
+FW_BAN_MAP(fw_bans6, BPF_MAP_TYPE_HASH, struct in6_addr, FW_DEFAULT_MAX_BANS);
+FW_BAN_MAP(fw_ban_prefix4, BPF_MAP_TYPE_LPM_TRIE, struct fw_ban_prefix4_key, FW_DEFAULT_MAX_BANS);
+FW_BAN_MAP(fw_ban_prefix6, BPF_MAP_TYPE_LPM_TRIE, struct fw_ban_prefix6_key, FW_DEFAULT_MAX_BANS);
+
+/* Userspace only: why each ban was made. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FW_BAN_ORIGINS);
+	__type(key, __u32);
+	__type(value, struct fw_ban_origin);
+} fw_ban_origins SEC(".maps");
+
+/* settings.never_ban, as prefixes: value = its config line. */
+#define FW_NEVER_BAN_MAP(name, key_type)                        \
+	struct {                                                \
+		__uint(type, BPF_MAP_TYPE_LPM_TRIE);            \
+		__uint(max_entries, FW_NEVER_BAN_MAX);          \
+		__uint(map_flags, BPF_F_NO_PREALLOC);           \
+		__type(key, key_type);                          \
+		__type(value, __u32);                           \
+	} name SEC(".maps")
+
+FW_NEVER_BAN_MAP(fw_never_ban4, struct fw_ban_prefix4_key);
+FW_NEVER_BAN_MAP(fw_never_ban6, struct fw_ban_prefix6_key);
+
+/* Rate limits: the policy of each limit rule, by rule id. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, FW_MAX_LIMITS);
+	__type(key, __u32);
+	__type(value, struct fw_limit_value);
+} fw_limits SEC(".maps");
+
+/* Per-source buckets of `per: source` limits; LRU, so new sources evict old ones. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, FW_LIMIT_BUCKETS);
+	__type(key, struct fw_limit_key);
+	__type(value, __u64);
+} fw_limit_buckets SEC(".maps");
+
+/*
  * The set in force and its policy, and layout facts; indexed by enum
  * fw_param. A global rather than a map entry: the program reads the policy
  * word with one load from a fixed address, about 1 ns less per packet than

@@ -21,12 +21,22 @@ struct fw_interface {
 	int col;
 };
 
+/* The `crowdsec:` section: be a CrowdSec bouncer (DESIGN §1b). */
+struct fw_crowdsec {
+	char *url;          /* the Local API, e.g. http://127.0.0.1:8080/; NULL = no section */
+	char *api_key_file; /* holds the bouncer key (cscli bouncers add); relative to the config */
+	uint32_t poll_ms;   /* how often to ask for new decisions; default 10 s */
+	int line;           /* where the section starts, for messages */
+};
+
 struct fw_config {
 	char *path;                       /* as given, for messages */
 	struct fw_interface *interfaces;
 	size_t interface_count;
 	struct fw_ruleset rules;          /* rule ids are not assigned here */
 	uint32_t capacity;                /* settings.max_rules, or FW_DEFAULT_CAPACITY */
+	uint32_t max_bans;                /* settings.max_bans, or FW_DEFAULT_MAX_BANS */
+	struct fw_crowdsec crowdsec;      /* the `crowdsec:` section; url NULL = none */
 };
 
 /*

@@ -42,7 +42,7 @@ const char *fw_explain_step_text(int step)
 static int fw_packet_proto(const char *word, size_t len)
 {
 	for (int p = FW_PROTO_TCP; p < FW_PROTO_COUNT; p++)
-		if (strlen(fw_packet_protos[p]) == len && !strncmp(word, fw_packet_protos[p], len))
+		if (fw_packet_protos[p] && strlen(fw_packet_protos[p]) == len && !strncmp(word, fw_packet_protos[p], len))
 			return p;
 	return -1;
 }

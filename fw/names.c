@@ -24,6 +24,8 @@ const char *const fw_stat_names[FW_STAT_COUNT] = {
 	[FW_STAT_DROP_DEFAULT] = "drop_default",
 	[FW_STAT_DROP_FRAGMENT] = "drop_fragment",
 	[FW_STAT_DROP_MALFORMED] = "drop_malformed",
+	[FW_STAT_DROP_BAN] = "drop_ban",
+	[FW_STAT_DROP_LIMIT] = "drop_limit",
 	[FW_STAT_PASS_LINK] = "pass_link",
 	[FW_STAT_PASS_NON_IP] = "pass_non_ip",
 };

@@ -12,6 +12,8 @@ void fw_ruleset_free_sets(struct fw_ruleset *rs)
 	}
 	free(rs->sets);
 	free(rs->port_ranges);
+	free(rs->never_ban.elements);
+	rs->never_ban = (struct fw_set){ 0 };
 	rs->sets = NULL;
 	rs->set_count = 0;
 	rs->port_ranges = NULL;

@@ -31,6 +31,17 @@ struct fw_set_element {
 	uint32_t col;
 };
 
+/*
+ * A rule's `limit: {rate, burst, per}` and `ban_for` (DESIGN §1b), in the
+ * units of struct fw_limit_value: the datapath's token bucket.
+ */
+struct fw_rule_limit {
+	uint64_t interval;   /* ns per packet, 1 / rate rounded up; 0 = no limit */
+	uint32_t burst;      /* packets; at least 1 */
+	bool per_source;     /* per: source (the default) or rule */
+	uint64_t ban_for;    /* ns; 0 = no ban */
+};
+
 /* A named set of addresses and prefixes: DESIGN §1b `sets:`. */
 struct fw_set {
 	char name[FW_RULE_NAME_MAX];
@@ -54,7 +65,9 @@ struct fw_rule {
 	uint32_t ports_count; /* 0: the one port `port` (or any, when 0) */
 	uint32_t match_tag; /* hash of the set's name and the port ranges (0 if neither): identity */
 	uint8_t proto;      /* enum fw_proto; FW_PROTO_ANY = any */
-	uint8_t action;     /* FW_ACTION_PASS or FW_ACTION_DROP */
+	uint8_t action;     /* FW_ACTION_PASS or FW_ACTION_DROP (also for a limit rule) */
+	uint8_t tcp_flags;  /* FW_TCP_FLAGS_*; only with proto tcp */
+	struct fw_rule_limit limit; /* limit: {...}, ban_for; limit.interval 0 = none */
 	uint32_t id;        /* counter slot in fw_counters */
 	int line;           /* where the config defines it; 0 = not from a file */
 	int col;
@@ -69,6 +82,8 @@ struct fw_ruleset {
 	size_t set_count;
 	struct fw_port_range *port_ranges; /* rules name theirs by ports_at and ports_count */
 	size_t port_range_count;
+	/* settings.never_ban, sets' elements included (line: where never_ban names it). */
+	struct fw_set never_ban;
 };
 
 /* Frees the sets and port ranges, not the rules. */

@@ -15,7 +15,7 @@
  * Layout version of the pinned maps. Bump it whenever a key, a value or a
  * map changes shape, so a daemon never adopts maps it cannot read.
  */
-#define FW_LAYOUT_VERSION 8
+#define FW_LAYOUT_VERSION 9
 
 /* Rules per rule set; both sets live side by side while a reload runs. */
 #ifndef FW_DEFAULT_CAPACITY
@@ -33,6 +33,7 @@ enum fw_action {
 	FW_ACTION_NONE = 0,
 	FW_ACTION_PASS = 1,
 	FW_ACTION_DROP = 2,
+	FW_ACTION_LIMIT = 3, /* a `limit` rule: pass within its fw_limit_value, drop the excess */
 };
 
 enum fw_fragment_policy {
@@ -41,8 +42,12 @@ enum fw_fragment_policy {
 };
 
 /*
- * Protocols. Rules name ANY..ICMPV6; packets are TCP..OTHER, where OTHER is
- * an L4 protocol no rule can name, so only (src, any, any) rules match it.
+ * Protocols. Rules name ANY..ICMPV6; packets are TCP..TCP_SYN, where OTHER
+ * is an L4 protocol no rule can name, so only (src, any, any) rules match
+ * it. TCP_SYN is a TCP packet with SYN set and ACK clear while some rule
+ * says `tcp_flags: syn` (FW_ACTIVE_TCP_SYN); a rule with proto tcp and
+ * tcp_flags syn is compiled as proto TCP_SYN, and at each precedence
+ * level it beats a plain tcp rule, which beats an any rule.
  */
 enum fw_proto {
 	FW_PROTO_ANY = 0,
@@ -52,8 +57,12 @@ enum fw_proto {
 	FW_PROTO_ICMPV6 = 4,
 	FW_RULE_PROTOS = 5,
 	FW_PROTO_OTHER = FW_RULE_PROTOS,
-	FW_PROTO_COUNT = 6,
+	FW_PROTO_TCP_SYN = 6,
+	FW_PROTO_COUNT = 7,
 };
+
+/* fw_rule_info.tcp_flags: what `tcp_flags:` asks of a TCP packet. */
+#define FW_TCP_FLAGS_SYN 0x1u /* SYN set, ACK clear */
 
 /* Rule ids stay below this, so a rule fits in 4 bytes: FW_SETS * capacity ids at most. */
 #define FW_RULE_ID_LIMIT (1u << 30)
@@ -95,11 +104,18 @@ struct fw_source_value {
 	struct fw_rule_ref by_proto[FW_PROTO_COUNT]; /* levels 3 and 4, over the chain */
 };
 
-/* fw_port_rules_N: levels 1 and 2 over the class's chain, for one port; proto is TCP or UDP. */
+/*
+ * fw_port_rules_N: levels 1 and 2 over the class's chain, for one port;
+ * proto is TCP, UDP or TCP_SYN. A TCP_SYN entry exists only where a SYN's
+ * winner differs from a plain TCP packet's, so the datapath looks a SYN
+ * up as TCP_SYN first, then as TCP. by_proto[FW_PROTO_TCP_SYN] of source,
+ * class and port values is always filled (a copy of TCP's when no syn
+ * rule decides there).
+ */
 struct fw_port_rule_key {
 	__u32 port_class;
 	__u16 port;  /* host byte order */
-	__u8 proto;  /* FW_PROTO_TCP or FW_PROTO_UDP */
+	__u8 proto;  /* FW_PROTO_TCP, FW_PROTO_UDP or FW_PROTO_TCP_SYN */
 	__u8 pad;
 };
 
@@ -168,7 +184,7 @@ struct fw_rule_info {
 	__u8 action;  /* enum fw_action */
 	__u8 sets;    /* bit n: the rule is in set n */
 	__u8 src_len; /* the prefix length over 16 bytes (IPv4 /n = 96 + n); 0 = 128 */
-	__u8 pad;
+	__u8 tcp_flags; /* FW_TCP_FLAGS_*; proto is then TCP (as written) */
 	__u32 line;   /* where the config defined it */
 	__u32 match_tag; /* struct fw_rule's: the set's name and the port ranges, hashed */
 	__u32 set_id;    /* for "@set": 1 + its index in fw_set_info; 0 = none */
@@ -192,6 +208,100 @@ struct fw_set_info {
 	__u32 v6;
 	__u32 line;                 /* where the config defines the set */
 	__u32 pad;
+};
+
+/*
+ * Bans (DESIGN §1b): outside the rule sets, read before any rule, kept by
+ * reloads, apply and restarts; `down` removes them. fw_bans4 (key: the
+ * __be32 source) and fw_bans6 (key: the 16-byte source) hold single
+ * addresses, fw_ban_prefix4/6 (LPM tries, struct fw_ban_prefix*_key) hold
+ * prefixes; the datapath reads the tries only when FW_BANS_PREFIX* says
+ * they hold something. A v4-mapped IPv6 source is looked up as IPv4.
+ * Every map is BPF_F_NO_PREALLOC, so 1M of room costs nothing unused.
+ */
+#ifndef FW_DEFAULT_MAX_BANS
+#define FW_DEFAULT_MAX_BANS (1u << 20)
+#endif
+#define FW_BANS_EXACT4 0x1u
+#define FW_BANS_EXACT6 0x2u
+#define FW_BANS_PREFIX4 0x4u
+#define FW_BANS_PREFIX6 0x8u
+
+/*
+ * Times are ns of the datapath's clock: CLOCK_BOOTTIME (bpf_ktime_get_boot_ns)
+ * plus the FW_PARAM_CLOCK_* shift, so a ban expires while the host sleeps
+ * too, and tests move the clock through an expiry without sleeping.
+ */
+struct fw_ban_value {
+	__u64 expires; /* the datapath's clock; 0 = until unbanned */
+	__u64 since;   /* when it was banned, same clock */
+	__u64 packets; /* added with __sync_fetch_and_add */
+	__u64 bytes;
+	__u32 origin;  /* index into fw_ban_origins */
+	__u32 pad;
+};
+
+struct fw_ban_prefix4_key {
+	__u32 prefixlen; /* 1-31; /32 is in fw_bans4 */
+	__be32 addr;
+};
+
+struct fw_ban_prefix6_key {
+	__u32 prefixlen; /* 1-127; /128 is in fw_bans6 */
+	__u8 addr[16];
+};
+
+/*
+ * fw_ban_origins: an ARRAY of FW_BAN_ORIGINS names, userspace only: why a
+ * ban was made (`manual`, `limit:RULE`, `crowdsec:SCENARIO`, a --reason).
+ * Entry 0 is "manual"; an entry with an empty name is free.
+ */
+#define FW_BAN_ORIGINS 4096
+#define FW_BAN_ORIGIN_MANUAL 0
+
+struct fw_ban_origin {
+	char name[FW_RULE_NAME_MAX];
+};
+
+/*
+ * fw_never_ban4/6: LPM tries (the prefix keys above, /32 and /128
+ * included) of settings.never_ban, written by every sync; value = the
+ * config line that names it. `ban` refuses a ban that overlaps one, and
+ * the datapath never bans a source inside one.
+ */
+#define FW_NEVER_BAN_MAX 65536
+
+/*
+ * Rate limits. fw_limits: a HASH from the rule id of a `limit` rule
+ * (action FW_ACTION_LIMIT) to its policy, a GCRA token bucket: a packet
+ * at time now passes when max(tat, now) + interval - now <= burst_window,
+ * and then moves tat there with one compare-and-swap, so CPUs racing on
+ * one bucket never pass more than rate * time + burst. Clock differences
+ * are taken as signed 64-bit, so they survive the clock's wrap.
+ */
+#define FW_MAX_LIMITS 4096
+
+struct fw_limit_value {
+	__u64 interval;     /* ns per packet: 1 / rate, rounded up */
+	__u64 burst_window; /* burst * interval */
+	__u64 ban_for;      /* ns; 0 = no ban */
+	__u64 tat;          /* per: rule: the bucket's theoretical arrival time */
+	__u32 per_source;   /* 1: one bucket per source, in fw_limit_buckets */
+	__u32 ban_origin;   /* the fw_ban_origins entry of "limit:RULE" */
+};
+
+/*
+ * fw_limit_buckets: an LRU_HASH of per-source buckets (value: __u64 tat),
+ * so a flood of new sources evicts old buckets and never fills a map. An
+ * IPv4 source is stored v4-mapped (::ffff:a.b.c.d).
+ */
+#ifndef FW_LIMIT_BUCKETS
+#define FW_LIMIT_BUCKETS 65536
+#endif
+
+struct fw_limit_key {
+	__u32 rule;    /* rule id */
+	__be32 src[4]; /* 16-byte source */
 };
 
 /* A rule's totals, as userspace reads them out of a struct fw_rule_counter. */
@@ -235,7 +345,10 @@ enum fw_param {
 	FW_PARAM_SETTLED = 3,    /* 0 from a set flip until no packet can see the old set */
 	FW_PARAM_SET0_TOKEN = 4, /* changed by every writer before it touches set 0 */
 	FW_PARAM_SET1_TOKEN = 5, /* the same for set 1 */
-	FW_PARAM_COUNT = 6,
+	FW_PARAM_BANS = 6,       /* FW_BANS_* bits: which ban maps are worth reading */
+	FW_PARAM_CLOCK_LO = 7,   /* a shift added to the datapath's clock: 0, but in tests */
+	FW_PARAM_CLOCK_HI = 8,
+	FW_PARAM_COUNT = 9,
 };
 
 #define FW_ACTIVE_SET 0x1u            /* which set is in force: 0 or 1 */
@@ -244,6 +357,7 @@ enum fw_param {
 #define FW_ACTIVE_SOURCELESS 0x8u     /* some rule has no source: fw_ports is worth reading */
 #define FW_ACTIVE_PREFIX4 0x10u       /* fw_prefix4_N holds something */
 #define FW_ACTIVE_PREFIX6 0x20u       /* fw_prefix6_N holds something */
+#define FW_ACTIVE_TCP_SYN 0x40u       /* some rule says tcp_flags: syn: SYNs are FW_PROTO_TCP_SYN */
 
 /* fw_stats: a PERCPU_ARRAY; every packet bumps exactly one slot. */
 enum fw_stat {
@@ -253,6 +367,8 @@ enum fw_stat {
 	FW_STAT_DROP_DEFAULT,
 	FW_STAT_DROP_FRAGMENT,  /* fragments: drop */
 	FW_STAT_DROP_MALFORMED,
+	FW_STAT_DROP_BAN,       /* the source is banned */
+	FW_STAT_DROP_LIMIT,     /* a limit rule's excess */
 	FW_STAT_PASS_LINK,      /* ARP, IPv6 neighbour discovery */
 	FW_STAT_PASS_NON_IP,
 	FW_STAT_COUNT,
@@ -263,10 +379,10 @@ struct fw_stat_value {
 	__u64 bytes;
 };
 
-/* The reasons that drop a packet, DROP_RULE..DROP_MALFORMED in a row; the others pass it. */
+/* The reasons that drop a packet, DROP_RULE..DROP_LIMIT in a row; the others pass it. */
 static inline int fw_stat_is_drop(__u32 reason)
 {
-	return reason - FW_STAT_DROP_RULE <= FW_STAT_DROP_MALFORMED - FW_STAT_DROP_RULE;
+	return reason - FW_STAT_DROP_RULE <= FW_STAT_DROP_LIMIT - FW_STAT_DROP_RULE;
 }
 
 #endif /* XDPFW_H */
