@@ -34,6 +34,17 @@ static void bench_v6(int hit, uint32_t i, uint8_t out[16])
 	out[15] = i;
 }
 
+uint32_t bench_ban_v4(uint32_t i)
+{
+	return htonl((100u << 24) | (64u << 16) | (i & (BENCH_BANS_V4_MAX - 1)));
+}
+
+void bench_ban_v6(uint32_t i, uint8_t out[16])
+{
+	bench_v6(1, i, out);
+	out[7] = 2;
+}
+
 void bench_rule_addr(const struct bench_split *s, uint32_t i, uint8_t out[16])
 {
 	if (i < s->v4) {

@@ -56,23 +56,18 @@ static void bench_source_addr(const struct bench_sources *src, size_t i, uint8_t
 		memcpy(out, src->v6[i - src->v4_count], 16);
 }
 
-/* Loads dp with one drop rule per source: on any port, or on (53, udp). */
-static double bench_load_xdpfw(struct fw_datapath *dp, const struct bench_sources *src,
-			       int port_rules)
+void bench_rules_for(struct fw_ruleset *rs, const struct bench_sources *src, int port_rules)
 {
 	size_t n = src->v4_count + src->v6_count;
-	struct fw_ruleset rs = { .count = n, .default_action = FW_ACTION_PASS };
-	uint32_t capacity = n < FW_DEFAULT_CAPACITY ? FW_DEFAULT_CAPACITY : n;
-	struct fw_compiled compiled;
-	struct fw_room room;
-	double t0, took;
-	int err;
 
-	rs.rules = calloc(n ? n : 1, sizeof(*rs.rules));
-	if (!rs.rules)
+	memset(rs, 0, sizeof(*rs));
+	rs->count = n;
+	rs->default_action = FW_ACTION_PASS;
+	rs->rules = calloc(n ? n : 1, sizeof(*rs->rules));
+	if (!rs->rules)
 		bench_die("xdpfw rules", ENOMEM);
 	for (size_t i = 0; i < n; i++) {
-		struct fw_rule *r = &rs.rules[i];
+		struct fw_rule *r = &rs->rules[i];
 
 		snprintf(r->name, sizeof(r->name), "bench-%zu", i);
 		bench_source_addr(src, i, r->src);
@@ -82,8 +77,18 @@ static double bench_load_xdpfw(struct fw_datapath *dp, const struct bench_source
 		r->action = FW_ACTION_DROP;
 		r->id = i;
 	}
+}
+
+double bench_xdpfw_load(struct fw_datapath *dp, const struct fw_ruleset *rs)
+{
+	uint32_t capacity = rs->count < FW_DEFAULT_CAPACITY ? FW_DEFAULT_CAPACITY : rs->count;
+	struct fw_compiled compiled;
+	struct fw_room room;
+	double t0, took;
+	int err;
+
 	/* Maps sized to this set, as `xdpfw apply` sizes them. */
-	err = fw_compile(&rs, &compiled);
+	err = fw_compile(rs, &compiled);
 	if (err)
 		bench_die("compiling xdpfw rules", err);
 	room = fw_room_for(&compiled, NULL);
@@ -92,10 +97,22 @@ static double bench_load_xdpfw(struct fw_datapath *dp, const struct bench_source
 	if (err)
 		bench_die("loading xdpfw", err);
 	t0 = bench_now_ns();
-	err = fw_datapath_sync(dp, &rs);
+	err = fw_datapath_sync(dp, rs);
 	took = (bench_now_ns() - t0) / 1e9;
 	if (err)
 		bench_die("xdpfw sync", err);
+	return took;
+}
+
+/* Loads dp with one drop rule per source: on any port, or on (53, udp). */
+static double bench_load_xdpfw(struct fw_datapath *dp, const struct bench_sources *src,
+			       int port_rules)
+{
+	struct fw_ruleset rs;
+	double took;
+
+	bench_rules_for(&rs, src, port_rules);
+	took = bench_xdpfw_load(dp, &rs);
 	free(rs.rules);
 	return took;
 }
@@ -172,13 +189,11 @@ void bench_targets_load_sources(struct bench_targets *t, const struct bench_sour
 	t->rotor = bench_rotor_load(obj_dir, 0);
 }
 
-void bench_targets_load(struct bench_targets *t, uint32_t n, const char *obj_dir,
-			const char *xfilter_obj)
+void bench_sources_for(struct bench_sources *src, uint32_t n)
 {
 	struct bench_split s = bench_split(n);
 	uint32_t *v4 = calloc(s.v4 + 1, sizeof(*v4));
 	uint8_t(*v6)[16] = calloc(s.v6 + 1, 16);
-	struct bench_sources src = { v4, s.v4, (const uint8_t(*)[16])v6, s.v6 };
 
 	if (!v4 || !v6)
 		bench_die("sources", ENOMEM);
@@ -186,9 +201,24 @@ void bench_targets_load(struct bench_targets *t, uint32_t n, const char *obj_dir
 		v4[i] = bench_rule_v4(i);
 	for (uint32_t i = 0; i < s.v6; i++)
 		bench_rule_addr(&s, s.v4 + i, v6[i]);
+	*src = (struct bench_sources){ v4, s.v4, (const uint8_t(*)[16])v6, s.v6 };
+}
+
+void bench_sources_free(struct bench_sources *src)
+{
+	free((void *)src->v4);
+	free((void *)src->v6);
+	memset(src, 0, sizeof(*src));
+}
+
+void bench_targets_load(struct bench_targets *t, uint32_t n, const char *obj_dir,
+			const char *xfilter_obj)
+{
+	struct bench_sources src;
+
+	bench_sources_for(&src, n);
 	bench_targets_load_sources(t, &src, obj_dir, xfilter_obj, 1);
-	free(v4);
-	free(v6);
+	bench_sources_free(&src);
 }
 
 void bench_targets_close(struct bench_targets *t)

@@ -37,6 +37,15 @@ struct bench_sources {
 #define BENCH_RULE_PORT 53
 #define BENCH_RULE_IPPROTO 17
 
+/* The first n sources of bench/addrs.h, in arrays of their own; bench_sources_free() frees them. */
+void bench_sources_for(struct bench_sources *src, uint32_t n);
+void bench_sources_free(struct bench_sources *src);
+
+/* One drop rule per source, ids from 0: on any port, or on (53, udp). Free rs->rules. */
+void bench_rules_for(struct fw_ruleset *rs, const struct bench_sources *src, int port_rules);
+/* Compiles rs, loads dp with maps sized to it as `apply` does, syncs; the sync's seconds. */
+double bench_xdpfw_load(struct fw_datapath *dp, const struct fw_ruleset *rs);
+
 /*
  * Loads everything for these sources; obj_dir holds floor.bpf.o and
  * rotor.bpf.o. With_port also loads fw_port. Exits on error.

@@ -71,6 +71,35 @@ struct bench_stat bench_measure(int prog_fd, const uint8_t *frame, size_t len, u
 	return st;
 }
 
+void bench_measure_turns(struct bench_job *jobs, int count, uint32_t repeat, int reps,
+			 double overhead)
+{
+	enum { MAX_REPS = 255 };
+	double (*v)[MAX_REPS + 1] = calloc(count, sizeof(*v));
+
+	if (!v) {
+		perror("bench: turns");
+		exit(1);
+	}
+	if (reps > MAX_REPS)
+		reps = MAX_REPS;
+	for (int j = 0; j < count; j++)
+		bench_call_ns(jobs[j].fd, jobs[j].frame, jobs[j].len, repeat / 8 + 1, NULL);
+	for (int i = 0; i < reps; i++)
+		for (int k = 0; k < count; k++) {
+			int j = i % 2 ? count - 1 - k : k;
+
+			v[j][i] = (bench_call_ns(jobs[j].fd, jobs[j].frame, jobs[j].len, repeat,
+						 &jobs[j].st.retval) - overhead) / repeat;
+		}
+	for (int j = 0; j < count; j++) {
+		jobs[j].st.median = bench_median(v[j], reps);
+		jobs[j].st.min = v[j][0];
+		jobs[j].st.max = v[j][reps - 1];
+	}
+	free(v);
+}
+
 static void bench_affinity(const cpu_set_t *set)
 {
 	if (sched_setaffinity(0, sizeof(*set), set)) {

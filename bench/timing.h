@@ -22,6 +22,22 @@ struct bench_stat bench_measure(int prog_fd, const uint8_t *frame, size_t len, u
 				int reps, double overhead);
 double bench_median(double *v, int n);
 
+/* One program on one frame, for bench_measure_turns(). */
+struct bench_job {
+	int fd;
+	const uint8_t *frame;
+	size_t len;
+	struct bench_stat st;
+};
+
+/*
+ * reps rounds of one call per job, in turn (the order reversed every other
+ * round), so that drift while they run reaches every job alike: for ratios
+ * of a few percent. Fills each job's st, per packet as bench_measure().
+ */
+void bench_measure_turns(struct bench_job *jobs, int count, uint32_t repeat, int reps,
+			 double overhead);
+
 /* Lets this thread run on every online CPU, keeping its CPU set in saved; exits on error. */
 void bench_cpus_all(cpu_set_t *saved);
 /* Pins this thread to one CPU (bench_cpus_restore() with a set also works). */
