@@ -15,12 +15,14 @@ call() { if declare -F "$1" >/dev/null; then "$1"; fi; }
 	report_header
 	report_targets
 	call report_issue9_targets
+	call report_issue10_targets
 	call report_suite_targets
 	report_pktcost
 	call report_wire
 	call report_control
 	call report_pktset
 	call report_sets
+	call report_issue10
 	[ -f "$ROOT/bench/ANALYSIS.md" ] && cat "$ROOT/bench/ANALYSIS.md"
 } >"$OUT.tmp"
 mv "$OUT.tmp" "$OUT"

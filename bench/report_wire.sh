@@ -1,9 +1,11 @@
 # shellcheck shell=bash
 # The wire section of RESULTS.md, from $R/wire.csv (bench/wire.sh).
 
-# wire_stats: CASE,MPPS_MED,MPPS_MIN,MPPS_MAX,CPU_NS_MED,CPU_NS_MIN,CPU_NS_MAX,REPS per case.
+# wire_stats [CSV]: CASE,MPPS_MED,MPPS_MIN,MPPS_MAX,CPU_NS_MED,CPU_NS_MIN,CPU_NS_MAX,REPS per
+# case of bench/wire.sh's output (default $R/wire.csv).
 wire_stats() {
-	[ -s "$R/wire.csv" ] || return 0
+	local csv=${1:-$R/wire.csv}
+	[ -s "$csv" ] || return 0
 	awk -F, '$1=="wire" && $4>0 {
 		if (!($2 in seen)) { seen[$2]=1; order[++n]=$2 }
 		k=++cnt[$2]; pps[$2,k]=$4/$5/1e6; cpu[$2,k]=$6*1e7/$4
@@ -20,11 +22,11 @@ wire_stats() {
 			p=med(pps, c, m); plo=lo; phi=hi
 			q=med(cpu, c, m); printf "%s,%.3f,%.3f,%.3f,%.1f,%.1f,%.1f,%d\n", c, p, plo, phi, q, lo, hi, m
 		}
-	}' "$R/wire.csv"
+	}' "$csv"
 }
 
-wire_value() { # CASE FIELD
-	wire_stats | awk -F, -v c="$1" -v f="$2" '$1==c {print $f}'
+wire_value() { # CASE FIELD [CSV]
+	wire_stats "${3:-}" | awk -F, -v c="$1" -v f="$2" '$1==c {print $f}'
 }
 
 report_wire() {

@@ -1,6 +1,7 @@
 #!/bin/bash
 # `make bench`: per-packet cost, wire drop rate, control plane, the test
-# suite on a clean clone (issue 8), prefix sets (issue 9); then
+# suite on a clean clone (issue 8), prefix sets (issue 9), bans, limits and
+# CrowdSec (issue 10); then
 # bench/RESULTS.md and bench/results.png. Needs root. BENCH_QUICK=1: a shorter run.
 # Each section writes its CSV under build/bench/results and the report is
 # regenerated after each, so a failing section leaves the others' results.
@@ -17,10 +18,13 @@ mkdir -p "$R"
 rm -f "$R"/*.csv
 
 # PS_REPEAT: issue 9's cases run up to 2 µs a packet; BIG: the set loaded once (0: not).
+# PB_REPS: issue 10's ratios are timed in turn, calls of each program alternating.
 if [ "$QUICK" = 1 ]; then
 	PC_REPEAT=300000 PC_REPS=5 WIRE_SECS=0.5 WIRE_REPS=5 CTL_REPS=3 PS_REPEAT=100000 BIG=0
+	PB_REPS=11 CS_REPS=5
 else
 	PC_REPEAT=2000000 PC_REPS=7 WIRE_SECS=2 WIRE_REPS=5 CTL_REPS=5 PS_REPEAT=500000 BIG=10000000
+	PB_REPS=31 CS_REPS=20
 fi
 
 section() { # NAME CMD...: runs one section into $R/NAME.csv, then the report
@@ -43,6 +47,12 @@ section pktexact bench/holdns.sh pktset "$PS_REPEAT" "$PC_REPS" exact 1000000
 section wire bench/wire.sh "$WIRE_SECS" "$WIRE_REPS" 1000
 section control bench/control.sh "$CTL_REPS" 10000 100000 1000000
 section sets bench/sets.sh "$CTL_REPS" 1000000 "$BIG"
+section pktbase bench/pktbase.sh "$PC_REPEAT" "$PB_REPS" 1000 1000000
+section pktban bench/holdns.sh pktban "$PC_REPEAT" "$PB_REPS" ban 1000000 1000
+section pktlimit bench/holdns.sh pktban "$PC_REPEAT" "$PB_REPS" limit 1000
+section wireban bench/wireban.sh "$WIRE_SECS" "$WIRE_REPS" 1000
+section banfile bench/banfile.sh "$CTL_REPS" 1000000
+section crowdsec bench/crowdsec.sh "$CS_REPS" 1000
 section suite bench/suite.sh
 bench/plot.sh
 bench/report.sh

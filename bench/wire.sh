@@ -4,6 +4,8 @@
 # softirq on the same CPU. Prints CSV:
 #   wire,CASE,REP,DROPPED,SECONDS,SOFTIRQ_TICKS,SENT
 # usage: bench/wire.sh SECONDS REPS RULES [CASE...]
+# (xdpfw_ban, not run by default: 198.18.0.7 banned among WIRE_BANS addresses,
+# its rule made a pass rule, so only the ban drops it.)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B=$ROOT/build/bench
@@ -12,6 +14,7 @@ SECS=$1 REPS=$2 RULES=$3
 shift 3
 CASES=${*:-floor_drop floor_hit xdp_filter xdpfw_native xdpfw_set xdpfw_generic nft_ingress nft_input iptables_raw}
 SET_ELEMENTS=${WIRE_SET_ELEMENTS:-1000000}
+BANS=${WIRE_BANS:-1000000}
 CPU=${BENCH_CPU:-1}
 XF_OBJ=${XF_OBJ:-/usr/lib/$(gcc -dumpmachine)/bpf/xdpfilt_alw_all.o}
 WORK=$(mktemp -d /tmp/xfb-wire.XXXXXX)
@@ -70,6 +73,16 @@ load() {
 		nsx "$XDPFW" --pin-dir "$WORK/bpffs/xdpfw" apply "$WORK/wire.yaml" 2>"$WORK/apply.log" ||
 			{ cat "$WORK/apply.log" >&2; return 1; }
 		[ "$1" = xdpfw_native ] && echo xdp || echo xdpfw ;;
+	xdpfw_ban)
+		"$ROOT/bench/mkconf.sh" "$RULES" wb native 7 >"$WORK/wire.yaml"
+		"$ROOT/bench/mkbans.sh" "$BANS" list 198.18.0.7 >"$WORK/bans.txt"
+		if ! nsx "$XDPFW" --pin-dir "$WORK/bpffs/xdpfw" apply "$WORK/wire.yaml" 2>"$WORK/apply.log" ||
+			! "$XDPFW" --pin-dir "$WORK/bpffs/xdpfw" ban --file "$WORK/bans.txt" >/dev/null 2>>"$WORK/apply.log"; then
+			cat "$WORK/apply.log" >&2
+			return 1
+		fi
+		rm -f "$WORK/bans.txt"
+		echo xdp ;;
 	xdpfw_set)
 		# One drop rule on the synthetic set (bench/synth.h): 198.18.0.7 is in its 198.18.0.0/24.
 		"$B/mksynth" v4 "$SET_ELEMENTS" list >"$WORK/set.txt"
