@@ -1,6 +1,6 @@
 # bench: issue 10's per-packet binary, and the datapath as issue 9 left it,
 # built from git so `make bench` can time both in one run (bench/pktbase.sh).
-BENCH10_BINS := $(BUILD)/bench/pktban
+BENCH10_BINS := $(BUILD)/bench/pktban $(BUILD)/bench/enforcewait
 BENCH10_BASELINE := a03be5f
 BENCH10_BASELINE_OBJ := $(BUILD)/bench/issue9/xdpfw.bpf.o
 
