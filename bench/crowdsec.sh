@@ -29,7 +29,9 @@ missing() {
 	exit 0
 }
 
-[ -x "$ROOT/tests/install-crowdsec.sh" ] && "$ROOT/tests/install-crowdsec.sh" >&2
+if [ -x "$ROOT/tests/install-crowdsec.sh" ]; then
+	"$ROOT/tests/install-crowdsec.sh" >&2 || missing "the crowdsec package could not be installed"
+fi
 if ! command -v crowdsec >/dev/null || ! command -v cscli >/dev/null; then
 	missing "the crowdsec package is not installed"
 fi
