@@ -76,6 +76,14 @@ void cfg_read_sets(struct cfg_parser *p, const struct cfg_node *map);
 void cfg_load_sets(struct cfg_parser *p);
 /* section_rules.c: streamed, one rule tree at a time; start is the list's start event. */
 int cfg_read_rules(struct cfg_parser *p, yaml_event_t *start);
+/*
+ * section_limit.c: a rule's limit (a mapping, or NULL), its ban_for (which
+ * needs a limit), and its action, which must then be drop. Call it once
+ * the action is read.
+ */
+void cfg_rule_limit(struct cfg_parser *p, size_t idx, const struct cfg_node *limit,
+		    const struct cfg_node *ban_for, const struct cfg_node *action,
+		    const struct cfg_ctx *ctx);
 /* ports.c: `port` as a number, a range "A-B" or a list of those, into r; false once reported. */
 bool cfg_rule_ports(struct cfg_parser *p, struct fw_rule *r, const struct cfg_node *n,
 		    const struct cfg_ctx *ctx);
