@@ -190,6 +190,8 @@ void fw_config_free(struct fw_config *cfg)
 	free(cfg->path);
 	free(cfg->interfaces);
 	free(cfg->rules.rules);
+	free(cfg->crowdsec.url);
+	free(cfg->crowdsec.api_key_file);
 	fw_ruleset_free_sets(&cfg->rules);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -83,6 +83,10 @@ void cfg_read_stream(struct cfg_parser *p);
 void cfg_read_interfaces(struct cfg_parser *p, const struct cfg_node *list);
 /* section_settings.c */
 void cfg_read_settings(struct cfg_parser *p, const struct cfg_node *map);
+/* A file the config names, as opened: relative to the config's folder, unless absolute; malloc'd. */
+char *cfg_relative_path(const char *config, const char *file);
+/* section_crowdsec.c: the crowdsec section, whose key is at line. */
+void cfg_read_crowdsec(struct cfg_parser *p, int line, const struct cfg_node *map);
 /* section_sets.c: the sets as written; their list files are read by cfg_load_sets(). */
 void cfg_read_sets(struct cfg_parser *p, const struct cfg_node *map);
 /* Once the document is read: the list files, then each "@name" resolved to its set. */

@@ -48,8 +48,7 @@ static struct fw_set *cfg_new_set(struct cfg_parser *p, const struct cfg_node *k
 	return set;
 }
 
-/* The list file as opened: relative to the config's folder, unless absolute. */
-static char *cfg_list_path(const char *config, const char *file)
+char *cfg_relative_path(const char *config, const char *file)
 {
 	const char *slash = strrchr(config, '/');
 	char *path;
@@ -71,7 +70,7 @@ static void cfg_set_file(struct cfg_parser *p, struct fw_set *set, struct cfg_se
 			      "file is empty; give the path of a list file (relative to the config's folder)");
 		return;
 	}
-	set->file = cfg_list_path(p->name, file->text);
+	set->file = cfg_relative_path(p->name, file->text);
 	if (!set->file) {
 		p->diags.err = -ENOMEM;
 		return;
