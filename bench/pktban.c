@@ -10,7 +10,8 @@
  *        (bench/baseline.h); a miss and a hit.
  *   ban N RULES  RULES source rules and N bans per family written straight
  *        into fw_bans4/6, against the same rules without bans and the floors
- *        holding the N banned addresses; a miss and a banned source.
+ *        holding the N banned addresses (and parse alone, which the miss
+ *        floor less it prices a hash miss by); a miss and a banned source.
  *   limit RULES  the RULES source rules, the hit frame's rule made a limit
  *        ({rate, burst} so large that every packet passes, per source); and
  *        the rules plus an (any, 53, udp) limit rule, hit from a source no
@@ -250,6 +251,7 @@ static void pb_ban(struct pb_run *run, uint32_t n, uint32_t rules)
 	pb_setup_end();
 	pb_hold(run, dp.prog_fd);
 	pb_hold(run, plain.prog_fd);
+	pb_hold(run, bench_obj_prog(floor, "floor_parse"));
 	pb_hold(run, bench_obj_prog(floor, "floor_miss"));
 	pb_hold(run, bench_obj_prog(floor, "floor_hit"));
 	pb_hold(run, bench_obj_prog(floor, "floor_drop"));
@@ -269,6 +271,7 @@ static void pb_ban(struct pb_run *run, uint32_t n, uint32_t rules)
 		pb_frame_from(&fb, addr);
 		pb_add(&miss, "xdpfw_bans", dp.prog_fd, &fm);
 		pb_add(&miss, "xdpfw", plain.prog_fd, &fm);
+		pb_add(&miss, "floor_parse", bench_obj_prog(floor, "floor_parse"), &fm);
 		pb_add(&miss, "floor_miss", bench_obj_prog(floor, "floor_miss"), &fm);
 		pb_time(run, &miss);
 		pb_add(&hit, "xdpfw_bans", dp.prog_fd, &fb);

@@ -33,6 +33,10 @@ i10_stat() {
 		printf "%s %s %s\n", m%2 ? v[(m+1)/2] : (v[m/2]+v[m/2+1])/2, v[1], v[m] }' "$R/$1.csv"
 }
 
+i10_s() { # seconds to 3 decimals
+	awk -v s="$1" 'BEGIN {if (s ~ /^[0-9.]+$/) printf "%.3f", s; else printf "%s", s}'
+}
+
 i10_ratio_row() { # NAME RATIO LIMIT [OP]
 	target_row "$1" "$2" "${3}×" "${4:-≤}" "${2:+${2}×}"
 }
@@ -90,10 +94,10 @@ report_issue10_targets() {
 	fi
 	read -r a _ < <(i10_stat banfile ban) || true
 	read -r ip _ < <(i10_stat banfile ipset) || true
-	target_row "\`xdpfw ban --file\` of 1M IPv4 addresses, into an applied config" "$a" "0.5 s" "≤" "${a:+$a s}"
+	target_row "\`xdpfw ban --file\` of 1M IPv4 addresses, into an applied config" "$a" "0.5 s" "≤" "${a:+$(i10_s "$a") s}"
 	r=""
-	[ -n "$a" ] && [ -n "$ip" ] && r=$(awk -v a="$a" -v b="$ip" 'BEGIN {printf "%.2f", a / b}')
-	i10_ratio_row "the same ÷ \`ipset restore\` of the same addresses (hash:ip, ${ip:-?} s)" "$r" 0.3
+	[ -n "$a" ] && [ -n "$ip" ] && r=$(awk -v a="$a" -v b="$ip" 'BEGIN {printf "%.3f", a / b}')
+	i10_ratio_row "the same ÷ \`ipset restore\` of the same addresses (hash:ip, $(i10_s "${ip:-?}") s)" "$r" 0.3
 	for fam in v4 v6; do
 		a=$(i10_check pktlimit limit src buckets)
 		b=$(i10_med pktlimit limit 1000 "$fam" hit xdpfw_limit_src 10)
@@ -162,7 +166,7 @@ report_issue10_pkt() {
 	BEGIN {
 		ref["base"]="xdpfw_issue9"; ref["ban","miss"]="floor_miss"; ref["ban","banned"]="floor_hit"; ref["limit"]="floor_hit"
 		name["xdpfw_issue9"]="xdpfw at issue 9"; name["xdpfw_bans"]="**xdpfw, 1M bans**"
-		name["floor_miss"]="floor: parse + miss"; name["floor_hit"]="floor: parse + hit + atomic"
+		name["floor_miss"]="floor: parse + miss"; name["floor_parse"]="floor: parse"; name["floor_hit"]="floor: parse + hit + atomic"
 		name["xdpfw_limit_src"]="**xdpfw, limit rule on the source**"; name["xdpfw_limit_port"]="xdpfw, limit rule on (any, 53, udp)"
 		name["xdpfw_drop"]="xdpfw, drop rule on the source"
 	}
@@ -220,8 +224,8 @@ report_issue10_banfile() {
 	echo
 	echo "| command | median (min–max) |"
 	echo "|---|---:|"
-	i10_stat_row "\`xdpfw ban --file\`" "$(i10_stat banfile ban)"
-	i10_stat_row "\`ipset restore\`" "$(i10_stat banfile ipset)"
+	i10_stat_row "\`xdpfw ban --file\`" "$(i10_stat banfile ban)" "%.3f"
+	i10_stat_row "\`ipset restore\`" "$(i10_stat banfile ipset)" "%.3f"
 	echo
 	s=$(awk -F, '$1=="banned" {print $3; exit}' "$R/banfile.csv")
 	if [ -n "$s" ]; then
@@ -230,9 +234,10 @@ report_issue10_banfile() {
 	fi
 }
 
-i10_stat_row() { # LABEL "MEDIAN MIN MAX"
+i10_stat_row() { # LABEL "MEDIAN MIN MAX" [FORMAT]
 	[ -n "$2" ] || return 0
-	awk -v l="$1" -v s="$2" 'BEGIN {split(s, a, " "); printf "| %s | %s (%s–%s) |\n", l, a[1], a[2], a[3]}'
+	awk -v l="$1" -v s="$2" -v f="${3:-%.1f}" 'BEGIN {split(s, a, " ")
+		printf "| %s | " f " (" f "–" f ") |\n", l, a[1], a[2], a[3]}'
 }
 
 report_issue10_crowdsec() {
