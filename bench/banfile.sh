@@ -4,6 +4,7 @@
 # `ipset restore` of the same addresses (hash:ip) in a fresh namespace.
 # usage: bench/banfile.sh REPS N   Prints CSV:
 #   ban,N,REP,S   banned,N,COUNT (`bans --json` after the first)   ipset,N,REP,S
+#   banparts,N,REP,READ_MS,STATE_MS,MAPS_MS (where `ban -v` says the time went)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B=$ROOT/build/bench
@@ -23,9 +24,10 @@ for rep in $(seq 1 "$REPS"); do
 	pin=$WORK/bpffs/b$rep
 	"$XDPFW" --pin-dir "$pin" apply "$WORK/rules.yaml" 2>/dev/null
 	t=$(now)
-	"$XDPFW" --pin-dir "$pin" ban --file "$WORK/bans.txt" >/dev/null 2>"$WORK/log" ||
+	"$XDPFW" --pin-dir "$pin" -v ban --file "$WORK/bans.txt" >/dev/null 2>"$WORK/log" ||
 		{ echo "bench: ban --file failed: $(tail -n 1 "$WORK/log")" >&2; exit 1; }
 	echo "ban,$N,$rep,$(since "$t")"
+	sed -n "s/.*ban: read \([0-9.]*\) ms, state \([0-9.]*\) ms, maps \([0-9.]*\) ms.*/banparts,$N,$rep,\1,\2,\3/p" "$WORK/log"
 	[ "$rep" = 1 ] && echo "banned,$N,$("$XDPFW" --pin-dir "$pin" --json bans | jq length)"
 	"$XDPFW" --pin-dir "$pin" down >/dev/null 2>&1
 done

@@ -227,6 +227,12 @@ report_issue10_banfile() {
 	i10_stat_row "\`xdpfw ban --file\`" "$(i10_stat banfile ban)" "%.3f"
 	i10_stat_row "\`ipset restore\`" "$(i10_stat banfile ipset)" "%.3f"
 	echo
+	s=$(awk -F, '$1=="banparts" {r++; a+=$4; b+=$5; c+=$6}
+		END {if (r) printf "%.0f ms reading the file, %.0f ms opening the pinned state, %.0f ms writing the maps", a/r, b/r, c/r}' "$R/banfile.csv")
+	if [ -n "$s" ]; then
+		echo "Where \`ban -v\` says the time went, mean of the repetitions: $s."
+		echo
+	fi
 	s=$(awk -F, '$1=="banned" {print $3; exit}' "$R/banfile.csv")
 	if [ -n "$s" ]; then
 		echo "\`xdpfw bans --json\` listed $s bans after the first."
