@@ -2,12 +2,8 @@
 /* xdpfw datapath: parse, pick the most specific rule, count, decide. */
 #include "parse.h"
 #include "maps.h"
-
-/* Read once per packet: userspace rewrites it while the program runs. */
-static __always_inline __u32 fw_param(__u32 index)
-{
-	return *(volatile __u32 *)&fw_params[index];
-}
+#include "clock.h"
+#include "bans.h"
 
 static __always_inline int fw_ref_found(const struct fw_rule_ref *ref)
 {
@@ -232,7 +228,7 @@ static __always_inline enum fw_stat fw_decide(struct xdp_md *ctx, __u64 len)
 	void *data_end = (void *)(long)ctx->data_end;
 	struct fw_packet pkt = {};
 	const struct fw_rule_ref *ref;
-	__u32 active;
+	__u32 active, bans;
 
 	switch (fw_parse(data, data_end, &pkt)) {
 	case FW_PARSE_MALFORMED:
@@ -244,6 +240,10 @@ static __always_inline enum fw_stat fw_decide(struct xdp_md *ctx, __u64 len)
 	case FW_PARSE_IP:
 		break;
 	}
+
+	bans = fw_param(FW_PARAM_BANS);
+	if (__builtin_expect(bans != 0, 0) && fw_banned(bans, &pkt, len))
+		return FW_STAT_DROP_BAN;
 
 	active = fw_param(FW_PARAM_ACTIVE);
 	if (pkt.fragment && (active & FW_ACTIVE_FRAGMENTS_DROP))
