@@ -4,6 +4,7 @@
 #include "maps.h"
 #include "clock.h"
 #include "bans.h"
+#include "limit.h"
 
 static __always_inline int fw_ref_found(const struct fw_rule_ref *ref)
 {
@@ -212,13 +213,17 @@ static __always_inline void fw_counter_add(struct fw_rule_counter *counter, __u6
 				 FW_COUNTER_BYTES_HALF);
 }
 
-static __always_inline int fw_count_rule(const struct fw_rule_ref *ref, __u64 len)
+/* Counts the packet on the rule that decided it, a limit rule's excess too. */
+static __always_inline int fw_count_rule(const struct fw_rule_ref *ref, __u64 len,
+					 const struct fw_packet *pkt)
 {
 	__u32 id = ref->id;
 	struct fw_rule_counter *counter = bpf_map_lookup_elem(&fw_counters, &id);
 
 	if (counter)
 		fw_counter_add(counter, len);
+	if (ref->action == FW_ACTION_LIMIT)
+		return fw_limit(id, pkt);
 	return ref->action == FW_ACTION_DROP ? FW_STAT_DROP_RULE : FW_STAT_PASS_RULE;
 }
 
@@ -251,7 +256,7 @@ static __always_inline enum fw_stat fw_decide(struct xdp_md *ctx, __u64 len)
 
 	ref = fw_match(active, &pkt);
 	if (ref)
-		return fw_count_rule(ref, len);
+		return fw_count_rule(ref, len, &pkt);
 	if (active & FW_ACTIVE_DEFAULT_DROP)
 		return FW_STAT_DROP_DEFAULT;
 	return FW_STAT_PASS_DEFAULT;
