@@ -38,6 +38,7 @@ struct fw_packet {
 	__u8 fragment;    /* any fragment, first or not; not an IPv6 atomic fragment */
 	__u8 v6;
 	__u8 fragment_header; /* an IPv6 fragment header, atomic ones too */
+	__u8 tcp_flags;   /* byte 13 of a TCP header; 0 in a later fragment */
 };
 
 struct fw_cursor {
@@ -65,6 +66,9 @@ struct fw_icmp_hdr {
 #define FW_IPV4_MORE_FRAGS 0x2000
 #define FW_IPV6_FRAG_OFFSET 0xfff8
 #define FW_IPV6_MORE_FRAGS 0x0001
+#define FW_TCP_FLAGS_OFFSET 13
+#define FW_TCP_SYN 0x02
+#define FW_TCP_ACK 0x10
 #define FW_ICMPV6_ND_FIRST 133 /* router solicitation */
 #define FW_ICMPV6_ND_LAST 137  /* redirect */
 
@@ -289,6 +293,7 @@ static __always_inline enum fw_parse_result fw_parse_l4(struct fw_cursor *c, str
 			return FW_PARSE_MALFORMED;
 		pkt->proto = FW_PROTO_TCP;
 		pkt->dport = bpf_ntohs(ports->dest);
+		pkt->tcp_flags = ((__u8 *)c->pos)[FW_TCP_FLAGS_OFFSET];
 		c->pos += sizeof(struct tcphdr);
 		return FW_PARSE_IP;
 	case IPPROTO_UDP:

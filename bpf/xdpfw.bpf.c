@@ -62,8 +62,14 @@ fw_match_source_port(__u32 set, __u32 port_class, const struct fw_packet *pkt)
 	struct fw_port_rule_key key = {
 		.port_class = port_class, .port = pkt->dport, .proto = pkt->proto
 	};
+	const struct fw_rule_ref *ref = fw_port_rule_lookup(set, &key);
 
-	return fw_port_rule_lookup(set, &key);
+	/* A SYN's entry exists only where it differs from a plain TCP packet's. */
+	if (!ref && key.proto == FW_PROTO_TCP_SYN) {
+		key.proto = FW_PROTO_TCP;
+		ref = fw_port_rule_lookup(set, &key);
+	}
+	return ref;
 }
 
 static __always_inline struct fw_source_value *fw_class_value(__u32 set, __u32 class_id)
@@ -227,6 +233,14 @@ static __always_inline int fw_count_rule(const struct fw_rule_ref *ref, __u64 le
 	return ref->action == FW_ACTION_DROP ? FW_STAT_DROP_RULE : FW_STAT_PASS_RULE;
 }
 
+/* While some rule says `tcp_flags: syn`, a SYN without ACK is a packet class of its own. */
+static __always_inline void fw_classify_syn(__u32 active, struct fw_packet *pkt)
+{
+	if ((active & FW_ACTIVE_TCP_SYN) && pkt->proto == FW_PROTO_TCP &&
+	    (pkt->tcp_flags & (FW_TCP_SYN | FW_TCP_ACK)) == FW_TCP_SYN)
+		pkt->proto = FW_PROTO_TCP_SYN;
+}
+
 static __always_inline enum fw_stat fw_decide(struct xdp_md *ctx, __u64 len)
 {
 	void *data = (void *)(long)ctx->data;
@@ -254,6 +268,7 @@ static __always_inline enum fw_stat fw_decide(struct xdp_md *ctx, __u64 len)
 	if (pkt.fragment && (active & FW_ACTIVE_FRAGMENTS_DROP))
 		return FW_STAT_DROP_FRAGMENT;
 
+	fw_classify_syn(active, &pkt);
 	ref = fw_match(active, &pkt);
 	if (ref)
 		return fw_count_rule(ref, len, &pkt);
