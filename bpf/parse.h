@@ -34,11 +34,14 @@ struct fw_packet {
 	 */
 	__be32 src[4];
 	__u16 dport;      /* host order; 0 = the packet carries no port */
-	__u8 proto;       /* enum fw_proto, or FW_PROTO_OTHER */
+	/*
+	 * enum fw_proto, or FW_PROTO_OTHER; a SYN without ACK is TCP_SYN here,
+	 * and TCP again unless a rule says `tcp_flags: syn` (fw_decide).
+	 */
+	__u8 proto;
 	__u8 fragment;    /* any fragment, first or not; not an IPv6 atomic fragment */
 	__u8 v6;
 	__u8 fragment_header; /* an IPv6 fragment header, atomic ones too */
-	__u8 tcp_flags;   /* byte 13 of a TCP header; 0 in a later fragment */
 };
 
 struct fw_cursor {
@@ -286,14 +289,15 @@ static __always_inline enum fw_parse_result fw_parse_l4(struct fw_cursor *c, str
 {
 	struct udphdr *ports = c->pos; /* TCP and UDP keep the destination port at byte 2 */
 	struct fw_icmp_hdr *icmp = c->pos;
+	__u8 flags;
 
 	switch (ipproto) {
 	case IPPROTO_TCP:
 		if (c->pos + sizeof(struct tcphdr) > c->end)
 			return FW_PARSE_MALFORMED;
-		pkt->proto = FW_PROTO_TCP;
+		flags = ((__u8 *)c->pos)[FW_TCP_FLAGS_OFFSET] & (FW_TCP_SYN | FW_TCP_ACK);
+		pkt->proto = flags == FW_TCP_SYN ? FW_PROTO_TCP_SYN : FW_PROTO_TCP;
 		pkt->dport = bpf_ntohs(ports->dest);
-		pkt->tcp_flags = ((__u8 *)c->pos)[FW_TCP_FLAGS_OFFSET];
 		c->pos += sizeof(struct tcphdr);
 		return FW_PARSE_IP;
 	case IPPROTO_UDP:

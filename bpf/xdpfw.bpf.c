@@ -233,12 +233,14 @@ static __always_inline int fw_count_rule(const struct fw_rule_ref *ref, __u64 le
 	return ref->action == FW_ACTION_DROP ? FW_STAT_DROP_RULE : FW_STAT_PASS_RULE;
 }
 
-/* While some rule says `tcp_flags: syn`, a SYN without ACK is a packet class of its own. */
+/*
+ * A SYN without ACK is a packet class of its own only while some rule says
+ * `tcp_flags: syn`; parse marks it, so other packets pay one compare.
+ */
 static __always_inline void fw_classify_syn(__u32 active, struct fw_packet *pkt)
 {
-	if ((active & FW_ACTIVE_TCP_SYN) && pkt->proto == FW_PROTO_TCP &&
-	    (pkt->tcp_flags & (FW_TCP_SYN | FW_TCP_ACK)) == FW_TCP_SYN)
-		pkt->proto = FW_PROTO_TCP_SYN;
+	if (__builtin_expect(pkt->proto == FW_PROTO_TCP_SYN, 0) && !(active & FW_ACTIVE_TCP_SYN))
+		pkt->proto = FW_PROTO_TCP;
 }
 
 static __always_inline enum fw_stat fw_decide(struct xdp_md *ctx, __u64 len)
