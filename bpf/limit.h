@@ -12,23 +12,31 @@
 
 #define FW_LIMIT_TRIES 4
 
-/* Takes one token from the bucket whose theoretical arrival time is *tat; 1 = within the rate. */
-static __always_inline int fw_gcra(__u64 *tat, const struct fw_limit_value *lim, __u64 now)
+/* What a bucket says of a packet. A lost race drops too, but bans no one. */
+enum fw_limit_verdict {
+	FW_LIMIT_RACED = -1,
+	FW_LIMIT_EXCESS = 0,
+	FW_LIMIT_PASS = 1,
+};
+
+/* Takes one token from the bucket whose theoretical arrival time is *tat. */
+static __always_inline enum fw_limit_verdict fw_gcra(__u64 *tat,
+						     const struct fw_limit_value *lim, __u64 now)
 {
 	for (int i = 0; i < FW_LIMIT_TRIES; i++) {
 		__u64 old = *(volatile __u64 *)tat;
 		__u64 next = (fw_before(now, old) ? old : now) + lim->interval;
 
 		if (next - now > lim->burst_window)
-			return 0;
+			return FW_LIMIT_EXCESS;
 		if (__sync_val_compare_and_swap(tat, old, next) == old)
-			return 1;
+			return FW_LIMIT_PASS;
 	}
-	return 0;
+	return FW_LIMIT_RACED;
 }
 
 /* A source's bucket; a new source's first packet makes it, and passes when a burst allows one. */
-static __always_inline int fw_limit_source(__u32 id, const struct fw_packet *pkt,
+static __always_inline enum fw_limit_verdict fw_limit_source(__u32 id, const struct fw_packet *pkt,
 					   const struct fw_limit_value *lim, __u64 now)
 {
 	struct fw_limit_key key = { .rule = id };
@@ -43,13 +51,13 @@ static __always_inline int fw_limit_source(__u32 id, const struct fw_packet *pkt
 	tat = bpf_map_lookup_elem(&fw_limit_buckets, &key);
 	if (!tat) {
 		if (lim->interval > lim->burst_window)
-			return 0;
+			return FW_LIMIT_EXCESS;
 		if (!bpf_map_update_elem(&fw_limit_buckets, &key, &first, BPF_NOEXIST))
-			return 1;
+			return FW_LIMIT_PASS;
 		/* Another CPU made it first. */
 		tat = bpf_map_lookup_elem(&fw_limit_buckets, &key);
 		if (!tat)
-			return 0;
+			return FW_LIMIT_RACED;
 	}
 	return fw_gcra(tat, lim, now);
 }
@@ -81,16 +89,17 @@ static __always_inline void fw_limit_ban(const struct fw_packet *pkt,
 static __noinline int fw_limit(__u32 id, const struct fw_packet *pkt)
 {
 	struct fw_limit_value *lim = bpf_map_lookup_elem(&fw_limits, &id);
+	enum fw_limit_verdict verdict;
 	__u64 now;
-	int pass;
 
 	if (!lim)
 		return FW_STAT_DROP_LIMIT;
 	now = fw_now();
-	pass = lim->per_source ? fw_limit_source(id, pkt, lim, now) : fw_gcra(&lim->tat, lim, now);
-	if (pass)
+	verdict = lim->per_source ? fw_limit_source(id, pkt, lim, now)
+				  : fw_gcra(&lim->tat, lim, now);
+	if (verdict == FW_LIMIT_PASS)
 		return FW_STAT_PASS_RULE;
-	if (lim->ban_for)
+	if (verdict == FW_LIMIT_EXCESS && lim->ban_for)
 		fw_limit_ban(pkt, lim, now);
 	return FW_STAT_DROP_LIMIT;
 }
