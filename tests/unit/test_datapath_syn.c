@@ -16,7 +16,7 @@
 #include <linux/bpf.h>
 #include "defence.h"
 
-/* Rules 1, 4 and 6 are only ids for the TCP_SYN entries: the packets never match them as written. */
+/* syn-22, syn-any and syn-443 only lend their ids to the TCP_SYN entries written by hand. */
 #define SYN_RULES(SRC)                                                           \
 	{                                                                        \
 		{ "tcp-22", SRC, 22, FW_PROTO_TCP, FW_ACTION_PASS },             \
