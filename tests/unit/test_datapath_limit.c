@@ -74,6 +74,16 @@ static void limit_write(struct fw_datapath *dp, const struct limit *l)
 	assert_int_equal(bpf_map_update_elem(defence_map_fd(dp, "fw_limits"), &id, &v, BPF_ANY), 0);
 }
 
+/* start() with the policy l and the datapath's clock at about now. */
+static struct fw_datapath *start_limit(const struct limit *l, uint64_t now)
+{
+	struct fw_datapath *dp = start();
+
+	clock_set(dp, now);
+	limit_write(dp, l);
+	return dp;
+}
+
 static size_t frame_from(const char *src, uint8_t *frame)
 {
 	const struct pkt_spec spec = PKT_TCP(src, LIMIT_PORT);
@@ -140,13 +150,10 @@ static void burst_and_refill_are_exact(void **state)
 	for (int per_source = 0; per_source <= 1; per_source++) {
 		for (size_t i = 0; i < ARRAY_SIZE(slow); i++) {
 			for (size_t s = 0; s < ARRAY_SIZE(sources); s++) {
-				struct fw_datapath *dp = start();
 				struct limit l = slow[i];
 
 				l.per_source = per_source;
-				clock_set(dp, 3600 * SEC);
-				limit_write(dp, &l);
-				burst_then_refill(dp, &l, sources[s]);
+				burst_then_refill(start_limit(&l, 3600 * SEC), &l, sources[s]);
 			}
 		}
 	}
@@ -158,16 +165,13 @@ static void buckets_survive_the_clock_wrap(void **state)
 	(void)state;
 	for (int per_source = 0; per_source <= 1; per_source++) {
 		for (size_t i = 0; i < ARRAY_SIZE(slow); i++) {
-			struct fw_datapath *dp = start();
 			struct limit l = slow[i];
 			/* Half a burst before the wrap: the burst takes tat past it. */
 			uint64_t now = -(uint64_t)(l.burst * l.interval / 2) - 1;
 
 			l.per_source = per_source;
 			l.tat = now - 100 * l.interval; /* a full bucket, written before the wrap */
-			clock_set(dp, now);
-			limit_write(dp, &l);
-			burst_then_refill(dp, &l, V4_SRC);
+			burst_then_refill(start_limit(&l, now), &l, V4_SRC);
 		}
 	}
 }
@@ -176,11 +180,9 @@ static void buckets_survive_the_clock_wrap(void **state)
 static void per_source_buckets_are_independent(void **state)
 {
 	const struct limit l = { .interval = 10 * SEC, .burst = 3, .per_source = 1 };
-	struct fw_datapath *dp = start();
+	struct fw_datapath *dp = start_limit(&l, 3600 * SEC);
 
 	(void)state;
-	clock_set(dp, 3600 * SEC);
-	limit_write(dp, &l);
 	assert_int_equal(send_n(dp, V4_SRC, 4), 3);
 	assert_int_equal(send_n(dp, V4_NEIGHBOUR, 4), 3);
 	assert_int_equal(send_n(dp, V6_SRC, 4), 3);
@@ -197,11 +199,9 @@ static void per_source_buckets_are_independent(void **state)
 static void a_per_rule_bucket_is_shared(void **state)
 {
 	const struct limit l = { .interval = 10 * SEC, .burst = 5 };
-	struct fw_datapath *dp = start();
+	struct fw_datapath *dp = start_limit(&l, 3600 * SEC);
 
 	(void)state;
-	clock_set(dp, 3600 * SEC);
-	limit_write(dp, &l);
 	assert_int_equal(send_n(dp, V4_SRC, 3), 3);
 	assert_int_equal(send_n(dp, V6_SRC, 1), 1);
 	assert_int_equal(send_n(dp, V4_OTHER, 3), 1);
@@ -257,14 +257,12 @@ static void ban_for_bans_the_excess(void **state)
 			const struct limit l = { .interval = 10 * SEC, .burst = 2,
 						 .per_source = per_source, .ban_for = 600 * SEC,
 						 .origin = 7 };
-			struct fw_datapath *dp = start();
+			struct fw_datapath *dp = start_limit(&l, 3600 * SEC);
 			uint8_t frame[PKT_MAX];
 			size_t len = frame_from(bc->src, frame);
 			struct fw_ban_value ban;
 			struct timed_run r;
 
-			clock_set(dp, 3600 * SEC);
-			limit_write(dp, &l);
 			param_set(dp, FW_PARAM_BANS, FW_BANS_PREFIX6); /* kept */
 			assert_int_equal(send_n(dp, bc->src, 2), 2);
 			assert_int_equal(ban_read(dp, bc->ban, bc->prefixlen, &ban), -ENOENT);
@@ -294,15 +292,13 @@ static void ban_for_replaces_expired_bans_and_spares_never_ban(void **state)
 {
 	const struct limit l = { .interval = 10 * SEC, .burst = 1, .per_source = 1,
 				 .ban_for = 60 * SEC, .origin = 3 };
-	struct fw_datapath *dp = start();
+	struct fw_datapath *dp = start_limit(&l, 3600 * SEC);
 	uint8_t frame[PKT_MAX];
 	size_t len = frame_from(V4_SRC, frame);
 	struct fw_ban_value ban;
 	struct timed_run r;
 
 	(void)state;
-	clock_set(dp, 3600 * SEC);
-	limit_write(dp, &l);
 	ban_write(dp, V4_SRC, 32, 1800 * SEC, FW_BAN_ORIGIN_MANUAL);
 	assert_int_equal(send_n(dp, V4_SRC, 1), 1);
 	r = run_timed(dp, frame, len);
@@ -323,9 +319,7 @@ static void ban_for_replaces_expired_bans_and_spares_never_ban(void **state)
 		{ V6_SRC, "2001:2::", 48 },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(spared); i++) {
-		dp = start();
-		clock_set(dp, 3600 * SEC);
-		limit_write(dp, &l);
+		dp = start_limit(&l, 3600 * SEC);
 		never_ban_write(dp, spared[i].never, spared[i].prefixlen);
 		assert_int_equal(send_n(dp, spared[i].src, 5), 1);
 		assert_int_equal(ban_read(dp, V4_SRC, 32, &ban), -ENOENT);
