@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 #include "conf_dir.h"
+#include "conf_parse.h"
 #include "config.h"
 #include "duration.h"
 #include "ruleset.h"
@@ -25,29 +26,10 @@
 
 /* ---- helpers ---------------------------------------------------------- */
 
-struct parsed {
-	int rc;
-	struct fw_config cfg;
-	char *diag;
-	size_t diag_len;
-	bool fast; /* the fast lane produced the result */
-};
-
 static void parse_with(const char *name, const char *text, enum fw_config_reader reader,
 		       struct parsed *res)
 {
-	FILE *diag = open_memstream(&res->diag, &res->diag_len);
-
-	assert_non_null(diag);
-	res->rc = fw_config_parse_with(name, text, strlen(text), reader, &res->cfg, diag,
-				       &res->fast);
-	fclose(diag);
-}
-
-static void parsed_free(struct parsed *res)
-{
-	fw_config_free(&res->cfg);
-	free(res->diag);
+	conf_parse(name, text, strlen(text), reader, res);
 }
 
 static void assert_same_limit(const struct fw_rule *a, const struct fw_rule *b)
@@ -105,15 +87,6 @@ static void parse_valid(const char *text, struct parsed *res)
 		fail_msg("rc %d on:\n%s\n%s", res->rc, text, res->diag);
 }
 
-static size_t count_lines(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
 static void prefix_of(const char *text, struct fw_prefix *p)
 {
 	char addr[64];
@@ -135,11 +108,6 @@ static void prefix_of(const char *text, struct fw_prefix *p)
 }
 
 /* ---- errors: one table row per message ---------------------------------- */
-
-struct want {
-	const char *where;  /* "LINE:COL" */
-	const char *phrase; /* must appear in the message */
-};
 
 #define MAX_WANT 5
 
@@ -294,42 +262,16 @@ static size_t want_count(const struct error_case *c)
 	return n;
 }
 
-/* The index-th line of s (0-based), copied into buf without its newline. */
-static const char *nth_line(const char *s, size_t index, char *buf, size_t size)
-{
-	const char *end;
-
-	while (index-- && (s = strchr(s, '\n')))
-		s++;
-	assert_non_null(s);
-	end = strchr(s, '\n');
-	assert_non_null(end);
-	assert_true((size_t)(end - s) < size);
-	memcpy(buf, s, (size_t)(end - s));
-	buf[end - s] = '\0';
-	return buf;
-}
-
 static void test_error_case(void **state)
 {
 	const struct error_case *c = *state;
 	size_t n = want_count(c);
-	char line[1024], prefix[64];
 	struct parsed res;
 
 	parse_both(c->yaml, &res);
 	if (res.rc != -EINVAL || count_lines(res.diag) != n)
 		fail_msg("%s: rc %d, want %zu messages, got:\n%s", c->name, res.rc, n, res.diag);
-	for (size_t i = 0; i < n; i++) {
-		nth_line(res.diag, i, line, sizeof(line));
-		snprintf(prefix, sizeof(prefix), "%s:%s: ", NAME, c->want[i].where);
-		if (strncmp(line, prefix, strlen(prefix)) || !strstr(line, c->want[i].phrase))
-			fail_msg("%s: want \"%s%s\", got \"%s\"", c->name, prefix, c->want[i].phrase,
-				 line);
-		if (c->exact && i == 0 && strcmp(line + strlen(prefix), c->want[i].phrase))
-			fail_msg("%s: want exactly \"%s\", got \"%s\"", c->name, c->want[i].phrase,
-				 line + strlen(prefix));
-	}
+	assert_messages(c->name, res.diag, NAME, c->want, n, c->exact);
 	parsed_free(&res);
 }
 
