@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ban_cmd.h"
+#include "bans.h"
+#include "duration.h"
+#include "log.h"
+#include "sets.h"
+#include "state.h"
+
+static void fw_ban_file_problem(void *ctx, uint32_t line, uint32_t col, const char *msg)
+{
+	fprintf(stderr, "%s:%u:%u: %s\n", (const char *)ctx, line, col, msg);
+}
+
+/* The list file's lines, then the command line's; returns how many were not addresses. */
+static long fw_ban_targets(const struct fw_ban_args *args, struct fw_prefix **out, size_t *count)
+{
+	struct fw_set set = { 0 };
+	struct fw_prefix *prefixes;
+	long invalid = 0;
+	size_t n = 0;
+
+	if (args->file) {
+		invalid = fw_set_read_file(args->file, &set, fw_ban_file_problem,
+					   (void *)args->file);
+		if (invalid < 0) {
+			fw_error("%s: cannot read the list: %s", args->file,
+				 invalid == -EINVAL ? "not a regular file" : strerror((int)-invalid));
+			return invalid;
+		}
+	}
+	prefixes = malloc((set.count + (size_t)args->count + 1) * sizeof(*prefixes));
+	if (!prefixes) {
+		free(set.elements);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < set.count; i++)
+		prefixes[n++] = set.elements[i].prefix;
+	free(set.elements);
+	for (int i = 0; i < args->count; i++) {
+		const char *text = args->targets[i];
+		char problem[FW_PREFIX_PROBLEM_MAX];
+		enum fw_prefix_error err = fw_prefix_parse(text, strlen(text), &prefixes[n]);
+
+		if (err == FW_PREFIX_OK) {
+			n++;
+			continue;
+		}
+		fw_error("%s", fw_prefix_problem(err, text, strlen(text), &prefixes[n], problem));
+		invalid++;
+	}
+	*out = prefixes;
+	*count = n;
+	return invalid;
+}
+
+static bool fw_ban_usage(const struct fw_ban_args *args, const char *verb)
+{
+	if (args->count || args->file)
+		return true;
+	fw_error("usage: xdpfw %s ADDR|PREFIX... or xdpfw %s --file FILE", verb, verb);
+	return false;
+}
+
+/* "1 address", "2 addresses and prefixes". */
+static const char *fw_ban_noun(size_t n)
+{
+	return n == 1 ? "address or prefix" : "addresses and prefixes";
+}
+
+int fw_ban_cmd(const char *pin_dir, const struct fw_ban_args *args)
+{
+	char until[FW_DURATION_TEXT_MAX + 8] = "until unbanned";
+	struct fw_prefix *prefixes = NULL;
+	uint64_t duration = 0;
+	struct fw_state st;
+	size_t count = 0;
+	long invalid, refused;
+
+	if (!fw_ban_usage(args, "ban"))
+		return 2;
+	if (args->duration) {
+		int err = fw_duration_parse(args->duration, &duration);
+		char max[FW_DURATION_TEXT_MAX];
+
+		if (err == -ERANGE)
+			fw_error("--for %s: too long; at most %s", args->duration,
+				 fw_duration_format(FW_DURATION_MAX_DAYS * 86400ull * FW_NS_PER_SEC,
+						    max));
+		else if (err)
+			fw_error("--for %s: not a duration; write %s (30s, 10m, 2h, 7d)",
+				 args->duration, FW_DURATION_HELP);
+		if (err)
+			return 2;
+		snprintf(until, sizeof(until), "for %s", args->duration);
+	}
+	invalid = fw_ban_targets(args, &prefixes, &count);
+	if (invalid < 0 || fw_state_open(&st, pin_dir, false)) {
+		free(prefixes);
+		return 1;
+	}
+	refused = fw_bans_add(&st.dp, prefixes, count, duration, args->reason);
+	fw_state_close(&st);
+	free(prefixes);
+	if (refused < 0)
+		return 1;
+	if (!refused && !invalid) {
+		fw_info("banned %zu %s %s", count, fw_ban_noun(count), until);
+		return 0;
+	}
+	fw_error("banned %zu of %zu %s %s; %ld refused and %ld not valid, as said above",
+		 count - (size_t)refused, count + (size_t)invalid, fw_ban_noun(count + invalid),
+		 until, refused, invalid);
+	return 1;
+}
+
+/* A ban that is not there (expired, or never made) is said, and not an error. */
+int fw_unban_cmd(const char *pin_dir, const struct fw_ban_args *args)
+{
+	struct fw_prefix *prefixes = NULL;
+	struct fw_state st;
+	size_t count = 0;
+	long invalid, missing;
+
+	if (!fw_ban_usage(args, "unban"))
+		return 2;
+	invalid = fw_ban_targets(args, &prefixes, &count);
+	if (invalid < 0 || fw_state_open(&st, pin_dir, false)) {
+		free(prefixes);
+		return 1;
+	}
+	missing = fw_bans_remove(&st.dp, prefixes, count, false);
+	fw_state_close(&st);
+	free(prefixes);
+	if (missing < 0)
+		return 1;
+	fw_info("lifted %zu %s%s", count - (size_t)missing, fw_ban_noun(count - (size_t)missing),
+		invalid ? "; the ones not valid above were left alone" : "");
+	return invalid ? 1 : 0;
+}
+
+int fw_bans_cmd(const char *pin_dir, bool json)
+{
+	struct fw_state st;
+	int err;
+
+	if (fw_state_open(&st, pin_dir, false))
+		return 1;
+	err = fw_bans_show(stdout, &st.dp, json);
+	if (err)
+		fw_error("%s: reading the bans failed: %s", pin_dir, strerror(-err));
+	fw_state_close(&st);
+	return err ? 1 : 0;
+}
+
+int fw_bans_reclaim_at(const char *pin_dir)
+{
+	struct fw_state st;
+	int err = fw_state_open(&st, pin_dir, false);
+
+	if (err)
+		return err;
+	err = fw_bans_reclaim(&st.dp);
+	fw_state_close(&st);
+	if (err < 0)
+		fw_error("%s: deleting expired bans failed: %s", pin_dir, strerror(-err));
+	else if (err)
+		fw_debug("%s: deleted %d expired bans", pin_dir, err);
+	return err;
+}
