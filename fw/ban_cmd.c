@@ -76,6 +76,7 @@ int fw_ban_cmd(const char *pin_dir, const struct fw_ban_args *args)
 	char until[FW_DURATION_TEXT_MAX + 8] = "until unbanned";
 	struct fw_prefix *prefixes = NULL;
 	uint64_t duration = 0;
+	double started, read, opened;
 	struct fw_state st;
 	size_t count = 0;
 	long invalid, refused;
@@ -97,13 +98,18 @@ int fw_ban_cmd(const char *pin_dir, const struct fw_ban_args *args)
 			return 2;
 		snprintf(until, sizeof(until), "for %s", args->duration);
 	}
+	started = fw_now_ms();
 	invalid = fw_ban_targets(args, &prefixes, &count);
+	read = fw_now_ms();
 	if (invalid < 0 || fw_state_open(&st, pin_dir, false)) {
 		free(prefixes);
 		return 1;
 	}
+	opened = fw_now_ms();
 	refused = fw_bans_add(&st.dp, prefixes, count, duration, args->reason);
 	fw_state_close(&st);
+	fw_debug("ban: read %.1f ms, state %.1f ms, maps %.1f ms", read - started, opened - read,
+		 fw_now_ms() - opened);
 	free(prefixes);
 	if (refused < 0)
 		return 1;
