@@ -57,6 +57,27 @@ static long fw_ban_targets(const struct fw_ban_args *args, struct fw_prefix **ou
 	return invalid;
 }
 
+/* The longest ban: 100 years, so the datapath's clock plus it never wraps. */
+#define FW_BAN_FOR_MAX (36500ull * 86400 * FW_NS_PER_SEC)
+
+static int fw_ban_duration(const char *text, uint64_t *ns)
+{
+	int err = fw_duration_parse(text, strlen(text), ns);
+
+	if (!err && *ns > FW_BAN_FOR_MAX)
+		err = -ERANGE;
+	if (err == -ERANGE)
+		fw_error("--for %s: too long; a ban lasts at most 36500d, or leave --for out to ban "
+			 "until unbanned", text);
+	else if (err)
+		fw_error("--for %s: not a duration; write a whole number and a unit (ms, s, m, h, d), "
+			 "or several from the largest unit down: 30s, 10m, 2h, 7d, 1h30m", text);
+	else if (!*ns)
+		fw_error("--for %s: a ban must last longer than that; leave --for out to ban until "
+			 "unbanned", text);
+	return err || !*ns ? -EINVAL : 0;
+}
+
 static bool fw_ban_usage(const struct fw_ban_args *args, const char *verb)
 {
 	if (args->count || args->file)
@@ -73,7 +94,7 @@ static const char *fw_ban_noun(size_t n)
 
 int fw_ban_cmd(const char *pin_dir, const struct fw_ban_args *args)
 {
-	char until[FW_DURATION_TEXT_MAX + 8] = "until unbanned";
+	char until[64] = "until unbanned";
 	struct fw_prefix *prefixes = NULL;
 	uint64_t duration = 0;
 	double started, read, opened;
@@ -84,17 +105,7 @@ int fw_ban_cmd(const char *pin_dir, const struct fw_ban_args *args)
 	if (!fw_ban_usage(args, "ban"))
 		return 2;
 	if (args->duration) {
-		int err = fw_duration_parse(args->duration, &duration);
-		char max[FW_DURATION_TEXT_MAX];
-
-		if (err == -ERANGE)
-			fw_error("--for %s: too long; at most %s", args->duration,
-				 fw_duration_format(FW_DURATION_MAX_DAYS * 86400ull * FW_NS_PER_SEC,
-						    max));
-		else if (err)
-			fw_error("--for %s: not a duration; write %s (30s, 10m, 2h, 7d)",
-				 args->duration, FW_DURATION_HELP);
-		if (err)
+		if (fw_ban_duration(args->duration, &duration))
 			return 2;
 		snprintf(until, sizeof(until), "for %s", args->duration);
 	}

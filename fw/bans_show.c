@@ -40,6 +40,18 @@ static int fw_ban_cmp(const void *a, const void *b)
 	return (x->prefix.len > y->prefix.len) - (x->prefix.len < y->prefix.len);
 }
 
+const char *fw_ban_left_text(uint64_t ns, char buf[FW_DURATION_TEXT_MAX])
+{
+	uint64_t s = (ns + FW_NS_PER_SEC - 1) / FW_NS_PER_SEC;
+
+	/* The two largest units: "1h59m", "1d1h", "2m30s". */
+	if (s >= 86400)
+		s -= s % 3600;
+	else if (s >= 3600)
+		s -= s % 60;
+	return fw_duration_format(s * FW_NS_PER_SEC, buf);
+}
+
 static struct json_object *fw_ban_json(const struct fw_ban *b, const struct fw_ban_clocks *c)
 {
 	struct json_object *obj = json_object_new_object();
@@ -100,7 +112,7 @@ static void fw_ban_cells(const struct fw_ban *b, const struct fw_ban_clocks *c,
 	fw_escape(cells->origin, sizeof(cells->origin), b->origin,
 		  strnlen(b->origin, sizeof(b->origin)));
 	if (b->expires)
-		fw_duration_format(b->expires > c->now ? b->expires - c->now : 0, cells->expires);
+		fw_ban_left_text(b->expires > c->now ? b->expires - c->now : 0, cells->expires);
 	else
 		strcpy(cells->expires, "never");
 	if (localtime_r(&since, &tm))
