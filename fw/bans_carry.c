@@ -30,7 +30,8 @@ int fw_bans_carry(const struct fw_datapath *from, const struct fw_datapath *to,
 		if (!err)
 			err = fw_map_write(fw_ban_map_fd(to, m), d->keys, d->values, d->count);
 		if (err == -E2BIG || err == -ENOSPC)
-			fw_error("%zu bans of %s do not fit into maps of settings.max_bans %u; raise "
+			fw_error("the %zu bans in force in %s do not fit into new maps of "
+				 "settings.max_bans %u, so the config is not applied; raise "
 				 "settings.max_bans, or unban some first", d->count,
 				 fw_ban_map_kinds[m].name, to->max_bans);
 		if (!err)
