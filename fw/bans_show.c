@@ -157,7 +157,8 @@ int fw_bans_show(FILE *out, const struct fw_datapath *dp, bool json)
 
 	if (err)
 		return err;
-	qsort(bans, n, sizeof(*bans), fw_ban_cmp);
+	if (n)
+		qsort(bans, n, sizeof(*bans), fw_ban_cmp);
 	if (json)
 		err = fw_bans_json(out, bans, n, &clocks);
 	else

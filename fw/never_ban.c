@@ -61,7 +61,8 @@ int fw_never_ban_seal(struct fw_never_ban *nb)
 	nb->reach = malloc((nb->count ? nb->count : 1) * sizeof(*nb->reach));
 	if (!nb->reach)
 		return -ENOMEM;
-	qsort(nb->entries, nb->count, sizeof(*nb->entries), fw_never_ban_cmp);
+	if (nb->count)
+		qsort(nb->entries, nb->count, sizeof(*nb->entries), fw_never_ban_cmp);
 	for (size_t i = 0; i < nb->count; i++)
 		nb->reach[i] = i && nb->entries[nb->reach[i - 1]].last >= nb->entries[i].last
 				       ? nb->reach[i - 1]
