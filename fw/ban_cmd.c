@@ -172,19 +172,3 @@ int fw_bans_cmd(const char *pin_dir, bool json)
 	fw_state_close(&st);
 	return err ? 1 : 0;
 }
-
-int fw_bans_reclaim_at(const char *pin_dir)
-{
-	struct fw_state st;
-	int err = fw_state_open(&st, pin_dir, false);
-
-	if (err)
-		return err;
-	err = fw_bans_reclaim(&st.dp);
-	fw_state_close(&st);
-	if (err < 0)
-		fw_error("%s: deleting expired bans failed: %s", pin_dir, strerror(-err));
-	else if (err)
-		fw_debug("%s: deleted %d expired bans", pin_dir, err);
-	return err;
-}

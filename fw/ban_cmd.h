@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* `xdpfw ban`, `unban` and `bans`, and the reclaim the daemon runs now and then. */
+/* `xdpfw ban`, `unban` and `bans`. */
 #ifndef FW_BAN_CMD_H
 #define FW_BAN_CMD_H
 
@@ -27,12 +27,5 @@ const char *fw_ban_left_text(uint64_t ns, char buf[FW_DURATION_TEXT_MAX]);
 
 /* The bans in force, sorted: an aligned table, or a JSON array of objects. */
 int fw_bans_show(FILE *out, const struct fw_datapath *dp, bool json);
-
-/*
- * Locks pin_dir and deletes the bans that expired, and origins no ban
- * uses: the daemon calls it now and then (it holds no lock between
- * reloads). Returns how many bans it deleted, or a negative errno.
- */
-int fw_bans_reclaim_at(const char *pin_dir);
 
 #endif /* FW_BAN_CMD_H */

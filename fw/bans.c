@@ -186,7 +186,7 @@ static long fw_ban_write_each(const struct fw_datapath *dp, enum fw_ban_map map,
 			return err;
 		if (!reclaimed) {
 			reclaimed = true;
-			if (fw_bans_reclaim(dp) >= 0)
+			if (!fw_bans_reclaim(dp))
 				continue;
 		}
 		fw_ban_report(report, "ban %s refused: %s is full (settings.max_bans: %u); raise "

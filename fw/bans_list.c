@@ -6,6 +6,7 @@
 #include "ban_maps.h"
 #include "ban_origins.h"
 #include "bans.h"
+#include "log.h"
 #include "mapio.h"
 
 /* Called for each ban in force. */
@@ -153,5 +154,7 @@ int fw_bans_reclaim(const struct fw_datapath *dp)
 	if (freed < 0)
 		err = (int)freed;
 	free(used);
-	return err ? err : (int)(expired > INT32_MAX ? INT32_MAX : expired);
+	if (!err && expired)
+		fw_debug("deleted %ld expired bans", expired);
+	return err;
 }

@@ -168,6 +168,18 @@ static void test_ban_again_keeps_counters(void **state)
 	fw_datapath_close(&dp);
 }
 
+/* Whether the origin entry index still holds a name. */
+static bool origin_in_use(const struct fw_datapath *dp, uint32_t index)
+{
+	struct fw_ban_origin *names;
+	bool used;
+
+	assert_int_equal(fw_ban_origins_read(dp, &names), 0);
+	used = names[index].name[0] != '\0';
+	free(names);
+	return used;
+}
+
 static void test_expiry_and_reclaim(void **state)
 {
 	struct fw_ban_origin *names;
@@ -184,14 +196,17 @@ static void test_expiry_and_reclaim(void **state)
 
 	clock_shift(&dp, 9 * SEC);
 	assert_int_equal(fw_bans_reclaim(&dp), 0);
-	assert_int_equal(ban_count(&dp), 3);
+	assert_true(origin_in_use(&dp, jail));
+	assert_false(fw_map_empty(dp.bans4_fd));
 	clock_shift(&dp, 11 * SEC);
-	assert_int_equal(fw_bans_reclaim(&dp), 2);
+	assert_int_equal(fw_bans_reclaim(&dp), 0);
+	assert_true(fw_map_empty(dp.bans4_fd));  /* deleted, not only hidden */
+	assert_true(fw_map_empty(dp.ban_prefix4_fd));
 	assert_int_equal(ban_count(&dp), 1);
 	assert_int_equal(ban_bits(&dp), FW_BANS_EXACT6);
 	/* The origin no ban uses any more is free; manual stays. */
+	assert_false(origin_in_use(&dp, jail));
 	assert_int_equal(fw_ban_origins_read(&dp, &names), 0);
-	assert_string_equal(names[jail].name, "");
 	assert_string_equal(names[FW_BAN_ORIGIN_MANUAL].name, "manual");
 	free(names);
 	fw_datapath_close(&dp);
