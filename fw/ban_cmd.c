@@ -94,7 +94,7 @@ static const char *fw_ban_noun(size_t n)
 
 int fw_ban_cmd(const char *pin_dir, const struct fw_ban_args *args)
 {
-	char until[64] = "until unbanned";
+	char until[64] = "until unbanned", why[64];
 	struct fw_prefix *prefixes = NULL;
 	uint64_t duration = 0;
 	double started, read, opened;
@@ -128,9 +128,13 @@ int fw_ban_cmd(const char *pin_dir, const struct fw_ban_args *args)
 		fw_info("banned %zu %s %s", count, fw_ban_noun(count), until);
 		return 0;
 	}
-	fw_error("banned %zu of %zu %s %s; %ld refused and %ld not valid, as said above",
-		 count - (size_t)refused, count + (size_t)invalid, fw_ban_noun(count + invalid),
-		 until, refused, invalid);
+	if (refused && invalid)
+		snprintf(why, sizeof(why), "%ld refused and %ld not valid", refused, invalid);
+	else
+		snprintf(why, sizeof(why), "%ld %s", refused ? refused : invalid,
+			 refused ? "refused" : "not valid");
+	fw_error("banned %zu of %zu %s; %s, as said above", count - (size_t)refused,
+		 count + (size_t)invalid, until, why);
 	return 1;
 }
 
