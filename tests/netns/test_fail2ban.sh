@@ -1,11 +1,12 @@
 #!/bin/bash
 # Debian's fail2ban drives xdpfw through contrib/fail2ban/action.d/xdpfw.conf,
-# with no xdpfw daemon running (the config is applied once). Jail "brute"
-# (bantime 3 s) watches a test log: two failing lines ban the source in
-# xdpfw's ban maps (origin f2b:brute, expiring with the bantime) and its
-# frames drop; `unbanip` lifts the ban; fail2ban's own unban after bantime
-# lifts the next one. Jail "forever" (bantime -1) bans an IPv6 source with
-# no expiry, and stopping fail2ban lifts it.
+# with no xdpfw daemon running (the config is applied once). Each jail
+# watches a test log of its own. In "brute" (bantime 1 h), two failing lines
+# ban the source in xdpfw's ban maps (origin f2b:brute, expiring with the
+# bantime) and its frames drop; `unbanip` lifts the ban. In "short" (bantime
+# 3 s) fail2ban's own unban lifts it. "forever" (bantime -1) bans an IPv6
+# source with no expiry, and stopping fail2ban lifts it. Only "short" is
+# timed: a slow machine must not see a ban expire while it checks one.
 . "$(dirname "$0")/lib.sh"
 
 setup
@@ -62,6 +63,11 @@ action = %(banaction)s
 [brute]
 enabled = true
 logpath = $WORK/brute.log
+bantime = 1h
+
+[short]
+enabled = true
+logpath = $WORK/short.log
 bantime = 3
 
 [forever]
@@ -70,6 +76,7 @@ logpath = $WORK/forever.log
 bantime = -1
 EOF
 : >"$WORK/brute.log"
+: >"$WORK/short.log"
 : >"$WORK/forever.log"
 
 f2b() { fail2ban-client -c "$F2B" "$@" 2>>"$WORK/f2b-client.err"; }
@@ -101,8 +108,8 @@ unbanned() { ban_of "$1" >"$WORK/ban.one" && [ ! -s "$WORK/ban.one" ]; }
 ban_field() { ban_of "$1" | jq -r --arg f "$2" '.[$f]'; }
 # f2b_banned JAIL: the IPs fail2ban lists as banned in JAIL.
 f2b_banned() { f2b status "$1" | sed -n 's/.*Banned IP list:\s*//p'; }
-# unbanned_twice: fail2ban logged unbanning $PEER4B in brute twice.
-unbanned_twice() { [ "$(grep -c "\[brute\] Unban $PEER4B\$" "$F2B_LOG")" -eq 2 ]; }
+# unban_logged JAIL ADDR: fail2ban logged unbanning ADDR in JAIL.
+unban_logged() { grep -q "\[$1\] Unban $2\$" "$F2B_LOG"; }
 
 check "before any failure: $PEER4B passes" tcp_ok "$PEER4B" "$FW4" 8080
 fail "$PEER4" 1 brute.log
@@ -110,8 +117,8 @@ fail "$PEER4B" 2 brute.log
 check "two failing lines: fail2ban bans $PEER4B in xdpfw" wait_until 10 banned "$PEER4B"
 check_eq "the ban's origin is the jail" "$(ban_field "$PEER4B" origin)" "f2b:brute"
 left=$(ban_field "$PEER4B" expires_in)
-check "the ban expires within fail2ban's bantime (${left}s left)" \
-	awk -v l="$left" 'BEGIN { exit !(l > 0 && l <= 3) }'
+check "the ban expires with fail2ban's bantime, 1 h (${left}s left)" \
+	awk -v l="$left" 'BEGIN { exit !(l > 3500 && l <= 3600) }'
 check_eq "fail2ban-client status lists the ban" "$(f2b_banned brute)" "$PEER4B"
 check "the banned source is dropped" tcp_dropped "$PEER4B" "$FW4" 8080
 check "drop_ban counted it" test "$(stat_counter drop_ban packets)" -ge 1
@@ -122,15 +129,14 @@ check "fail2ban-client unbanip" f2b_quiet set brute unbanip "$PEER4B"
 check "unbanip lifts the ban in xdpfw" unbanned "$PEER4B"
 check "after unbanip: $PEER4B passes" tcp_ok "$PEER4B" "$FW4" 8080
 
-fail "$PEER4B" 2 brute.log
-check "failing again: banned again" wait_until 10 banned "$PEER4B"
-check "banned again: dropped" tcp_dropped "$PEER4B" "$FW4" 8080
-check "after bantime: the ban is gone" wait_until 10 unbanned "$PEER4B"
+fail "$PEER4B" 2 short.log
+check "bantime 3 s: fail2ban bans $PEER4B" wait_until 10 banned "$PEER4B"
+check "bantime 3 s: the ban is gone after it" wait_until 10 unbanned "$PEER4B"
 # Whichever ends it first, fail2ban's unban or the expiry in the datapath,
-# fail2ban unbans once more, and that succeeds (no error logged, below).
-check "fail2ban unbans it after bantime" wait_until 10 unbanned_twice
-check_eq "fail2ban-client status lists no ban" "$(f2b_banned brute)" ""
-check "after bantime: $PEER4B passes" tcp_ok "$PEER4B" "$FW4" 8080
+# fail2ban unbans, and that succeeds (no error logged, below).
+check "bantime 3 s: fail2ban unbans it" wait_until 10 unban_logged short "$PEER4B"
+check_eq "bantime 3 s: fail2ban-client status lists no ban" "$(f2b_banned short)" ""
+check "bantime 3 s: $PEER4B passes again" tcp_ok "$PEER4B" "$FW4" 8080
 
 # As fail2ban and xdpfw write it.
 src6=$("$PY" -c 'import ipaddress, sys; print(ipaddress.ip_address(sys.argv[1]))' "$PEER6B")
