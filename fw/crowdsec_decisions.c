@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 #include "crowdsec.h"
 #include "prefix.h"
+#include "text.h"
 
 #define FW_NS_PER_S 1000000000LL
 
@@ -115,6 +116,14 @@ static void fw_cs_origin(char out[FW_RULE_NAME_MAX], const char *scenario)
 			*c = '?';
 }
 
+/* Up to max bytes of network text, made safe to log. */
+static const char *fw_cs_safe(char *out, size_t size, const char *text, size_t max)
+{
+	size_t n = text ? strnlen(text, max) : 0;
+
+	return text ? fw_escape(out, size, text, n) : "?";
+}
+
 enum fw_cs_kind { FW_CS_BAN, FW_CS_OTHER, FW_CS_INVALID };
 
 /* An Ip or Range ban's prefix; FW_CS_OTHER for any other type or scope. */
@@ -125,11 +134,14 @@ static enum fw_cs_kind fw_cs_decision_prefix(struct json_object *d, struct fw_cs
 	const char *value = fw_json_str(d, "value");
 	enum fw_prefix_error perr;
 
+	char a[FW_ESCAPED_SIZE(20)], b[FW_ESCAPED_SIZE(60)];
+
 	if (!type || !scope || strcasecmp(type, "ban") ||
 	    (strcasecmp(scope, "ip") && strcasecmp(scope, "range"))) {
 		if (!s->ignored_example[0])
-			snprintf(s->ignored_example, sizeof(s->ignored_example),
-				 "type %.20s, scope %.20s", type ? type : "?", scope ? scope : "?");
+			snprintf(s->ignored_example, sizeof(s->ignored_example), "type %s, scope %s",
+				 fw_cs_safe(a, sizeof(a), type, 20),
+				 fw_cs_safe(b, sizeof(b), scope, 20));
 		return FW_CS_OTHER;
 	}
 	perr = value ? fw_prefix_parse(value, strlen(value), prefix) : FW_PREFIX_SYNTAX;
@@ -138,8 +150,9 @@ static enum fw_cs_kind fw_cs_decision_prefix(struct json_object *d, struct fw_cs
 	if (perr == FW_PREFIX_OK)
 		return FW_CS_BAN;
 	if (!s->invalid_example[0])
-		snprintf(s->invalid_example, sizeof(s->invalid_example), "%s '%.60s'%s", scope,
-			 value ? value : "(no value)",
+		snprintf(s->invalid_example, sizeof(s->invalid_example), "%s '%s'%s",
+			 fw_cs_safe(a, sizeof(a), scope, 20),
+			 value ? fw_cs_safe(b, sizeof(b), value, 60) : "(no value)",
 			 perr == FW_PREFIX_ZERO_LEN ? " would ban every address" : "");
 	return FW_CS_INVALID;
 }
@@ -160,9 +173,11 @@ static void fw_cs_read_new(struct json_object *d, struct fw_cs_stream *s)
 	int64_t ns = 0;
 
 	if (kind == FW_CS_BAN && (!duration || fw_go_duration_parse(duration, &ns))) {
+		char esc[FW_ESCAPED_SIZE(40)];
+
 		if (!s->invalid_example[0])
-			snprintf(s->invalid_example, sizeof(s->invalid_example),
-				 "duration '%.40s'", duration ? duration : "(none)");
+			snprintf(s->invalid_example, sizeof(s->invalid_example), "duration '%s'",
+				 duration ? fw_cs_safe(esc, sizeof(esc), duration, 40) : "(none)");
 		kind = FW_CS_INVALID;
 	}
 	if (kind != FW_CS_BAN) {
