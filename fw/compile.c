@@ -25,7 +25,7 @@ void fw_addr_from_ipv4(uint8_t addr[16], const void *ipv4)
 bool fw_rule_same_match(const struct fw_rule *a, const struct fw_rule *b)
 {
 	return a->has_src == b->has_src && a->port == b->port && a->proto == b->proto &&
-	       a->match_tag == b->match_tag &&
+	       a->tcp_flags == b->tcp_flags && a->match_tag == b->match_tag &&
 	       (!a->has_src || (fw_rule_src_len(a) == fw_rule_src_len(b) &&
 				!memcmp(a->src, b->src, sizeof(a->src))));
 }

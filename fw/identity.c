@@ -63,6 +63,7 @@ static bool fw_info_same_match(const struct fw_rule_info *info, const struct fw_
 	old.match_tag = info->match_tag;
 	old.port = info->port;
 	old.proto = info->proto;
+	old.tcp_flags = info->tcp_flags;
 	return fw_rule_same_match(&old, r);
 }
 
