@@ -14,7 +14,6 @@
  * holds are lifted (fw_cs_apply). It costs one large answer per outage.
  */
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
@@ -32,8 +31,8 @@
 #define FW_CS_KEY_MAX 256
 
 struct fw_cs_settings {
-	char *url;      /* ends in '/' */
-	char *key_file; /* as opened: relative to the config's folder, unless absolute */
+	char *url; /* ends in '/' */
+	char *key_file;
 	uint32_t poll_ms;
 };
 
@@ -94,19 +93,8 @@ static int fw_cs_settings_from(const struct fw_config *cfg, struct fw_cs_setting
 	const struct fw_crowdsec *cs = &cfg->crowdsec;
 	size_t n = strlen(cs->url);
 
-	memset(out, 0, sizeof(*out));
 	out->url = fw_cs_concat(cs->url, n && cs->url[n - 1] == '/' ? "" : "/");
-	if (cs->api_key_file[0] != '/' && cfg->path && strchr(cfg->path, '/')) {
-		char *dir = fw_cs_concat(cfg->path, "");
-
-		out->key_file = dir ? fw_cs_concat(dirname(dir), "/") : NULL;
-		free(dir);
-		dir = out->key_file;
-		out->key_file = dir ? fw_cs_concat(dir, cs->api_key_file) : NULL;
-		free(dir);
-	} else {
-		out->key_file = fw_cs_concat(cs->api_key_file, "");
-	}
+	out->key_file = fw_cs_concat(cs->api_key_file, ""); /* the parser made it relative to the config */
 	out->poll_ms = cs->poll_ms ? cs->poll_ms : FW_CS_DEFAULT_POLL_MS;
 	if (!out->url || !out->key_file) {
 		fw_cs_settings_free(out);
