@@ -15,7 +15,7 @@
 /* A ban decision from the stream's "new" array. */
 struct fw_cs_ban {
 	struct fw_prefix prefix;
-	uint64_t duration; /* ns left, rounded up to whole seconds; never 0 */
+	uint64_t duration; /* ns left, rounded up by fw_cs_duration_step(); never 0 */
 	char origin[FW_RULE_NAME_MAX]; /* "crowdsec:SCENARIO", cut to fit */
 };
 
@@ -39,6 +39,9 @@ struct fw_cs_stream {
 int fw_cs_stream_parse(const char *text, size_t len, struct fw_cs_stream *out, char *err,
 		       size_t err_size);
 void fw_cs_stream_free(struct fw_cs_stream *s);
+
+/* A duration of ns > 0 rounded up to a step of at most 1/16 of it (whole seconds to 32 s). */
+uint64_t fw_cs_duration_step(int64_t ns);
 
 /*
  * A Go time.Duration as text ("3h59m58.1s", "-1.5ms", "250us", "0"): ns in

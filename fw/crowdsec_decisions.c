@@ -165,6 +165,23 @@ static void fw_cs_count(struct fw_cs_stream *s, enum fw_cs_kind kind)
 		s->invalid++;
 }
 
+/*
+ * Rounded up to a step of a power of two seconds, at most 1/16 of it
+ * (whole seconds up to 32 s): fw_bans_add() takes one duration per call,
+ * and a whole set's durations spread over hours would be one call each.
+ * With 16 steps per doubling, a startup set spread over 4 hours takes ~170
+ * calls. A ban may so outlast its decision by up to 1/16, but only while
+ * the bouncer is not polling: the decision's expiry comes as a deletion.
+ */
+uint64_t fw_cs_duration_step(int64_t ns)
+{
+	uint64_t s = ((uint64_t)ns + FW_NS_PER_S - 1) / FW_NS_PER_S, step = 1;
+
+	while (step * 2 * 16 <= s)
+		step *= 2;
+	return (s + step - 1) / step * step * FW_NS_PER_S;
+}
+
 static void fw_cs_read_new(struct json_object *d, struct fw_cs_stream *s)
 {
 	struct fw_cs_ban *ban = &s->bans[s->ban_count];
@@ -188,8 +205,7 @@ static void fw_cs_read_new(struct json_object *d, struct fw_cs_stream *s)
 		s->ignored++;
 		return;
 	}
-	/* Whole seconds, rounded up: bans of one scenario and second go in one call. */
-	ban->duration = ((uint64_t)ns + FW_NS_PER_S - 1) / FW_NS_PER_S * FW_NS_PER_S;
+	ban->duration = fw_cs_duration_step(ns);
 	if (!scenario || !*scenario)
 		scenario = fw_json_str(d, "origin");
 	fw_cs_origin(ban->origin, scenario && *scenario ? scenario : "unknown");

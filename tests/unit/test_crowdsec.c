@@ -63,6 +63,32 @@ static void test_go_duration_errors(void **state)
 	assert_int_equal(ns, 7); /* untouched on error */
 }
 
+static void test_duration_steps(void **state)
+{
+	uint64_t last = 0;
+	size_t steps = 0;
+
+	(void)state;
+	assert_int_equal(fw_cs_duration_step(1), S);
+	assert_int_equal(fw_cs_duration_step(S), S);
+	assert_int_equal(fw_cs_duration_step(S + 1), 2 * S);
+	assert_int_equal(fw_cs_duration_step(31 * S), 31 * S);
+	assert_int_equal(fw_cs_duration_step(33 * S), 34 * S);
+	assert_int_equal(fw_cs_duration_step(3600 * S), 3712 * S);
+	assert_int_equal(fw_cs_duration_step(7 * 86400 * S), 622592 * S); /* step 32768 s */
+	/* Never shorter, never 1/16 longer; 16 steps per doubling, not one per second. */
+	for (int64_t sec = 1; sec <= 4 * 3600; sec++) {
+		uint64_t got = fw_cs_duration_step(sec * S - S / 3);
+
+		assert_true(got >= (uint64_t)(sec * S - S / 3));
+		assert_true(got - (uint64_t)(sec * S - S / 3) < (sec < 32 ? S : (uint64_t)sec * S / 16));
+		if (got != last)
+			steps++;
+		last = got;
+	}
+	assert_in_range(steps, 150, 200);
+}
+
 static void parse(const char *json, struct fw_cs_stream *s)
 {
 	char err[256] = "";
@@ -108,13 +134,13 @@ static void test_stream_from_a_real_lapi(void **state)
 	assert_int_equal(s.invalid, 0);
 	/* Sorted by prefix: IPv4 (v4-mapped, ::ffff:...) before 2001:db8::5. */
 	assert_string_equal(text(&s.bans[0].prefix), "198.18.7.7");
-	assert_int_equal(s.bans[0].duration, 3600 * S); /* rounded up to the second */
+	assert_int_equal(s.bans[0].duration, 3712 * S); /* 59m59.14s up to a step of 128 s */
 	assert_string_equal(s.bans[0].origin, "crowdsec:manual 'ban' from 'tester'");
 	assert_string_equal(text(&s.bans[1].prefix), "198.18.9.0/24");
-	assert_int_equal(s.bans[1].duration, 1800 * S);
+	assert_int_equal(s.bans[1].duration, 1856 * S); /* 29m59.14s, step 64 s */
 	assert_string_equal(s.bans[1].origin, "crowdsec:hello");
 	assert_string_equal(text(&s.bans[2].prefix), "2001:db8::5");
-	assert_int_equal(s.bans[2].duration, 10 * S);
+	assert_int_equal(s.bans[2].duration, 10 * S); /* 9.14s: whole seconds below 32 s */
 	fw_cs_stream_free(&s);
 }
 
@@ -172,7 +198,7 @@ static void test_stream_rebanned_and_duplicates(void **state)
 	      "{\"duration\":\"2h\",\"scenario\":\"c\",\"scope\":\"Ip\",\"type\":\"ban\","
 	      "\"value\":\"198.18.7.7\"}]}", &s);
 	assert_int_equal(s.ban_count, 1);
-	assert_int_equal(s.bans[0].duration, 4 * 3600 * S);
+	assert_int_equal(s.bans[0].duration, 14848 * S); /* 4h, step 512 s */
 	assert_string_equal(s.bans[0].origin, "crowdsec:b");
 	assert_int_equal(s.unban_count, 1); /* scope and type match in any case */
 	assert_string_equal(text(&s.unbans[0]), "198.18.7.9");
@@ -298,6 +324,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_go_durations),
 		cmocka_unit_test(test_go_duration_errors),
+		cmocka_unit_test(test_duration_steps),
 		cmocka_unit_test(test_stream_from_a_real_lapi),
 		cmocka_unit_test(test_stream_nothing_new),
 		cmocka_unit_test(test_stream_deletions),
