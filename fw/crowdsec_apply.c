@@ -7,10 +7,13 @@
  * leaves it alone: the last writer owns a ban.
  */
 #include <errno.h>
+#include <math.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include "bans.h"
 #include "crowdsec.h"
+#include "log.h"
 #include "state.h"
 
 #define FW_CS_ORIGIN "crowdsec:"
@@ -29,34 +32,57 @@ static int fw_cs_prefix_cmp(const void *a, const void *b)
 	return memcmp(a, b, sizeof(struct fw_prefix));
 }
 
-static int fw_cs_add(const struct fw_datapath *dp, const struct fw_cs_stream *s,
+/* The bans in the order they are added: runs of one origin and duration, one call each. */
+struct fw_cs_plan {
+	const struct fw_cs_ban **order;
+	struct fw_prefix *run;
+	size_t count;
+	size_t next; /* the first ban not added yet */
+};
+
+static int fw_cs_plan_init(struct fw_cs_plan *plan, const struct fw_cs_stream *s)
+{
+	plan->count = s->ban_count;
+	plan->next = 0;
+	plan->order = calloc(s->ban_count + 1, sizeof(*plan->order));
+	plan->run = calloc(s->ban_count + 1, sizeof(*plan->run));
+	if (!plan->order || !plan->run)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->ban_count; i++)
+		plan->order[i] = &s->bans[i];
+	qsort(plan->order, s->ban_count, sizeof(*plan->order), fw_cs_group_cmp);
+	return 0;
+}
+
+static void fw_cs_plan_free(struct fw_cs_plan *plan)
+{
+	free(plan->order);
+	free(plan->run);
+}
+
+/* Adds runs of the plan until it is done or fw_now_ms() passes until (one run at least). */
+static int fw_cs_add(const struct fw_datapath *dp, struct fw_cs_plan *plan, double until,
 		     struct fw_cs_applied *out)
 {
-	const struct fw_cs_ban **order = calloc(s->ban_count, sizeof(*order));
-	struct fw_prefix *run = calloc(s->ban_count, sizeof(*run));
-	int err = order && run ? 0 : -ENOMEM;
+	const struct fw_cs_ban **order = plan->order;
+	size_t i = plan->next, j;
 
-	for (size_t i = 0; i < s->ban_count && !err; i++)
-		order[i] = &s->bans[i];
-	if (!err)
-		qsort(order, s->ban_count, sizeof(*order), fw_cs_group_cmp);
-	for (size_t i = 0, j; i < s->ban_count && !err; i = j) {
+	for (; i < plan->count; i = j) {
 		long refused;
 
-		for (j = i; j < s->ban_count && !fw_cs_group_cmp(&order[i], &order[j]); j++)
-			run[j - i] = order[j]->prefix;
-		refused = fw_bans_add(dp, run, j - i, order[i]->duration, order[i]->origin);
+		for (j = i; j < plan->count && !fw_cs_group_cmp(&order[i], &order[j]); j++)
+			plan->run[j - i] = order[j]->prefix;
+		refused = fw_bans_add(dp, plan->run, j - i, order[i]->duration, order[i]->origin);
 		out->calls++;
 		if (refused < 0)
-			err = (int)refused;
-		else
-			out->refused += (size_t)refused;
+			return (int)refused;
+		out->refused += (size_t)refused;
+		out->banned += j - i - (size_t)refused;
+		plan->next = j;
+		if (fw_now_ms() > until)
+			break;
 	}
-	if (!err)
-		out->banned = s->ban_count - out->refused;
-	free(order);
-	free(run);
-	return err;
+	return 0;
 }
 
 /* The bans in force that CrowdSec made, sorted. */
@@ -124,26 +150,53 @@ static int fw_cs_remove(const struct fw_datapath *dp, const struct fw_cs_stream 
 int fw_cs_apply_dp(const struct fw_datapath *dp, const struct fw_cs_stream *s, bool whole,
 		   struct fw_cs_applied *out)
 {
+	struct fw_cs_plan plan;
 	int err;
 
 	memset(out, 0, sizeof(*out));
-	err = fw_cs_add(dp, s, out);
-	return err ? err : fw_cs_remove(dp, s, whole, out);
+	err = fw_cs_plan_init(&plan, s);
+	if (!err)
+		err = fw_cs_add(dp, &plan, INFINITY, out);
+	if (!err)
+		err = fw_cs_remove(dp, s, whole, out);
+	fw_cs_plan_free(&plan);
+	return err;
 }
+
+/*
+ * A whole set of many scenarios and durations can take seconds of
+ * fw_bans_add() calls: the lock is let go between slices of this long, so
+ * a reload or a CLI call waiting for it gets its turn.
+ */
+#define FW_CS_LOCK_SLICE_MS 50
 
 int fw_cs_apply(const char *pin_dir, const struct fw_cs_stream *s, bool whole,
 		struct fw_cs_applied *out)
 {
+	struct fw_cs_plan plan;
 	struct fw_state st;
 	int err;
 
 	memset(out, 0, sizeof(*out));
 	if (!s->ban_count && !s->unban_count && !whole)
 		return 0; /* the usual poll: nothing changed, no lock taken */
-	err = fw_state_open(&st, pin_dir, false);
-	if (err)
-		return err;
-	err = fw_cs_apply_dp(&st.dp, s, whole, out);
-	fw_state_close(&st);
+	err = fw_cs_plan_init(&plan, s);
+	while (!err && plan.next < plan.count) {
+		if (plan.next) /* a waiter was woken by the unlock: let it run first */
+			sched_yield();
+		err = fw_state_open(&st, pin_dir, false);
+		if (err)
+			break;
+		err = fw_cs_add(&st.dp, &plan, fw_now_ms() + FW_CS_LOCK_SLICE_MS, out);
+		fw_state_close(&st);
+	}
+	if (!err && (s->unban_count || whole)) {
+		err = fw_state_open(&st, pin_dir, false);
+		if (!err) {
+			err = fw_cs_remove(&st.dp, s, whole, out);
+			fw_state_close(&st);
+		}
+	}
+	fw_cs_plan_free(&plan);
 	return err;
 }
