@@ -21,6 +21,12 @@ DEV1=$FW_DEV
 use_pair 0
 sniff_start
 DEV0=$FW_DEV
+# Pair 0's peer addresses, in the canonical form `bans` prints; fixed here,
+# as the probes switch pairs (use_pair sets PEER4B and the like).
+BAN4=198.18.0.3
+FREE4=198.18.0.2
+BAN6=2001:2::3
+FREE6=2001:2::2
 
 CS=$WORK/crowdsec
 PORT=8080 # the loopback of this test's own namespace
@@ -142,18 +148,18 @@ ms_now() { echo $(($(date +%s%N) / 1000000)); }
 lapi_config db1.sqlite
 lapi_register
 lapi_start
-cs decisions add --ip "$PEER4B" --duration 1h --reason xdpfw-before >/dev/null ||
+cs decisions add --ip "$BAN4" --duration 1h --reason xdpfw-before >/dev/null ||
 	die "cscli decisions add"
 
 write_conf good.yaml bouncer.key
 install_conf good.yaml
 daemon_start "$CFG" || die "daemon did not start: $(tail -5 "$DAEMON_LOG")"
 check "at start, the whole set (startup=true) bans a decision made before" \
-	wait_until 10 dropped "$PEER4B"
-check "its origin is crowdsec:SCENARIO" banned "$PEER4B" "crowdsec:xdpfw-before"
+	wait_until 10 dropped "$BAN4"
+check "its origin is crowdsec:SCENARIO" banned "$BAN4" "crowdsec:xdpfw-before"
 check "the first pull asked for the whole set" [ "$(stream_pulls true)" -ge 1 ]
 check "then only for what changed" wait_until 5 pulls_at_least false 1
-check "an address without a decision passes" passes "$PEER4"
+check "an address without a decision passes" passes "$FREE4"
 check "the daemon says it bounces" wait_until 5 grep -q "crowdsec: bouncing for the Local API at http://127.0.0.1:$PORT/" "$DAEMON_LOG"
 
 # --- New decisions while it runs: a range, an IPv6 address ------------------
@@ -170,22 +176,23 @@ else
 fi
 check "frames from inside the range are dropped" dropped 198.18.1.2
 check "and from elsewhere in it" dropped 198.18.1.3
-cs decisions add --ip "$PEER6B" --duration 30m --reason xdpfw-v6 >/dev/null
-check "an IPv6 --ip decision drops its frames" wait_until 10 dropped "$PEER6B"
-check "IPv6 neighbours still pass" passes "$PEER6"
+cs decisions add --ip "$BAN6" --duration 30m --reason xdpfw-v6 >/dev/null
+check "an IPv6 --ip decision drops its frames" wait_until 10 dropped "$BAN6"
+check "IPv6 neighbours still pass" passes "$FREE6"
 
 # --- Deletions ---------------------------------------------------------------
-cs decisions delete --ip "$PEER4B" >/dev/null
-check "cscli decisions delete: frames pass again" wait_until 10 passes "$PEER4B"
-check "and the ban is gone" not_banned "$PEER4B"
+# (delete --ip deletes every decision that holds the address, ranges too)
+cs decisions delete --ip "$BAN4" >/dev/null
+check "cscli decisions delete: frames pass again" wait_until 10 passes "$BAN4"
+check "and the ban is gone" not_banned "$BAN4"
 # The last writer owns a ban: banned by hand since, a deletion leaves it.
-xdpfw ban "$PEER6B" --reason by-hand >/dev/null 2>&1
-check "a ban by hand takes over a CrowdSec ban" banned "$PEER6B" "by-hand"
+xdpfw ban "$BAN6" --reason by-hand >/dev/null 2>&1
+check "a ban by hand takes over a CrowdSec ban" banned "$BAN6" "by-hand"
 pulls=$(stream_pulls false)
-cs decisions delete --ip "$PEER6B" >/dev/null
+cs decisions delete --ip "$BAN6" >/dev/null
 wait_until 10 pulls_at_least false $((pulls + 2))
-check "a CrowdSec deletion leaves a ban made by hand" dropped "$PEER6B"
-xdpfw unban "$PEER6B" >/dev/null 2>&1
+check "a CrowdSec deletion leaves a ban made by hand" dropped "$BAN6"
+xdpfw unban "$BAN6" >/dev/null 2>&1
 
 # --- The Local API goes down, and comes back with the same database ----------
 before=$(log_count "cannot reach the Local API")
@@ -260,8 +267,8 @@ wait_until 10 log_grew_by "cannot reach the Local API" "$before" ||
 lapi_config db2.sqlite
 lapi_register
 lapi_start
-cs decisions add --ip "$PEER4B" --duration 1h --reason xdpfw-fresh >/dev/null
-check "a new Local API's decisions apply" wait_until 15 banned "$PEER4B" "crowdsec:xdpfw-fresh"
+cs decisions add --ip "$BAN4" --duration 1h --reason xdpfw-fresh >/dev/null
+check "a new Local API's decisions apply" wait_until 15 banned "$BAN4" "crowdsec:xdpfw-fresh"
 check "CrowdSec bans it does not hold are lifted" wait_until 5 not_banned "$RANGE"
 check "their frames pass again" passes 198.18.1.2
 
@@ -274,7 +281,7 @@ cs decisions add --ip 198.18.1.10 --duration 1h --reason xdpfw-ignored >/dev/nul
 sleep 3 # three polls' time
 check_eq "no more polls" "$(($(stream_pulls true) + $(stream_pulls false)))" "$pulls"
 check "a decision made since is not applied" not_banned 198.18.1.10
-check "the bans stay until they expire" dropped "$PEER4B"
+check "the bans stay until they expire" dropped "$BAN4"
 
 # --- SIGTERM while the bouncer waits on a silent Local API -------------------
 accepted=$(grep -c ACCEPTED "$WORK/hung.log")
@@ -288,7 +295,7 @@ status=$?
 elapsed=$(($(ms_now) - t0))
 check_eq "SIGTERM: the daemon exits 0" "$status" 0
 check "SIGTERM: it exits at once though a poll is in flight ($elapsed ms)" [ "$elapsed" -lt 2000 ]
-check "the bans stay after the daemon is gone" dropped "$PEER4B"
+check "the bans stay after the daemon is gone" dropped "$BAN4"
 
 xdpfw down >/dev/null 2>&1
 finish
