@@ -96,7 +96,7 @@ static void fw_daemon_reclaim(struct fw_daemon *d)
 	if (err)
 		return; /* said */
 	err = fw_bans_reclaim(&st.dp);
-	if (err)
+	if (err < 0)
 		fw_error("%s: reclaiming expired bans failed: %s", d->pin_dir, strerror(-err));
 	fw_state_close(&st);
 }
