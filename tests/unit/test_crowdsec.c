@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "crowdsec.h"
+#include "crowdsec_json.h"
 #include "prefix.h"
 
 #define S 1000000000LL
@@ -189,14 +190,10 @@ static void test_stream_rebanned_and_duplicates(void **state)
 	struct fw_cs_stream s;
 
 	(void)state;
-	parse("{\"deleted\":[{\"scope\":\"Ip\",\"type\":\"ban\",\"value\":\"198.18.7.7\"},"
-	      "{\"scope\":\"ip\",\"type\":\"BAN\",\"value\":\"198.18.7.9\"}],"
-	      "\"new\":[{\"duration\":\"1h\",\"scenario\":\"a\",\"scope\":\"Ip\",\"type\":\"ban\","
-	      "\"value\":\"198.18.7.7\"},"
-	      "{\"duration\":\"4h\",\"scenario\":\"b\",\"scope\":\"Ip\",\"type\":\"ban\","
-	      "\"value\":\"198.18.7.7\"},"
-	      "{\"duration\":\"2h\",\"scenario\":\"c\",\"scope\":\"Ip\",\"type\":\"ban\","
-	      "\"value\":\"198.18.7.7\"}]}", &s);
+	parse("{\"deleted\":[" CS_GONE("Ip", "198.18.7.7") ","
+	      "{\"scope\":\"ip\",\"type\":\"BAN\",\"value\":\"198.18.7.9\"}],\"new\":["
+	      CS_BAN("1h", "a", "Ip", "198.18.7.7") "," CS_BAN("4h", "b", "Ip", "198.18.7.7") ","
+	      CS_BAN("2h", "c", "Ip", "198.18.7.7") "]}", &s);
 	assert_int_equal(s.ban_count, 1);
 	assert_int_equal(s.bans[0].duration, 14848 * S); /* 4h, step 512 s */
 	assert_string_equal(s.bans[0].origin, "crowdsec:b");
@@ -212,26 +209,17 @@ static void test_stream_odd_decisions(void **state)
 	(void)state;
 	parse("{\"new\":["
 	      /* expired on the way: no ban, and no 0 duration (which would mean forever) */
-	      "{\"duration\":\"-3ms\",\"scenario\":\"a\",\"scope\":\"Ip\",\"type\":\"ban\","
-	      "\"value\":\"198.18.1.1\"},"
-	      "{\"duration\":\"0s\",\"scenario\":\"a\",\"scope\":\"Ip\",\"type\":\"ban\","
-	      "\"value\":\"198.18.1.2\"},"
+	      CS_BAN("-3ms", "a", "Ip", "198.18.1.1") "," CS_BAN("0s", "a", "Ip", "198.18.1.2") ","
 	      /* 1 ns left still bans, for a whole second */
-	      "{\"duration\":\"1ns\",\"scenario\":\"a\",\"scope\":\"Ip\",\"type\":\"ban\","
-	      "\"value\":\"198.18.1.3\"},"
+	      CS_BAN("1ns", "a", "Ip", "198.18.1.3") ","
 	      /* host bits: the Local API normalises ranges; one that is not is masked */
-	      "{\"duration\":\"1m\",\"scenario\":\"a\",\"scope\":\"Range\",\"type\":\"ban\","
-	      "\"value\":\"198.18.2.7/24\"},"
+	      CS_BAN("1m", "a", "Range", "198.18.2.7/24") ","
 	      /* no scenario: the decision's origin names it */
 	      "{\"duration\":\"1m\",\"origin\":\"CAPI\",\"scope\":\"Ip\",\"type\":\"ban\","
 	      "\"value\":\"2001:db8::9\"},"
 	      /* what xdpfw cannot read, or must not ban */
-	      "{\"duration\":\"1m\",\"scenario\":\"a\",\"scope\":\"Ip\",\"type\":\"ban\","
-	      "\"value\":\"not-an-ip\"},"
-	      "{\"duration\":\"1m\",\"scenario\":\"a\",\"scope\":\"Range\",\"type\":\"ban\","
-	      "\"value\":\"0.0.0.0/0\"},"
-	      "{\"duration\":\"forever\",\"scenario\":\"a\",\"scope\":\"Ip\",\"type\":\"ban\","
-	      "\"value\":\"198.18.1.4\"},"
+	      CS_BAN("1m", "a", "Ip", "not-an-ip") "," CS_BAN("1m", "a", "Range", "0.0.0.0/0") ","
+	      CS_BAN("forever", "a", "Ip", "198.18.1.4") ","
 	      "{\"scenario\":\"a\",\"scope\":\"Ip\",\"type\":\"ban\",\"value\":\"198.18.1.5\"},"
 	      "{\"duration\":\"1m\",\"scenario\":\"a\",\"scope\":\"Ip\",\"type\":\"ban\","
 	      "\"value\":42},"
@@ -249,8 +237,7 @@ static void test_stream_odd_decisions(void **state)
 	assert_string_equal(s.invalid_example, "Ip 'not-an-ip'");
 	fw_cs_stream_free(&s);
 
-	parse("{\"new\":[{\"duration\":\"1m\",\"scope\":\"Range\",\"type\":\"ban\","
-	      "\"value\":\"::/0\"}]}", &s);
+	parse("{\"new\":[" CS_BAN("1m", "a", "Range", "::/0") "]}", &s);
 	assert_int_equal(s.ban_count, 0);
 	assert_string_equal(s.invalid_example, "Range '::/0' would ban every address");
 	fw_cs_stream_free(&s);
@@ -262,8 +249,8 @@ static void origin_of(const char *scenario, char *out)
 	char json[512];
 	struct fw_cs_stream s;
 
-	snprintf(json, sizeof(json), "{\"new\":[{\"duration\":\"1m\",\"scenario\":\"%s\","
-		 "\"scope\":\"Ip\",\"type\":\"ban\",\"value\":\"198.18.0.1\"}]}", scenario);
+	snprintf(json, sizeof(json), "{\"new\":[" CS_BAN("1m", "%s", "Ip", "198.18.0.1") "]}",
+		 scenario);
 	parse(json, &s);
 	assert_int_equal(s.ban_count, 1);
 	strcpy(out, s.bans[0].origin);
