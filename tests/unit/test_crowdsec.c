@@ -244,7 +244,8 @@ static void test_stream_odd_decisions(void **state)
 }
 
 /* origin for a scenario, as parsed from a decision */
-static void origin_of(const char *scenario, char *out)
+/* The origin a ban of scenario gets: "crowdsec:" and a prefix of it. */
+static void expect_origin(const char *scenario, const char *want)
 {
 	char json[512];
 	struct fw_cs_stream s;
@@ -253,33 +254,23 @@ static void origin_of(const char *scenario, char *out)
 		 scenario);
 	parse(json, &s);
 	assert_int_equal(s.ban_count, 1);
-	strcpy(out, s.bans[0].origin);
+	assert_string_equal(s.bans[0].origin, want);
 	fw_cs_stream_free(&s);
 }
 
+/* 51 bytes; "crowdsec:" and 54 bytes fill an origin. */
+#define A51 "aaaaaaaaaabbbbbbbbbbccccccccccddddddddddeeeeeeeeeef"
+
 static void test_origin_is_cut_to_fit(void **state)
 {
-	const char *ascii53 = "aaaaaaaaaabbbbbbbbbbccccccccccddddddddddeeeeeeeeeefff";
-	char origin[FW_RULE_NAME_MAX], scenario[128], want[128];
-
 	(void)state;
-	/* "crowdsec:" + 53 bytes leaves one byte: half an é goes. */
-	snprintf(scenario, sizeof(scenario), "%s\xc3\xa9zz", ascii53);
-	origin_of(scenario, origin);
-	snprintf(want, sizeof(want), "crowdsec:%s", ascii53);
-	assert_string_equal(origin, want);
+	/* 53 bytes leave one byte: half an é goes. */
+	expect_origin("xy" A51 "\xc3\xa9zz", "crowdsec:xy" A51);
 	/* 52 bytes: a whole é fits and stays. */
-	snprintf(scenario, sizeof(scenario), "%.52s\xc3\xa9zz", ascii53);
-	origin_of(scenario, origin);
-	snprintf(want, sizeof(want), "crowdsec:%.52s\xc3\xa9", ascii53);
-	assert_string_equal(origin, want);
+	expect_origin("x" A51 "\xc3\xa9zz", "crowdsec:x" A51 "\xc3\xa9");
 	/* 51 bytes and a 4-byte emoji: 3 of its bytes fit, so none stays. */
-	snprintf(scenario, sizeof(scenario), "%.51s\xf0\x9f\x9b\xa1z", ascii53);
-	origin_of(scenario, origin);
-	snprintf(want, sizeof(want), "crowdsec:%.51s", ascii53);
-	assert_string_equal(origin, want);
-	origin_of("a\\nb\\u0007", origin);
-	assert_string_equal(origin, "crowdsec:a?b?");
+	expect_origin(A51 "\xf0\x9f\x9b\xa1z", "crowdsec:" A51);
+	expect_origin("a\\nb\\u0007", "crowdsec:a?b?");
 }
 
 static void expect_not_a_stream(const char *json, const char *why)
