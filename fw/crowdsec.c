@@ -94,7 +94,8 @@ static int fw_cs_settings_from(const struct fw_config *cfg, struct fw_cs_setting
 	size_t n = strlen(cs->url);
 
 	out->url = fw_cs_concat(cs->url, n && cs->url[n - 1] == '/' ? "" : "/");
-	out->key_file = fw_cs_concat(cs->api_key_file, ""); /* the parser made it relative to the config */
+	/* Relative to the config's folder already: the parser made it so. */
+	out->key_file = strdup(cs->api_key_file);
 	out->poll_ms = cs->poll_ms ? cs->poll_ms : FW_CS_DEFAULT_POLL_MS;
 	if (!out->url || !out->key_file) {
 		fw_cs_settings_free(out);
@@ -103,46 +104,52 @@ static int fw_cs_settings_from(const struct fw_config *cfg, struct fw_cs_setting
 	return 0;
 }
 
-/* One line of printable text, surrounding space trimmed. */
+/* Why text (n bytes) is no bouncer key, or NULL: one word of printable ASCII. */
+static const char *fw_cs_key_problem(const char *text, size_t n)
+{
+	if (!n)
+		return "the file is empty; write there the bouncer key that 'cscli bouncers add "
+		       "NAME -o raw' prints";
+	if (n >= FW_CS_KEY_MAX)
+		return "longer than any bouncer key";
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)text[i] <= ' ' || (unsigned char)text[i] >= 0x7f)
+			return "not a bouncer key: it must be one word of printable text";
+	return NULL;
+}
+
+/* The key in path, surrounding space trimmed; a message naming path in err when none. */
 static int fw_cs_read_key(const char *path, char key[FW_CS_KEY_MAX], char *err, size_t err_size)
 {
 	char buf[FW_CS_KEY_MAX + 1];
 	FILE *f = fopen(path, "re");
-	size_t n, start = 0;
+	const char *problem;
+	size_t n = 0, start = 0;
+	int e = f ? 0 : errno;
 
-	if (!f) {
-		int e = errno;
-
+	if (f) {
+		n = fread(buf, 1, sizeof(buf), f);
+		e = ferror(f) ? errno : 0; /* a directory, say */
+		fclose(f);
+	}
+	if (e) {
 		snprintf(err, err_size, "%s: cannot read the bouncer key: %s; write there the key "
 			 "that 'cscli bouncers add NAME -o raw' prints", path, strerror(e));
 		return -e;
 	}
-	n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
 	while (n > 0 && strchr(" \t\r\n", buf[n - 1]))
 		n--;
 	while (start < n && strchr(" \t\r\n", buf[start]))
 		start++;
-	if (start == n) {
-		snprintf(err, err_size, "%s: the file is empty; write there the bouncer key that "
-			 "'cscli bouncers add NAME -o raw' prints", path);
-		return -EINVAL;
+	problem = fw_cs_key_problem(buf + start, n - start);
+	if (problem) {
+		snprintf(err, err_size, "%s: %s", path, problem);
+	} else {
+		memcpy(key, buf + start, n - start);
+		key[n - start] = '\0';
 	}
-	if (n - start >= FW_CS_KEY_MAX) {
-		snprintf(err, err_size, "%s: longer than any bouncer key (%d bytes at most)", path,
-			 FW_CS_KEY_MAX - 1);
-		return -EINVAL;
-	}
-	for (size_t i = start; i < n; i++)
-		if ((unsigned char)buf[i] <= ' ' || (unsigned char)buf[i] >= 0x7f) {
-			snprintf(err, err_size, "%s: not a bouncer key: it must be one word of "
-				 "printable text", path);
-			return -EINVAL;
-		}
-	memcpy(key, buf + start, n - start);
-	key[n - start] = '\0';
 	explicit_bzero(buf, sizeof(buf));
-	return 0;
+	return problem ? -EINVAL : 0;
 }
 
 static void fw_cs_say_ignored(struct fw_cs_bouncer *b, const struct fw_cs_stream *s)
@@ -157,12 +164,17 @@ static void fw_cs_say_ignored(struct fw_cs_bouncer *b, const struct fw_cs_stream
 			 s->invalid, s->invalid == 1 ? "" : "s", s->invalid_example);
 }
 
+/* The longest wait between failed polls: a minute, or poll if longer. */
+static uint32_t fw_cs_backoff_max(const struct fw_cs_bouncer *b)
+{
+	return b->cur.poll_ms > FW_CS_BACKOFF_MAX_MS ? b->cur.poll_ms : FW_CS_BACKOFF_MAX_MS;
+}
+
 /* Logs a change of state, once. */
 static void fw_cs_report(struct fw_cs_bouncer *b, enum fw_cs_state state, const char *msg)
 {
 	const char *url = b->cur.url;
-	unsigned int max_s = b->cur.poll_ms > FW_CS_BACKOFF_MAX_MS ? b->cur.poll_ms / 1000 :
-								      FW_CS_BACKOFF_MAX_MS / 1000;
+	unsigned int max_s = fw_cs_backoff_max(b) / 1000;
 
 	if (state == b->state)
 		return;
@@ -329,8 +341,6 @@ static void *fw_cs_main(void *arg)
 
 	while (!atomic_load(&b->stop)) {
 		enum fw_cs_state state;
-		uint32_t max = b->cur.poll_ms > FW_CS_BACKOFF_MAX_MS ? b->cur.poll_ms :
-								       FW_CS_BACKOFF_MAX_MS;
 
 		atomic_store(&b->cut, false); /* before taking the settings that set it */
 		fw_cs_take_settings(b);
@@ -349,8 +359,8 @@ static void *fw_cs_main(void *arg)
 		}
 		b->whole = true;
 		b->backoff_ms = b->backoff_ms ? b->backoff_ms * 2 : FW_CS_BACKOFF_MIN_MS;
-		if (b->backoff_ms > max)
-			b->backoff_ms = max;
+		if (b->backoff_ms > fw_cs_backoff_max(b))
+			b->backoff_ms = fw_cs_backoff_max(b);
 		fw_cs_sleep(b, b->backoff_ms);
 	}
 	return NULL;
