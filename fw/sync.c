@@ -155,6 +155,8 @@ static uint32_t fw_active_word(uint8_t set, const struct fw_ruleset *rs,
 		word |= FW_ACTIVE_PREFIX4;
 	if (compiled->prefixes6)
 		word |= FW_ACTIVE_PREFIX6;
+	if (compiled->tcp_syn)
+		word |= FW_ACTIVE_TCP_SYN;
 	if (rs->default_action == FW_ACTION_DROP)
 		word |= FW_ACTIVE_DEFAULT_DROP;
 	if (rs->fragments == FW_FRAGMENTS_DROP)
