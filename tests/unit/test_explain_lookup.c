@@ -3,7 +3,8 @@
  * fw_lookup_packet(), the datapath's lookup replayed over the maps (what
  * `xdpfw explain` reads without --config), against the loaded program on
  * the same frames: random rule sets of exact addresses, nested prefixes,
- * sets, port lists and ties, put in force by the real sync, then random
+ * sets, port lists, ties, syn rules and limit rules (never reached), put
+ * in force by the real sync, then random
  * frames through BPF_PROG_TEST_RUN. For every frame the XDP action must be
  * the lookup's verdict and the counter it names must move by that frame;
  * at the end no other counter may have moved. The reference classifier
@@ -38,7 +39,8 @@ struct lookup_case {
 #define CASE(n, prefix, set, ports, lists, sets_, elements, def, frag)                       \
 	{ .rules = n, .prefix_pct = prefix, .set_pct = set, .port_pct = ports,               \
 	  .list_pct = lists, .tie_pct = 25, .clean_pct = 60, .sets = sets_,                  \
-	  .set_elements = elements, .default_action = def, .fragments = frag }
+	  .set_elements = elements, .syn_pct = 15, .limit_pct = 10, .default_action = def,  \
+	  .fragments = frag }
 
 static const struct lookup_case lookup_cases[] = {
 	{ CASE(50, 0, 0, 50, 0, 0, 0, FW_ACTION_PASS, FW_FRAGMENTS_INSPECT), 15000 },
