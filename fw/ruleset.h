@@ -160,7 +160,7 @@ int fw_compile(const struct fw_ruleset *rs, struct fw_compiled *out);
 void fw_compiled_set_ids(struct fw_compiled *c, const struct fw_ruleset *rs);
 void fw_compiled_free(struct fw_compiled *c);
 
-/* Same source (or both none), port and protocol: the rules match the same packets. */
+/* Same source (or both none), port, protocol and TCP flags: the rules match the same packets. */
 bool fw_rule_same_match(const struct fw_rule *a, const struct fw_rule *b);
 
 /* True for ::ffff:a.b.c.d, the form IPv4 addresses take in rules. */

@@ -27,6 +27,21 @@ static void cfg_check_capacity(struct cfg_parser *p)
 			  rs->count, cap, rs->count);
 }
 
+/* The datapath holds FW_MAX_LIMITS limit policies: report the first rule past them. */
+static void cfg_check_limits(struct cfg_parser *p)
+{
+	const struct fw_ruleset *rs = &p->cfg->rules;
+	size_t limits = 0, first_extra = 0;
+
+	for (size_t i = 0; i < rs->count; i++)
+		if (rs->rules[i].limit.interval && ++limits == FW_MAX_LIMITS + 1)
+			first_extra = i;
+	if (limits > FW_MAX_LIMITS)
+		cfg_error(&p->diags, rs->rules[first_extra].line, rs->rules[first_extra].col,
+			  "too many rules with a limit: %zu, but at most %u are supported; remove the limit from %zu of them, or share one limit with a set",
+			  limits, FW_MAX_LIMITS, limits - FW_MAX_LIMITS);
+}
+
 /* One of the duplicate checks: by name, or by match. */
 struct cfg_duplicate_check {
 	bool (*takes_part)(const struct cfg_rule_meta *meta);
@@ -78,11 +93,12 @@ static bool cfg_same_ports(const struct fw_ruleset *rs, const struct fw_rule *a,
 	return na == nb && !memcmp(ra, rb, na * sizeof(*ra));
 }
 
-/* Same source (the same prefix, or the same set), ports and protocol. */
+/* Same source (the same prefix, or the same set), ports, protocol and TCP flags. */
 bool cfg_rule_same_match(const struct fw_ruleset *rs, const struct fw_rule *a,
 			 const struct fw_rule *b)
 {
-	if (a->has_src != b->has_src || a->proto != b->proto || a->set_ref != b->set_ref)
+	if (a->has_src != b->has_src || a->proto != b->proto || a->set_ref != b->set_ref ||
+	    a->tcp_flags != b->tcp_flags)
 		return false;
 	if (a->has_src && !a->set_ref &&
 	    (fw_rule_src_len(a) != fw_rule_src_len(b) || memcmp(a->src, b->src, sizeof(a->src))))
@@ -98,7 +114,7 @@ static bool cfg_same_match(const void *rs, uint32_t item, const void *rule)
 /* Over what cfg_rule_same_match() compares. */
 static uint32_t cfg_match_hash(const struct fw_ruleset *rs, const struct fw_rule *r)
 {
-	unsigned char match[sizeof(r->src) + 7];
+	unsigned char match[sizeof(r->src) + 8];
 	const struct fw_port_range *ranges;
 	struct fw_port_range one;
 	size_t n = fw_rule_ports(rs, r, &ranges, &one);
@@ -111,6 +127,7 @@ static uint32_t cfg_match_hash(const struct fw_ruleset *rs, const struct fw_rule
 	match[sizeof(r->src) + 1] = prefix ? fw_rule_src_len(r) : 0;
 	match[sizeof(r->src) + 2] = r->proto;
 	memcpy(&match[sizeof(r->src) + 3], &r->set_ref, sizeof(r->set_ref));
+	match[sizeof(r->src) + 7] = r->tcp_flags;
 	return fw_hash_bytes(match, sizeof(match)) ^
 	       (n ? fw_hash_bytes(ranges, n * sizeof(*ranges)) * 0x9e3779b1u : 0);
 }
@@ -178,6 +195,7 @@ void cfg_check_rules(struct cfg_parser *p)
 	int err;
 
 	cfg_check_capacity(p);
+	cfg_check_limits(p);
 	if (!p->cfg->rules.count)
 		return;
 	cfg_finish_matches(p);

@@ -20,6 +20,7 @@ static void cfg_init(struct cfg_parser *p, const char *name,
 	out->rules.default_action = FW_ACTION_PASS;
 	out->rules.fragments = FW_FRAGMENTS_INSPECT;
 	out->capacity = FW_DEFAULT_CAPACITY;
+	out->max_bans = FW_DEFAULT_MAX_BANS;
 }
 
 /* One reading of the text, by the fast lane or by libyaml; the outcome is left in p. */
@@ -54,6 +55,8 @@ static void cfg_parser_free(struct cfg_parser *p)
 	p->set_meta = NULL;
 	free(p->set_refs);
 	p->set_refs = NULL;
+	free(p->never_ban);
+	p->never_ban = NULL;
 }
 
 int fw_config_parse_opts(const char *name, const char *text, size_t len,
@@ -187,6 +190,8 @@ void fw_config_free(struct fw_config *cfg)
 	free(cfg->path);
 	free(cfg->interfaces);
 	free(cfg->rules.rules);
+	free(cfg->crowdsec.url);
+	free(cfg->crowdsec.api_key_file);
 	fw_ruleset_free_sets(&cfg->rules);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include "config.h"
 #include "diag.h"
+#include "hashtab.h"
 #include "nodes.h"
 #include "reader.h"
 #include "value.h"
@@ -44,6 +45,14 @@ struct cfg_set_ref {
 	char name[FW_RULE_NAME_MAX];
 };
 
+/* An entry of settings.never_ban as written: a prefix, or "@name" resolved with the sets. */
+struct cfg_never_ban_item {
+	struct fw_prefix prefix; /* when name is empty */
+	char name[FW_RULE_NAME_MAX];
+	int line;
+	int col;
+};
+
 struct cfg_parser {
 	const char *name; /* for messages */
 	struct fw_config_options opts;
@@ -60,6 +69,10 @@ struct cfg_parser {
 	size_t set_ref_count;
 	size_t set_refs_cap;
 	size_t port_ranges_cap;
+	struct cfg_never_ban_item *never_ban; /* settings.never_ban, until the sets are known */
+	size_t never_ban_count;
+	int never_ban_line; /* where its list starts; 0: not given, or not valid */
+	int never_ban_col;
 	bool capacity_ok;  /* settings.max_rules is valid or defaulted */
 	bool capacity_set; /* settings.max_rules was given */
 };
@@ -70,12 +83,32 @@ void cfg_read_stream(struct cfg_parser *p);
 void cfg_read_interfaces(struct cfg_parser *p, const struct cfg_node *list);
 /* section_settings.c */
 void cfg_read_settings(struct cfg_parser *p, const struct cfg_node *map);
+/* A file the config names, as opened: relative to the config's folder, unless absolute; malloc'd. */
+char *cfg_relative_path(const char *config, const char *file);
+/* section_crowdsec.c: the crowdsec section, whose key is at line. */
+void cfg_read_crowdsec(struct cfg_parser *p, int line, const struct cfg_node *map);
 /* section_sets.c: the sets as written; their list files are read by cfg_load_sets(). */
 void cfg_read_sets(struct cfg_parser *p, const struct cfg_node *map);
 /* Once the document is read: the list files, then each "@name" resolved to its set. */
 void cfg_load_sets(struct cfg_parser *p);
+/* The index of the set called name in t (as cfg_load_sets() fills it), or -1. */
+int64_t cfg_find_set(const struct cfg_parser *p, const struct fw_hashtab *t, const char *name);
+/* "KEY \"@name\" names no set", with the closest set's name when there is one. */
+void cfg_unknown_set(struct cfg_parser *p, const struct cfg_ctx *ctx, const char *key,
+		     const char *name, int line, int col);
+/* section_never_ban.c: settings.never_ban as written, then, once the sets are known, as a set. */
+void cfg_read_never_ban(struct cfg_parser *p, const struct cfg_node *list);
+void cfg_build_never_ban(struct cfg_parser *p, const struct fw_hashtab *sets);
 /* section_rules.c: streamed, one rule tree at a time; start is the list's start event. */
 int cfg_read_rules(struct cfg_parser *p, yaml_event_t *start);
+/*
+ * section_limit.c: a rule's limit (a mapping, or NULL), its ban_for (which
+ * needs a limit), and its action, which must then be drop. Call it once
+ * the action is read.
+ */
+void cfg_rule_limit(struct cfg_parser *p, size_t idx, const struct cfg_node *limit,
+		    const struct cfg_node *ban_for, const struct cfg_node *action,
+		    const struct cfg_ctx *ctx);
 /* ports.c: `port` as a number, a range "A-B" or a list of those, into r; false once reported. */
 bool cfg_rule_ports(struct cfg_parser *p, struct fw_rule *r, const struct cfg_node *n,
 		    const struct cfg_ctx *ctx);

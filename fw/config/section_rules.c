@@ -9,14 +9,23 @@
 #include "section.h"
 #include "sets.h"
 
-enum cfg_rule_key { RK_NAME, RK_SRC, RK_PORT, RK_PROTO, RK_ACTION, RK_COUNT };
+enum cfg_rule_key {
+	RK_NAME, RK_SRC, RK_PORT, RK_PROTO, RK_ACTION, RK_TCP_FLAGS, RK_LIMIT, RK_BAN_FOR, RK_COUNT
+};
 
-static const char *const cfg_rule_keys[RK_COUNT] = { "name", "src", "port", "proto", "action" };
+static const char *const cfg_rule_keys[RK_COUNT] = {
+	"name", "src", "port", "proto", "action", "tcp_flags", "limit", "ban_for",
+};
 
 static const int cfg_proto_order[] = { FW_PROTO_TCP, FW_PROTO_UDP, FW_PROTO_ICMP,
 					FW_PROTO_ICMPV6, FW_PROTO_ANY };
 static const struct cfg_words cfg_protos = { fw_proto_names, cfg_proto_order,
 					     CFG_COUNT(cfg_proto_order) };
+
+static const char *const cfg_tcp_flags_names[] = { [FW_TCP_FLAGS_SYN] = "syn" };
+static const int cfg_tcp_flags_order[] = { FW_TCP_FLAGS_SYN };
+static const struct cfg_words cfg_tcp_flags = { cfg_tcp_flags_names, cfg_tcp_flags_order,
+						CFG_COUNT(cfg_tcp_flags_order) };
 
 static const int cfg_action_order[] = { FW_ACTION_DROP, FW_ACTION_PASS };
 static const struct cfg_words cfg_actions = { fw_action_names, cfg_action_order,
@@ -162,6 +171,29 @@ static bool cfg_rule_src(struct cfg_parser *p, size_t idx, const struct cfg_node
 	return false;
 }
 
+/* tcp_flags: part of the match, and only for TCP; false once reported. */
+static bool cfg_rule_tcp_flags(struct cfg_parser *p, struct fw_rule *r, const struct cfg_node *n,
+			       const struct cfg_node *proto, const struct cfg_ctx *ctx)
+{
+	int flags;
+
+	if (!cfg_enum(&p->diags, n, ctx, "tcp_flags", &cfg_tcp_flags, &flags))
+		return false;
+	if (r->proto == FW_PROTO_TCP) {
+		r->tcp_flags = (uint8_t)flags;
+		return true;
+	}
+	if (proto)
+		cfg_ctx_error(&p->diags, ctx, n->line, n->col,
+			      "tcp_flags %s needs proto tcp, not %s: TCP flags are only in TCP packets; write \"proto: tcp\"",
+			      n->text, fw_proto_name(r->proto));
+	else
+		cfg_ctx_error(&p->diags, ctx, n->line, n->col,
+			      "tcp_flags %s needs proto tcp: TCP flags are only in TCP packets; add \"proto: tcp\"",
+			      n->text);
+	return false;
+}
+
 static void cfg_rule_match(struct cfg_parser *p, size_t idx, const struct cfg_node **values,
 			   const struct cfg_ctx *ctx)
 {
@@ -180,6 +212,8 @@ static void cfg_rule_match(struct cfg_parser *p, size_t idx, const struct cfg_no
 		else
 			ok = false;
 	}
+	if (ok && values[RK_TCP_FLAGS])
+		ok = cfg_rule_tcp_flags(p, r, values[RK_TCP_FLAGS], values[RK_PROTO], ctx);
 	if (!ok)
 		return;
 	if (r->port && r->proto != FW_PROTO_TCP && r->proto != FW_PROTO_UDP &&
@@ -224,6 +258,7 @@ static int cfg_add_rule(struct cfg_parser *p, const struct cfg_node *item)
 	if (values[RK_ACTION] && cfg_enum(&p->diags, values[RK_ACTION], &ctx, "action", &cfg_actions,
 					  &action))
 		r->action = (uint8_t)action;
+	cfg_rule_limit(p, idx, values[RK_LIMIT], values[RK_BAN_FOR], values[RK_ACTION], &ctx);
 	return 0;
 }
 

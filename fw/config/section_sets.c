@@ -48,8 +48,7 @@ static struct fw_set *cfg_new_set(struct cfg_parser *p, const struct cfg_node *k
 	return set;
 }
 
-/* The list file as opened: relative to the config's folder, unless absolute. */
-static char *cfg_list_path(const char *config, const char *file)
+char *cfg_relative_path(const char *config, const char *file)
 {
 	const char *slash = strrchr(config, '/');
 	char *path;
@@ -71,7 +70,7 @@ static void cfg_set_file(struct cfg_parser *p, struct fw_set *set, struct cfg_se
 			      "file is empty; give the path of a list file (relative to the config's folder)");
 		return;
 	}
-	set->file = cfg_list_path(p->name, file->text);
+	set->file = cfg_relative_path(p->name, file->text);
 	if (!set->file) {
 		p->diags.err = -ENOMEM;
 		return;
@@ -240,18 +239,25 @@ static const char *cfg_close_set(const struct fw_ruleset *rs, const char *name)
 	return found;
 }
 
-static void cfg_unknown_set(struct cfg_parser *p, const struct cfg_set_ref *ref)
+void cfg_unknown_set(struct cfg_parser *p, const struct cfg_ctx *ctx, const char *key,
+		     const char *name, int line, int col)
 {
-	const struct cfg_ctx ctx = cfg_rule_ctx(p, ref->rule);
-	const char *close = cfg_close_set(&p->cfg->rules, ref->name);
+	const char *close = cfg_close_set(&p->cfg->rules, name);
 
 	if (close)
-		cfg_ctx_error(&p->diags, &ctx, ref->line, ref->col,
-			      "src \"@%s\" names no set; did you mean \"@%s\"?", ref->name, close);
+		cfg_ctx_error(&p->diags, ctx, line, col, "%s \"@%s\" names no set; did you mean \"@%s\"?",
+			      key, name, close);
 	else
-		cfg_ctx_error(&p->diags, &ctx, ref->line, ref->col,
-			      "src \"@%s\" names no set; define it under the top-level key sets:, as %s: {file: PATH} (a list file) or %s: {elements: [198.18.0.0/15, ...]}",
-			      ref->name, ref->name, ref->name);
+		cfg_ctx_error(&p->diags, ctx, line, col,
+			      "%s \"@%s\" names no set; define it under the top-level key sets:, as %s: {file: PATH} (a list file) or %s: {elements: [198.18.0.0/15, ...]}",
+			      key, name, name, name);
+}
+
+int64_t cfg_find_set(const struct cfg_parser *p, const struct fw_hashtab *t, const char *name)
+{
+	const struct fw_ruleset *rs = &p->cfg->rules;
+
+	return fw_hashtab_find(t, cfg_set_hash(name), cfg_set_named, rs->sets, name);
 }
 
 /* Every set in a table by name, the names checked unique; each rule's "@name" resolved. */
@@ -272,11 +278,12 @@ static void cfg_resolve_sets(struct cfg_parser *p, struct fw_hashtab *t)
 	}
 	for (size_t i = 0; i < p->set_ref_count; i++) {
 		const struct cfg_set_ref *ref = &p->set_refs[i];
-		int64_t found = fw_hashtab_find(t, cfg_set_hash(ref->name), cfg_set_named, rs->sets,
-						ref->name);
+		int64_t found = cfg_find_set(p, t, ref->name);
 
 		if (found < 0) {
-			cfg_unknown_set(p, ref);
+			const struct cfg_ctx ctx = cfg_rule_ctx(p, ref->rule);
+
+			cfg_unknown_set(p, &ctx, "src", ref->name, ref->line, ref->col);
 			p->meta[ref->rule].match_ok = false;
 			continue;
 		}
@@ -329,6 +336,7 @@ void cfg_load_sets(struct cfg_parser *p)
 		return;
 	}
 	cfg_resolve_sets(p, &table);
+	cfg_build_never_ban(p, &table);
 	fw_hashtab_free(&table);
 	cfg_warn_idle_sets(p);
 }

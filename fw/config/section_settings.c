@@ -3,10 +3,15 @@
 #include "names.h"
 #include "section.h"
 
-enum cfg_setting_key { SK_DEFAULT_ACTION, SK_FRAGMENTS, SK_MAX_RULES, SK_COUNT };
+enum cfg_setting_key {
+	SK_DEFAULT_ACTION, SK_FRAGMENTS, SK_MAX_RULES, SK_MAX_BANS, SK_NEVER_BAN, SK_COUNT
+};
 
 static const char *const cfg_setting_keys[SK_COUNT] = { "default_action", "fragments",
-							 "max_rules" };
+							 "max_rules", "max_bans", "never_ban" };
+
+/* Per address family and kind of ban map (DESIGN §1b): 64M is gigabytes of kernel memory. */
+#define CFG_MAX_BANS (1u << 26)
 
 static const int cfg_default_action_order[] = { FW_ACTION_PASS, FW_ACTION_DROP };
 static const struct cfg_words cfg_default_actions = {
@@ -44,5 +49,10 @@ void cfg_read_settings(struct cfg_parser *p, const struct cfg_node *map)
 		p->capacity_ok = cfg_uint(&p->diags, values[SK_MAX_RULES], &ctx, "max_rules", 1,
 					  CFG_MAX_RULES, &cfg->capacity);
 	}
+	if (values[SK_MAX_BANS])
+		cfg_uint(&p->diags, values[SK_MAX_BANS], &ctx, "max_bans", 1, CFG_MAX_BANS,
+			 &cfg->max_bans);
+	if (values[SK_NEVER_BAN])
+		cfg_read_never_ban(p, values[SK_NEVER_BAN]);
 }
 

@@ -3,9 +3,10 @@
 #include <string.h>
 #include "section.h"
 
-enum cfg_top_key { TK_INTERFACES, TK_SETTINGS, TK_SETS, TK_RULES, TK_COUNT };
+enum cfg_top_key { TK_INTERFACES, TK_SETTINGS, TK_SETS, TK_RULES, TK_CROWDSEC, TK_COUNT };
 
-static const char *const cfg_top_keys[TK_COUNT] = { "interfaces", "settings", "sets", "rules" };
+static const char *const cfg_top_keys[TK_COUNT] = { "interfaces", "settings", "sets", "rules",
+						     "crowdsec" };
 
 /* Which top-level key this is, or -1 once reported as unknown or repeated. */
 static int cfg_top_key(struct cfg_parser *p, const struct cfg_node *key, int *seen_line)
@@ -36,7 +37,8 @@ static int cfg_top_key(struct cfg_parser *p, const struct cfg_node *key, int *se
 	return k;
 }
 
-static void cfg_apply_section(struct cfg_parser *p, int key, const struct cfg_node *value)
+static void cfg_apply_section(struct cfg_parser *p, int key, int key_line,
+			      const struct cfg_node *value)
 {
 	/* An empty section, e.g. "rules:" with every rule commented out, is allowed. */
 	if (key < 0 || value->kind == CFG_BROKEN || cfg_is_null(value))
@@ -47,12 +49,14 @@ static void cfg_apply_section(struct cfg_parser *p, int key, const struct cfg_no
 		cfg_read_settings(p, value);
 	else if (key == TK_SETS)
 		cfg_read_sets(p, value);
+	else if (key == TK_CROWDSEC)
+		cfg_read_crowdsec(p, key_line, value);
 	else
 		cfg_error(&p->diags, value->line, value->col,
 			  "rules must be a list like \"- name: ...\", found %s", cfg_kind_name(value));
 }
 
-static int cfg_read_section(struct cfg_parser *p, int key, yaml_event_t *ev)
+static int cfg_read_section(struct cfg_parser *p, int key, int key_line, yaml_event_t *ev)
 {
 	struct cfg_node *value;
 
@@ -62,7 +66,7 @@ static int cfg_read_section(struct cfg_parser *p, int key, yaml_event_t *ev)
 	value = cfg_read_node(&p->nodes, ev);
 	if (!value)
 		return -1;
-	cfg_apply_section(p, key, value);
+	cfg_apply_section(p, key, key_line, value);
 	cfg_nodes_free(&p->nodes);
 	return 0;
 }
@@ -76,7 +80,7 @@ static int cfg_read_root(struct cfg_parser *p, yaml_event_t *start)
 	cfg_event_delete(&p->reader, start);
 	for (;;) {
 		struct cfg_node *key;
-		int k;
+		int k, line;
 
 		if (cfg_next_event(&p->reader, &ev))
 			return -1;
@@ -88,8 +92,9 @@ static int cfg_read_root(struct cfg_parser *p, yaml_event_t *start)
 		if (!key)
 			return -1;
 		k = cfg_top_key(p, key, seen_line);
+		line = key->line;
 		cfg_nodes_free(&p->nodes);
-		if (cfg_next_event(&p->reader, &ev) || cfg_read_section(p, k, &ev))
+		if (cfg_next_event(&p->reader, &ev) || cfg_read_section(p, k, line, &ev))
 			return -1;
 	}
 }
@@ -105,7 +110,7 @@ static int cfg_read_document(struct cfg_parser *p, yaml_event_t *ev)
 		return -1;
 	if (root->kind != CFG_BROKEN && !cfg_is_null(root))
 		cfg_error(&p->diags, root->line, root->col,
-			  "the config must be a mapping with the keys interfaces, settings, sets and rules, found %s",
+			  "the config must be a mapping with the keys interfaces, settings, sets, rules and crowdsec, found %s",
 			  cfg_kind_name(root));
 	cfg_nodes_free(&p->nodes);
 	return 0;

@@ -70,6 +70,25 @@ static bool cfg_ties_oom(struct cfg_ties *t)
 	return false;
 }
 
+/* The level a rule sits at among its prefix's: a SYN rule beats a plain TCP one. */
+static uint8_t cfg_tie_proto(const struct fw_rule *r)
+{
+	return r->tcp_flags ? FW_PROTO_TCP_SYN : r->proto;
+}
+
+/* Whether a and b do the same to a packet: the same action, and the same limit if any. */
+static bool cfg_same_effect(const struct fw_rule *a, const struct fw_rule *b)
+{
+	return a->action == b->action && a->limit.interval == b->limit.interval &&
+	       a->limit.burst == b->limit.burst && a->limit.per_source == b->limit.per_source &&
+	       a->limit.ban_for == b->limit.ban_for;
+}
+
+static const char *cfg_effect_name(const struct fw_rule *r)
+{
+	return r->limit.interval ? "limit" : fw_action_name(r->action);
+}
+
 static void cfg_rule_prefix(const struct fw_rule *r, struct fw_prefix *out)
 {
 	memcpy(out->addr, r->src, sizeof(out->addr));
@@ -365,6 +384,8 @@ static void cfg_report_tie(struct cfg_ties *t, uint32_t x, uint32_t y,
 		snprintf(port, sizeof(port), "ports %u-%u", ports->first, ports->last);
 	if (a->proto == FW_PROTO_ANY)
 		snprintf(proto, sizeof(proto), "any protocol");
+	else if (a->tcp_flags)
+		snprintf(proto, sizeof(proto), "proto tcp with tcp_flags syn");
 	else
 		snprintf(proto, sizeof(proto), "proto %s", fw_proto_name(a->proto));
 	cfg_ctx_label(&ctx_a, label_a, sizeof(label_a));
@@ -372,8 +393,7 @@ static void cfg_report_tie(struct cfg_ties *t, uint32_t x, uint32_t y,
 	cfg_warning(&t->p->diags, b->line, b->col,
 		    "%s ties with %s (line %d): both match %s, %s, %s, at the same level; %s (%s), listed first, decides there, not %s (%s)",
 		    label_b, label_a, a->line, cfg_tie_where(t, x, y, prefix, where, sizeof(where)),
-		    port, proto, label_a, fw_action_name(a->action), label_b,
-		    fw_action_name(b->action));
+		    port, proto, label_a, cfg_effect_name(a), label_b, cfg_effect_name(b));
 }
 
 /* The rules of owners x and y (or of x alone) that tie: a sweep over their port spans. */
@@ -395,7 +415,7 @@ static void cfg_ties_between(struct cfg_ties *t, uint32_t x, uint32_t y,
 
 			c->rule = t->rules[k];
 			c->side = (uint8_t)side;
-			c->proto = r->proto;
+			c->proto = cfg_tie_proto(r);
 			c->has_port = count > 0;
 			/* No port is every port: all such rules of one protocol meet. */
 			c->first = count ? ranges[0].first : 0;
@@ -417,7 +437,7 @@ static void cfg_ties_between(struct cfg_ties *t, uint32_t x, uint32_t y,
 				continue;
 			a = &rs->rules[c->rule < d->rule ? c->rule : d->rule];
 			b = &rs->rules[c->rule < d->rule ? d->rule : c->rule];
-			if (a->action == b->action || (x == y && cfg_rule_same_match(rs, a, b)))
+			if (cfg_same_effect(a, b) || (x == y && cfg_rule_same_match(rs, a, b)))
 				continue;
 			if (c->has_port && !cfg_ports_meet(rs, a, b, &meet))
 				continue;

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Config parsing, part 2: what a scalar means, and which keys a mapping holds. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include "duration.h"
 #include "value.h"
 #include "xdpfw.h"
 
@@ -149,6 +151,44 @@ bool cfg_uint(struct cfg_diags *d, const struct cfg_node *n, const struct cfg_ct
 		return false;
 	}
 	*out = (uint32_t)value;
+	return true;
+}
+
+bool cfg_duration(struct cfg_diags *d, const struct cfg_node *n, const struct cfg_ctx *ctx,
+		  const char *key, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char low[FW_DURATION_TEXT_MAX], high[FW_DURATION_TEXT_MAX];
+	uint64_t ns;
+	int err;
+
+	if (!cfg_text(d, n, ctx, key))
+		return false;
+	fw_duration_format(min, low);
+	fw_duration_format(max, high);
+	if (cfg_all_digits(n->text)) {
+		cfg_ctx_error(d, ctx, n->line, n->col,
+			      "%s %s has no unit; write %ss for seconds, or a duration like 10m, 2h or 7d",
+			      key, n->text, n->text);
+		return false;
+	}
+	err = fw_duration_parse(n->text, n->len, &ns);
+	if (err == -EINVAL) {
+		cfg_ctx_error(d, ctx, n->line, n->col,
+			      "%s \"%s\" is not a duration; write e.g. 30s, 10m, 2h, 7d or 1h30m (units ms, s, m, h, d, largest first)",
+			      key, n->text);
+		return false;
+	}
+	if (err || ns > max) {
+		cfg_ctx_error(d, ctx, n->line, n->col, "%s %s is longer than %s; use at most %s", key,
+			      n->text, high, high);
+		return false;
+	}
+	if (ns < min) {
+		cfg_ctx_error(d, ctx, n->line, n->col, "%s %s is shorter than %s; use at least %s",
+			      key, n->text, low, low);
+		return false;
+	}
+	*out = ns;
 	return true;
 }
 

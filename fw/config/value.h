@@ -28,6 +28,9 @@ bool cfg_uint(struct cfg_diags *d, const struct cfg_node *n, const struct cfg_ct
 	      const char *key, uint32_t min, uint32_t max, uint32_t *out);
 bool cfg_enum(struct cfg_diags *d, const struct cfg_node *n, const struct cfg_ctx *ctx,
 	      const char *key, const struct cfg_words *words, int *out);
+/* A duration (fw_duration_parse()) from min to max ns; false once reported. */
+bool cfg_duration(struct cfg_diags *d, const struct cfg_node *n, const struct cfg_ctx *ctx,
+		  const char *key, uint64_t min, uint64_t max, uint64_t *out);
 /* Whether len bytes make a valid rule or set name. */
 bool cfg_name_valid(const char *name, size_t len);
 /* A rule's or a set's name: 1-63 letters, digits and _ . : -; false once reported. */

@@ -305,7 +305,7 @@ static const struct error_case error_cases[] = {
 	{ .name = "settings_list", .yaml = "settings:\n  - default_action: drop\n", .want = { { "2:3", "settings must be a mapping of key: value, found a list" } } },
 	{ .name = "interfaces_scalar", .yaml = "interfaces: eth0\n", .want = { { "1:13", "interfaces must be a list like \"- name: eth0\", found a single value" } } },
 	{ .name = "interface_scalar", .yaml = "interfaces:\n  - eth0\n", .want = { { "2:5", "each interface must be a mapping like \"- name: eth0\"" } } },
-	{ .name = "top_list", .yaml = "- name: r\n", .want = { { "1:1", "the config must be a mapping with the keys interfaces, settings, sets and rules, found a list" } } },
+	{ .name = "top_list", .yaml = "- name: r\n", .want = { { "1:1", "the config must be a mapping with the keys interfaces, settings, sets, rules and crowdsec, found a list" } } },
 	{ .name = "top_scalar", .yaml = "hello\n", .want = { { "1:1", "found a single value" } } },
 	{ .name = "key_not_a_word", .yaml = "rules:\n  - name: r\n    port: 22\n    ? [a]\n    : 1\n", .want = { { "4:7", "rule \"r\": keys must be single words, found a list" } } },
 	/* duplicates */
@@ -886,7 +886,7 @@ static void test_diag_escapes_config_text(void **state)
 		{ "interfaces:\n  - name: \"e\\e\"\n  - name: \"e\\e\"\n",
 		  NAME ":3:11: interface \"e\\e\" is listed twice (first at line 2); list each interface once" },
 		{ "rules:\n  - name: r\n    port: 22\n    \"po\\r\\nrt\": 22\n",
-		  NAME ":4:5: rule \"r\": unknown key \"po\\r\\nrt\"; expected one of name, src, port, proto, action" },
+		  NAME ":4:5: rule \"r\": unknown key \"po\\r\\nrt\"; expected one of name, src, port, proto, action, tcp_flags, limit, ban_for" },
 		{ "rules:\n  - name: r\n    src: \"a\\\\b\\x7f\\t\"\n",
 		  NAME ":3:10: rule \"r\": src \"a\\\\b\\x7f\\t\" is not an IPv4 or IPv6 address, a prefix or \"@set\"; "
 		  "write e.g. 198.18.0.1, 198.18.0.0/15, 2001:2::/48 or \"@office\"" },
