@@ -62,6 +62,19 @@ static struct fw_sync_report sync_rules(struct fw_ruleset *rs)
 	return report;
 }
 
+/* Puts the example in force; the id it gave rule. */
+static uint32_t example_in_force(int rule)
+{
+	struct fw_ruleset rs;
+	uint32_t id;
+
+	example(&rs);
+	sync_rules(&rs);
+	id = rs.rules[rule].id;
+	free(rs.rules);
+	return id;
+}
+
 static bool limit_of(uint32_t id, struct fw_limit_value *v)
 {
 	return !bpf_map_lookup_elem(datapath()->limits_fd, &id, v);
@@ -173,12 +186,9 @@ static void test_changed_limit_keeps_the_rule(void **state)
 	uint32_t id;
 
 	(void)state;
-	example(&rs);
-	sync_rules(&rs);
-	id = rs.rules[RULE_WIDE].id;
+	id = example_in_force(RULE_WIDE);
 	assert_int_equal(fw_counter_add(datapath(), id, &(struct fw_counter){ 7, 700 }), 0);
 	set_tat(id, 987654321);
-	free(rs.rules);
 
 	example(&rs);
 	rs.rules[RULE_WIDE].limit.interval = 20 * MS; /* 50/s, was 100/s */
@@ -203,12 +213,9 @@ static void test_limit_gone_keeps_the_rule(void **state)
 	uint32_t id;
 
 	(void)state;
-	example(&rs);
-	sync_rules(&rs);
-	id = rs.rules[FLOOD].id;
+	id = example_in_force(FLOOD);
 	assert_int_equal(fw_counter_add(datapath(), id, &(struct fw_counter){ 3, 300 }), 0);
 	assert_int_equal(fw_counter_read(datapath(), id, &before), 0);
-	free(rs.rules);
 
 	example(&rs);
 	rs.rules[FLOOD].limit = (struct fw_rule_limit){ 0 }; /* a plain drop rule now */
@@ -237,10 +244,7 @@ static void test_tcp_flags_are_the_match(void **state)
 	uint32_t id;
 
 	(void)state;
-	example(&rs);
-	sync_rules(&rs);
-	id = rs.rules[FLOOD].id;
-	free(rs.rules);
+	id = example_in_force(FLOOD);
 
 	example(&rs);
 	rs.rules[FLOOD].tcp_flags = 0;
