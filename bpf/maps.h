@@ -139,7 +139,7 @@ FW_NEVER_BAN_MAP(fw_never_ban6, struct fw_ban_prefix6_key);
 /* Rate limits: the policy of each limit rule, by rule id. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, FW_MAX_LIMITS);
+	__uint(max_entries, FW_SETS * FW_MAX_LIMITS); /* both sets, while a reload swaps */
 	__type(key, __u32);
 	__type(value, struct fw_limit_value);
 } fw_limits SEC(".maps");

@@ -8,14 +8,14 @@
 /* Capacity, rules repeating another's name or match, and ties (warnings). */
 void cfg_check_rules(struct cfg_parser *p);
 
-/* Same source (the same prefix, or the same set), ports and protocol. */
+/* Same source (the same prefix, or the same set), ports, protocol and TCP flags. */
 bool cfg_rule_same_match(const struct fw_ruleset *rs, const struct fw_rule *a,
 			 const struct fw_rule *b);
 
 /*
  * ties.c: warns about two rules on one prefix, at one level of DESIGN §1,
- * with different actions (through sets sharing an element, or port lists
- * that overlap): the first listed wins.
+ * with different actions or limits (through sets sharing an element, or
+ * port lists that overlap): the first listed wins.
  */
 void cfg_check_ties(struct cfg_parser *p);
 

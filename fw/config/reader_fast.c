@@ -261,8 +261,10 @@ static bool cfg_fast_entry(struct cfg_fast *f, const struct cfg_fast_line *l)
 	cfg_fast_push_scalar(f, l, l->key, l->key_len, 0);
 	if (l->value_len)
 		cfg_fast_push_scalar(f, l, l->value, l->value_len, l->quote);
-	else if (f->depth == 1 || (f->depth == 2 && !f->levels[1].sequence))
-		f->value_due = true; /* a top-level section, or a set's mapping, on the next lines */
+	else if (f->depth == 1 || (f->depth == 2 && !f->levels[1].sequence) ||
+		 (f->depth == 3 && f->levels[1].sequence))
+		/* A section, a set's mapping, or a mapping in a list item (a rule's limit:). */
+		f->value_due = true;
 	else
 		return false;
 	return true;

@@ -2,7 +2,7 @@
 /*
  * The fast lane: events for the plainest YAML, read straight from the text
  * without libyaml. It takes only what it can read exactly as libyaml would
- * (block collections at most three deep, one-word plain scalars, values
+ * (block collections at most four deep, one-word plain scalars, values
  * quoted on one line without escapes, ASCII, LF line ends) and gives up on
  * anything else, so the parse starts over with
  * libyaml. Its events own no memory. Internal to fw/config/ (the reader layer).
@@ -14,7 +14,8 @@
 #include <stddef.h>
 #include <yaml.h>
 
-#define CFG_FAST_DEPTH 3  /* the root mapping, a list and its item mappings, or sets: and each set */
+/* The root mapping, a list, its item mappings and a mapping in one (limit:); or sets: and each set. */
+#define CFG_FAST_DEPTH 4
 #define CFG_FAST_QUEUE 16 /* events one line can make, with room to spare */
 
 struct cfg_fast_level {

@@ -89,6 +89,7 @@ static bool cfg_limit_fields(struct cfg_parser *p, struct fw_rule_limit *out,
 	const struct cfg_node *values[LK_COUNT];
 	uint64_t packets = 0, period;
 	uint32_t seconds = 0;
+	size_t known = 0;
 	bool ok;
 	int per;
 
@@ -100,7 +101,10 @@ static bool cfg_limit_fields(struct cfg_parser *p, struct fw_rule_limit *out,
 		return false;
 	}
 	cfg_fields(&p->diags, map, &ctx, cfg_limit_keys, LK_COUNT, values);
-	if (!values[LK_RATE] && !map->nkids) /* else an unknown key was reported: likely a typo of rate */
+	for (size_t k = 0; k < LK_COUNT; k++)
+		known += values[k] != NULL;
+	/* Unless a key was reported unknown or repeated: likely a typo of rate. */
+	if (!values[LK_RATE] && 2 * known == map->nkids)
 		cfg_ctx_error(&p->diags, rule_ctx, map->line, map->col,
 			      "limit has no rate; add rate: N/s (or N/m, N/h), e.g. {rate: 20/s}");
 	ok = values[LK_RATE] && cfg_rate(&p->diags, values[LK_RATE], &ctx, &packets, &seconds);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Config parsing: ties (DESIGN §1b). Two rules on one prefix at one level
- * with different actions: the first listed decides, and check says so.
+ * with different actions or limits: the first listed decides, and check
+ * says so.
  *
  * Rules are grouped by what they are written on, their "owner": a set, one
  * prefix, or no source. Two owners meet where a prefix is in both (found by

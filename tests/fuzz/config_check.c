@@ -5,7 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "config_check.h"
+#include "duration.h"
 #include "prefix.h"
+
+/* A limit's burst * interval: section_limit.c's bound. */
+#define CHECK_WINDOW_MAX (1ull << 62)
 
 const struct fw_config_options fuzz_config_options = { .skip_list_files = true };
 
@@ -180,6 +184,36 @@ static void check_sets(const struct fw_ruleset *rs)
 	}
 }
 
+static void check_never_ban(const struct fw_set *set)
+{
+	if (set->count != set->v4 + set->v6 || (set->count && !set->elements) ||
+	    set->v4 > FW_NEVER_BAN_MAX || set->v6 > FW_NEVER_BAN_MAX)
+		fuzz_fail("never_ban: %zu elements, %zu IPv4, %zu IPv6", set->count, set->v4,
+			  set->v6);
+	if (set->elements && (strcmp(set->name, "never_ban") || set->line < 1 || set->col < 1))
+		fuzz_fail("never_ban is called %s, at %d:%d", set->name, set->line, set->col);
+	for (size_t j = 0; j < set->count; j++)
+		if (!prefix_sane(&set->elements[j].prefix) || !set->elements[j].line ||
+		    !set->elements[j].col)
+			fuzz_fail("never_ban: element #%zu is not a valid prefix", j + 1);
+}
+
+static void check_crowdsec(const struct fw_crowdsec *cs)
+{
+	if (!cs->url) {
+		if (cs->api_key_file || cs->poll_ms || cs->line)
+			fuzz_fail("no crowdsec url, yet a key file, poll %u ms or line %d", cs->poll_ms,
+				  cs->line);
+		return;
+	}
+	if (strncmp(cs->url, "http://", 7) && strncmp(cs->url, "https://", 8))
+		fuzz_fail("crowdsec url %s", cs->url);
+	if (!cs->api_key_file || !*cs->api_key_file)
+		fuzz_fail("crowdsec without an api_key_file");
+	if (cs->poll_ms < 100 || cs->poll_ms > 3600000 || cs->line < 1)
+		fuzz_fail("crowdsec poll %u ms, at line %d", cs->poll_ms, cs->line);
+}
+
 /* The fields of §1b: a prefix, a set, or port ranges, each consistent. */
 static void check_rule_v2(const struct fw_ruleset *rs, const struct fw_rule *r)
 {
@@ -211,6 +245,29 @@ static void check_rule_v2(const struct fw_ruleset *rs, const struct fw_rule *r)
 			  fw_rule_match_tag(rs, r));
 }
 
+/* §1b's tcp_flags, limit and ban_for: only in the combinations the config allows. */
+static void check_rule_limit(const struct fw_rule *r)
+{
+	const struct fw_rule_limit *l = &r->limit;
+
+	if (r->tcp_flags && (r->tcp_flags != FW_TCP_FLAGS_SYN || r->proto != FW_PROTO_TCP))
+		fuzz_fail("rule %s: tcp_flags %u with proto %u", r->name, r->tcp_flags, r->proto);
+	if (!l->interval) {
+		if (l->burst || l->per_source || l->ban_for)
+			fuzz_fail("rule %s: no limit, yet burst %u, per_source %d, ban_for %llu",
+				  r->name, l->burst, l->per_source, (unsigned long long)l->ban_for);
+		return;
+	}
+	if (r->action != FW_ACTION_DROP)
+		fuzz_fail("rule %s: a limit with action %u", r->name, r->action);
+	if (!l->burst || l->burst > CHECK_WINDOW_MAX / l->interval ||
+	    l->interval > 3600 * FW_NS_PER_SEC)
+		fuzz_fail("rule %s: limit interval %llu ns, burst %u", r->name,
+			  (unsigned long long)l->interval, l->burst);
+	if (l->ban_for && (l->ban_for < FW_NS_PER_SEC || l->ban_for > 365 * 86400 * FW_NS_PER_SEC))
+		fuzz_fail("rule %s: ban_for %llu ns", r->name, (unsigned long long)l->ban_for);
+}
+
 static void check_rule(const struct fw_rule *r)
 {
 	if (!rule_name_valid(r->name))
@@ -238,14 +295,19 @@ static void check_rules(const struct fw_config *cfg)
 		fuzz_fail("fragments %u", rs->fragments);
 	if (cfg->capacity < 1 || cfg->capacity > (1u << 24))
 		fuzz_fail("capacity %u", cfg->capacity);
+	if (cfg->max_bans < 1 || cfg->max_bans > (1u << 26))
+		fuzz_fail("max_bans %u", cfg->max_bans);
+	check_crowdsec(&cfg->crowdsec);
 	if (rs->count > cfg->capacity)
 		fuzz_fail("%zu rules accepted with capacity %u", rs->count, cfg->capacity);
 	if (rs->count && !rs->rules)
 		fuzz_fail("%zu rules but no array", rs->count);
 	check_sets(rs);
+	check_never_ban(&rs->never_ban);
 	for (size_t i = 0; i < rs->count; i++) {
 		check_rule(&rs->rules[i]);
 		check_rule_v2(rs, &rs->rules[i]);
+		check_rule_limit(&rs->rules[i]);
 		for (size_t j = 0; j < i; j++) {
 			if (!strcmp(rs->rules[j].name, rs->rules[i].name))
 				fuzz_fail("rule name %s accepted twice", rs->rules[i].name);
@@ -260,7 +322,8 @@ static bool config_empty(const struct fw_config *cfg)
 {
 	return !cfg->path && !cfg->interfaces && !cfg->interface_count && !cfg->rules.rules &&
 	       !cfg->rules.count && !cfg->rules.sets && !cfg->rules.set_count &&
-	       !cfg->rules.port_ranges && !cfg->rules.port_range_count;
+	       !cfg->rules.port_ranges && !cfg->rules.port_range_count &&
+	       !cfg->rules.never_ban.elements && !cfg->crowdsec.url && !cfg->crowdsec.api_key_file;
 }
 
 void fuzz_check_outcome(const char *name, size_t len, int err, const struct fw_config *cfg,

@@ -18,11 +18,13 @@
 
 /* same_config() compares every field: a struct that grows fails here until its new field is. */
 #if __SIZEOF_POINTER__ == 8
-_Static_assert(sizeof(struct fw_config) == 88, "compare fw_config's new field in same_config()");
+_Static_assert(sizeof(struct fw_config) == 224, "compare fw_config's new field in same_config()");
 _Static_assert(sizeof(struct fw_interface) == 28, "compare the new field in same_interfaces()");
-_Static_assert(sizeof(struct fw_ruleset) == 56, "compare fw_ruleset's new field in same_config()");
-_Static_assert(sizeof(struct fw_rule) == 116, "compare fw_rule's new field in same_rule()");
+_Static_assert(sizeof(struct fw_ruleset) == 168, "compare fw_ruleset's new field in same_config()");
+_Static_assert(sizeof(struct fw_rule) == 144, "compare fw_rule's new field in same_rule()");
 _Static_assert(sizeof(struct fw_set) == 112, "compare fw_set's new field in same_sets()");
+_Static_assert(sizeof(struct fw_crowdsec) == 24, "compare the new field in same_crowdsec()");
+_Static_assert(sizeof(struct fw_rule_limit) == 24, "compare the new field in same_rule()");
 _Static_assert(sizeof(struct fw_set_element) == 28, "compare the new field in same_sets()");
 _Static_assert(sizeof(struct fw_port_range) == 4, "compare the new field in same_config()");
 #endif
@@ -76,32 +78,62 @@ static void same_rule(size_t i, const struct fw_rule *x, const struct fw_rule *y
 	if (x->port != y->port || x->proto != y->proto || x->action != y->action)
 		fuzz_fail("rule %s: port %u proto %u action %u vs port %u proto %u action %u",
 			  x->name, x->port, x->proto, x->action, y->port, y->proto, y->action);
+	if (x->tcp_flags != y->tcp_flags || x->limit.interval != y->limit.interval ||
+	    x->limit.burst != y->limit.burst || x->limit.per_source != y->limit.per_source ||
+	    x->limit.ban_for != y->limit.ban_for)
+		fuzz_fail("rule %s: tcp_flags %u limit %llu/%u/%d/%llu vs tcp_flags %u limit %llu/%u/%d/%llu",
+			  x->name, x->tcp_flags, (unsigned long long)x->limit.interval,
+			  x->limit.burst, x->limit.per_source, (unsigned long long)x->limit.ban_for,
+			  y->tcp_flags, (unsigned long long)y->limit.interval, y->limit.burst,
+			  y->limit.per_source, (unsigned long long)y->limit.ban_for);
 	if (x->id != y->id || x->line != y->line || x->col != y->col)
 		fuzz_fail("rule %s: id %u at %d:%d vs id %u at %d:%d", x->name, x->id, x->line,
 			  x->col, y->id, y->line, y->col);
 }
 
+static void same_set(const char *what, const struct fw_set *x, const struct fw_set *y)
+{
+	if (strcmp(x->name, y->name) || !x->file != !y->file ||
+	    (x->file && strcmp(x->file, y->file)) || x->line != y->line || x->col != y->col)
+		fuzz_fail("%s: %s at %d:%d vs %s at %d:%d", what, x->name, x->line, x->col, y->name,
+			  y->line, y->col);
+	if (x->count != y->count || x->v4 != y->v4 || x->v6 != y->v6)
+		fuzz_fail("set %s: %zu elements vs %zu", x->name, x->count, y->count);
+	for (size_t j = 0; j < x->count; j++) {
+		const struct fw_set_element *e = &x->elements[j], *f = &y->elements[j];
+
+		if (memcmp(e->prefix.addr, f->prefix.addr, sizeof(e->prefix.addr)) ||
+		    e->prefix.len != f->prefix.len || e->line != f->line || e->col != f->col)
+			fuzz_fail("set %s: element #%zu differs", x->name, j + 1);
+	}
+}
+
 static void same_sets(const struct fw_ruleset *a, const struct fw_ruleset *b)
 {
+	char what[32];
+
 	if (a->set_count != b->set_count)
 		fuzz_fail("sets: %zu vs %zu", a->set_count, b->set_count);
 	for (size_t i = 0; i < a->set_count; i++) {
-		const struct fw_set *x = &a->sets[i], *y = &b->sets[i];
-
-		if (strcmp(x->name, y->name) || !x->file != !y->file ||
-		    (x->file && strcmp(x->file, y->file)) || x->line != y->line || x->col != y->col)
-			fuzz_fail("set #%zu: %s at %d:%d vs %s at %d:%d", i + 1, x->name, x->line,
-				  x->col, y->name, y->line, y->col);
-		if (x->count != y->count || x->v4 != y->v4 || x->v6 != y->v6)
-			fuzz_fail("set %s: %zu elements vs %zu", x->name, x->count, y->count);
-		for (size_t j = 0; j < x->count; j++) {
-			const struct fw_set_element *e = &x->elements[j], *f = &y->elements[j];
-
-			if (memcmp(e->prefix.addr, f->prefix.addr, sizeof(e->prefix.addr)) ||
-			    e->prefix.len != f->prefix.len || e->line != f->line || e->col != f->col)
-				fuzz_fail("set %s: element #%zu differs", x->name, j + 1);
-		}
+		snprintf(what, sizeof(what), "set #%zu", i + 1);
+		same_set(what, &a->sets[i], &b->sets[i]);
 	}
+	same_set("never_ban", &a->never_ban, &b->never_ban);
+}
+
+static void same_crowdsec(const struct fw_crowdsec *a, const struct fw_crowdsec *b)
+{
+	if (!a->url != !b->url || (a->url && strcmp(a->url, b->url)))
+		fuzz_fail("crowdsec url: %s vs %s", a->url ? a->url : "(none)",
+			  b->url ? b->url : "(none)");
+	if (!a->api_key_file != !b->api_key_file ||
+	    (a->api_key_file && strcmp(a->api_key_file, b->api_key_file)))
+		fuzz_fail("crowdsec api_key_file: %s vs %s",
+			  a->api_key_file ? a->api_key_file : "(none)",
+			  b->api_key_file ? b->api_key_file : "(none)");
+	if (a->poll_ms != b->poll_ms || a->line != b->line)
+		fuzz_fail("crowdsec: poll %u ms at line %d vs poll %u ms at line %d", a->poll_ms,
+			  a->line, b->poll_ms, b->line);
 }
 
 static void same_port_ranges(const struct fw_ruleset *a, const struct fw_ruleset *b)
@@ -120,8 +152,10 @@ static void same_config(const struct fw_config *a, const struct fw_config *b)
 	if (!a->path != !b->path || (a->path && strcmp(a->path, b->path)))
 		fuzz_fail("path: %s vs %s", a->path ? a->path : "(none)", b->path ? b->path : "(none)");
 	same_interfaces(a, b);
-	if (a->capacity != b->capacity)
-		fuzz_fail("capacity: %u vs %u", a->capacity, b->capacity);
+	if (a->capacity != b->capacity || a->max_bans != b->max_bans)
+		fuzz_fail("capacity %u, max_bans %u vs capacity %u, max_bans %u", a->capacity,
+			  a->max_bans, b->capacity, b->max_bans);
+	same_crowdsec(&a->crowdsec, &b->crowdsec);
 	if (a->rules.default_action != b->rules.default_action ||
 	    a->rules.fragments != b->rules.fragments)
 		fuzz_fail("settings: default %u fragments %u vs default %u fragments %u",
@@ -173,7 +207,9 @@ static bool compare_readers(const char *text, size_t size)
 /* Words a config is made of, and words YAML might read as something else. */
 static const char *const keys[] = {
 	"interfaces", "settings", "rules", "name", "mode", "src", "port", "proto", "action",
-	"default_action", "fragments", "max_rules", "sets", "file", "elements",
+	"default_action", "fragments", "max_rules", "sets", "file", "elements", "tcp_flags",
+	"limit", "rate", "burst", "per", "ban_for", "max_bans", "never_ban", "crowdsec", "url",
+	"api_key_file", "poll",
 };
 static const char *const values[] = {
 	"tcp", "udp", "icmp", "icmpv6", "any", "drop", "pass", "inspect", "native", "generic",
@@ -181,7 +217,9 @@ static const char *const values[] = {
 	"true", "~", "198.18.0.1", "2001:2::1", "::1", "1.2.3", "a:b", "a/b", "x.y-z",
 	"8000-8099", "90-80", "0-1", "198.18.0.0/15", "198.18.0.1/15", "2001:2::/48", "::/0",
 	"lists/drop.txt", "/etc/drop.txt", "\"@drop\"", "'@drop'", "\"a b # c: d\"", "\"\"", "''",
-	"\"a\\\\b\"", "'it''s'", "\"22\"", "\"x\"y",
+	"\"a\\\\b\"", "'it''s'", "\"22\"", "\"x\"y", "syn", "ack", "20/s", "30/m", "1/h", "0/s",
+	"20", "1000000001/s", "source", "rule", "10m", "1h30m", "100ms", "30m1h", "600",
+	"http://127.0.0.1:8080/", "https://[::1]:8443/", "ftp://x/", "crowdsec.key",
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -209,11 +247,16 @@ static const char *gen_word(const uint8_t **in, const uint8_t *end, const char *
 	return own;
 }
 
-/* SUB_OPEN and SUB_FIELD: a mapping in a top-level mapping, as a set is in sets:. */
-enum gen_line { TOP_OPEN, TOP_VALUE, ITEM, FIELD, SETTING, SUB_OPEN, SUB_FIELD, NOISE };
+/*
+ * SUB_OPEN and SUB_FIELD: a mapping in a top-level mapping, as a set is in
+ * sets:; ITEM_OPEN and ITEM_FIELD: a mapping in a list item, as a rule's limit:.
+ */
+enum gen_line {
+	TOP_OPEN, TOP_VALUE, ITEM, FIELD, SETTING, SUB_OPEN, SUB_FIELD, ITEM_OPEN, ITEM_FIELD, NOISE
+};
 
 /* Where the lines so far leave the next one: the kinds the lane would read. */
-enum gen_state { AT_TOP, OPENED, IN_LIST, IN_MAP, SUB_OPENED, IN_SUB };
+enum gen_state { AT_TOP, OPENED, IN_LIST, IN_MAP, SUB_OPENED, IN_SUB, ITEM_OPENED, IN_ITEM_SUB };
 
 /* A setting, or with bit 0x20 a key opening a mapping of its own; under one, its field. */
 static enum gen_line gen_nested(enum gen_line line, uint8_t shape, enum gen_state state)
@@ -236,6 +279,10 @@ static enum gen_line gen_fit(uint8_t shape, enum gen_state state)
 
 	if (line == NOISE)
 		return NOISE;
+	if (state == ITEM_OPENED)
+		return ITEM_FIELD;
+	if (state == IN_ITEM_SUB && (line == FIELD || line == SETTING))
+		return shape & 0x20 ? ITEM_FIELD : FIELD;
 	if (state == SUB_OPENED || state == IN_SUB)
 		return gen_nested(line, shape, state);
 	if (state == AT_TOP)
@@ -246,24 +293,26 @@ static enum gen_line gen_fit(uint8_t shape, enum gen_state state)
 	if (state == IN_MAP && line != TOP_OPEN && line != TOP_VALUE)
 		return gen_nested(SETTING, shape, state);
 	if (state == IN_LIST && line == SETTING)
-		return FIELD;
+		return shape & 0x20 ? ITEM_OPEN : FIELD;
 	return line;
 }
 
 static const char *const gen_lead[] = {
 	[TOP_OPEN] = "", [TOP_VALUE] = "", [ITEM] = "  - ", [FIELD] = "    ", [SETTING] = "  ",
-	[SUB_OPEN] = "  ", [SUB_FIELD] = "    ",
+	[SUB_OPEN] = "  ", [SUB_FIELD] = "    ", [ITEM_OPEN] = "    ", [ITEM_FIELD] = "      ",
 };
 
 static const enum gen_state gen_after[] = {
 	[TOP_OPEN] = OPENED, [TOP_VALUE] = AT_TOP, [ITEM] = IN_LIST, [FIELD] = IN_LIST,
 	[SETTING] = IN_MAP, [SUB_OPEN] = SUB_OPENED, [SUB_FIELD] = IN_SUB,
+	[ITEM_OPEN] = ITEM_OPENED, [ITEM_FIELD] = IN_ITEM_SUB,
 };
 
 /*
  * Turns the input into lines of the lane's shape: top-level keys, list items
- * and their fields, settings, mappings in a section (as sets are) and their
- * fields, comments, and now and then a line indented or
+ * and their fields, mappings in them (as limit: is) and their fields,
+ * settings, mappings in a section (as sets are) and their fields, comments,
+ * and now and then a line indented or
  * dashed at random. Raw bytes rarely stay inside the lane's subset for a
  * whole file (the lane reads under 1% of them); these mostly do.
  */
@@ -287,7 +336,7 @@ static size_t generate(const uint8_t *in, size_t size, char *out, size_t room)
 				     shape & 0x40 ? "- " : "", key, shape & 0x80 ? "" : " ",
 				     shape & 0x80 ? "" : value);
 		else {
-			bool opens = line == TOP_OPEN || line == SUB_OPEN;
+			bool opens = line == TOP_OPEN || line == SUB_OPEN || line == ITEM_OPEN;
 
 			n = snprintf(out + used, room - used, "%s%s:%s%s%s\n", gen_lead[line], key,
 				     opens ? "" : " ", opens ? "" : value, note);
@@ -300,6 +349,8 @@ static size_t generate(const uint8_t *in, size_t size, char *out, size_t room)
 		used += (size_t)snprintf(out + used, room - used, "  - name: last\n");
 	else if (state == SUB_OPENED)
 		used += (size_t)snprintf(out + used, room - used, "    file: last\n");
+	else if (state == ITEM_OPENED)
+		used += (size_t)snprintf(out + used, room - used, "      rate: last\n");
 	return used;
 }
 

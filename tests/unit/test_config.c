@@ -19,6 +19,7 @@
 #include <arpa/inet.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include "conf_parse.h"
 #include "config.h"
 
 #define NAME "t.yaml"
@@ -26,24 +27,10 @@
 
 /* ---- helpers ---------------------------------------------------------- */
 
-struct parsed {
-	int rc;
-	struct fw_config cfg;
-	char *diag;
-	size_t diag_len;
-	bool fast; /* the fast lane produced the result */
-};
-
 static void parse_reader(const char *text, size_t len, enum fw_config_reader reader,
 			 struct parsed *res)
 {
-	FILE *diag = open_memstream(&res->diag, &res->diag_len);
-
-	assert_non_null(diag);
-	memset(&res->cfg, 0xa5, sizeof(res->cfg)); /* must be reset whatever it held */
-	res->fast = true;
-	res->rc = fw_config_parse_with(NAME, text, len, reader, &res->cfg, diag, &res->fast);
-	fclose(diag);
+	conf_parse(NAME, text, len, reader, res);
 }
 
 static void parse_text(const char *text, size_t len, struct parsed *res)
@@ -54,12 +41,6 @@ static void parse_text(const char *text, size_t len, struct parsed *res)
 static void parse_str(const char *text, struct parsed *res)
 {
 	parse_text(text, strlen(text), res);
-}
-
-static void parsed_free(struct parsed *res)
-{
-	fw_config_free(&res->cfg);
-	free(res->diag);
 }
 
 /* Two readings of text gave the same result and the same messages. */
@@ -102,31 +83,6 @@ static void assert_same_parse(const struct parsed *a, const struct parsed *b, co
 	}
 }
 
-static size_t count_lines(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
-/* The index-th line of s (0-based), copied into buf without its newline. */
-static const char *nth_line(const char *s, size_t index, char *buf, size_t size)
-{
-	const char *end;
-
-	while (index-- && (s = strchr(s, '\n')))
-		s++;
-	assert_non_null(s);
-	end = strchr(s, '\n');
-	assert_non_null(end);
-	assert_true((size_t)(end - s) < size);
-	memcpy(buf, s, (size_t)(end - s));
-	buf[end - s] = '\0';
-	return buf;
-}
-
 static void assert_config_empty(const struct fw_config *cfg)
 {
 	struct fw_config zero;
@@ -146,11 +102,6 @@ static void addr_of(const char *text, uint8_t out[16])
 }
 
 /* ---- errors: one table row per message ---------------------------------- */
-
-struct want {
-	const char *where;  /* "LINE:COL" */
-	const char *phrase; /* must appear in the message */
-};
 
 struct error_case {
 	const char *name;
@@ -416,10 +367,9 @@ static void assert_diag_lines(const char *diag, const char *name, size_t want_li
 static void test_error_case(void **state)
 {
 	const struct error_case *c = *state;
-	size_t i, n = want_count(c);
+	size_t n = want_count(c);
 	struct parsed res, libyaml;
 	size_t len = c->len ? c->len : strlen(c->yaml);
-	char line[512], prefix[64];
 
 	parse_text(c->yaml, len, &res);
 	if (res.rc != -EINVAL || count_lines(res.diag) < n)
@@ -432,16 +382,7 @@ static void test_error_case(void **state)
 	if (!c->more && count_lines(res.diag) != n)
 		fail_msg("%s: want %zu messages, got:\n%s", c->name, n, res.diag);
 	assert_diag_lines(res.diag, NAME, count_lines(res.diag));
-	for (i = 0; i < n; i++) {
-		nth_line(res.diag, i, line, sizeof(line));
-		snprintf(prefix, sizeof(prefix), "%s:%s: ", NAME, c->want[i].where);
-		if (strncmp(line, prefix, strlen(prefix)) || !strstr(line, c->want[i].phrase))
-			fail_msg("%s: want \"%s%s\", got \"%s\"", c->name, prefix, c->want[i].phrase,
-				 line);
-		if (c->exact && i == 0 && strcmp(line + strlen(prefix), c->want[i].phrase))
-			fail_msg("%s: want exactly \"%s\", got \"%s\"", c->name, c->want[i].phrase,
-				 line + strlen(prefix));
-	}
+	assert_messages(c->name, res.diag, NAME, c->want, n, c->exact);
 	parsed_free(&res);
 }
 
