@@ -85,19 +85,20 @@ static int fw_u32_cmp(const void *a, const void *b)
 
 int fw_limits_prune(const struct fw_datapath *dp, const struct fw_ruleset *rs)
 {
+	const size_t room = FW_SETS * FW_MAX_LIMITS; /* fw_limits' entries */
 	uint32_t *ids = malloc((fw_limit_rules(rs) + 1) * sizeof(*ids)), key, next;
-	uint32_t gone[FW_MAX_LIMITS];
+	uint32_t *gone = malloc(room * sizeof(*gone));
 	size_t n = 0, ngone = 0;
-	int err = ids ? 0 : -ENOMEM;
+	int err = ids && gone ? 0 : -ENOMEM;
 	void *at = NULL; /* NULL: from the first key */
 
-	for (size_t i = 0; ids && i < rs->count; i++)
+	for (size_t i = 0; !err && i < rs->count; i++)
 		if (rs->rules[i].limit.interval)
 			ids[n++] = rs->rules[i].id;
-	if (ids)
+	if (!err)
 		qsort(ids, n, sizeof(*ids), fw_u32_cmp);
 	/* Collected first: deleting while walking a hash would restart the walk. */
-	while (!err && ngone < FW_MAX_LIMITS && !bpf_map_get_next_key(dp->limits_fd, at, &next)) {
+	while (!err && ngone < room && !bpf_map_get_next_key(dp->limits_fd, at, &next)) {
 		if (!bsearch(&next, ids, n, sizeof(*ids), fw_u32_cmp))
 			gone[ngone++] = next;
 		key = next;
@@ -107,5 +108,6 @@ int fw_limits_prune(const struct fw_datapath *dp, const struct fw_ruleset *rs)
 		if (bpf_map_delete_elem(dp->limits_fd, &gone[i]) && errno != ENOENT)
 			err = -errno;
 	free(ids);
+	free(gone);
 	return err;
 }
