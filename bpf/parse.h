@@ -34,7 +34,11 @@ struct fw_packet {
 	 */
 	__be32 src[4];
 	__u16 dport;      /* host order; 0 = the packet carries no port */
-	__u8 proto;       /* enum fw_proto, or FW_PROTO_OTHER */
+	/*
+	 * enum fw_proto, or FW_PROTO_OTHER; a SYN without ACK is TCP_SYN here,
+	 * and TCP again unless a rule says `tcp_flags: syn` (fw_decide).
+	 */
+	__u8 proto;
 	__u8 fragment;    /* any fragment, first or not; not an IPv6 atomic fragment */
 	__u8 v6;
 	__u8 fragment_header; /* an IPv6 fragment header, atomic ones too */
@@ -65,6 +69,9 @@ struct fw_icmp_hdr {
 #define FW_IPV4_MORE_FRAGS 0x2000
 #define FW_IPV6_FRAG_OFFSET 0xfff8
 #define FW_IPV6_MORE_FRAGS 0x0001
+#define FW_TCP_FLAGS_OFFSET 13
+#define FW_TCP_SYN 0x02
+#define FW_TCP_ACK 0x10
 #define FW_ICMPV6_ND_FIRST 133 /* router solicitation */
 #define FW_ICMPV6_ND_LAST 137  /* redirect */
 
@@ -282,12 +289,14 @@ static __always_inline enum fw_parse_result fw_parse_l4(struct fw_cursor *c, str
 {
 	struct udphdr *ports = c->pos; /* TCP and UDP keep the destination port at byte 2 */
 	struct fw_icmp_hdr *icmp = c->pos;
+	__u8 flags;
 
 	switch (ipproto) {
 	case IPPROTO_TCP:
 		if (c->pos + sizeof(struct tcphdr) > c->end)
 			return FW_PARSE_MALFORMED;
-		pkt->proto = FW_PROTO_TCP;
+		flags = ((__u8 *)c->pos)[FW_TCP_FLAGS_OFFSET] & (FW_TCP_SYN | FW_TCP_ACK);
+		pkt->proto = flags == FW_TCP_SYN ? FW_PROTO_TCP_SYN : FW_PROTO_TCP;
 		pkt->dport = bpf_ntohs(ports->dest);
 		c->pos += sizeof(struct tcphdr);
 		return FW_PARSE_IP;

@@ -2,12 +2,9 @@
 /* xdpfw datapath: parse, pick the most specific rule, count, decide. */
 #include "parse.h"
 #include "maps.h"
-
-/* Read once per packet: userspace rewrites it while the program runs. */
-static __always_inline __u32 fw_param(__u32 index)
-{
-	return *(volatile __u32 *)&fw_params[index];
-}
+#include "clock.h"
+#include "bans.h"
+#include "limit.h"
 
 static __always_inline int fw_ref_found(const struct fw_rule_ref *ref)
 {
@@ -65,8 +62,14 @@ fw_match_source_port(__u32 set, __u32 port_class, const struct fw_packet *pkt)
 	struct fw_port_rule_key key = {
 		.port_class = port_class, .port = pkt->dport, .proto = pkt->proto
 	};
+	const struct fw_rule_ref *ref = fw_port_rule_lookup(set, &key);
 
-	return fw_port_rule_lookup(set, &key);
+	/* A SYN's entry exists only where it differs from a plain TCP packet's. */
+	if (!ref && key.proto == FW_PROTO_TCP_SYN) {
+		key.proto = FW_PROTO_TCP;
+		ref = fw_port_rule_lookup(set, &key);
+	}
+	return ref;
 }
 
 static __always_inline struct fw_source_value *fw_class_value(__u32 set, __u32 class_id)
@@ -216,14 +219,28 @@ static __always_inline void fw_counter_add(struct fw_rule_counter *counter, __u6
 				 FW_COUNTER_BYTES_HALF);
 }
 
-static __always_inline int fw_count_rule(const struct fw_rule_ref *ref, __u64 len)
+/* Counts the packet on the rule that decided it, a limit rule's excess too. */
+static __always_inline int fw_count_rule(const struct fw_rule_ref *ref, __u64 len,
+					 const struct fw_packet *pkt)
 {
 	__u32 id = ref->id;
 	struct fw_rule_counter *counter = bpf_map_lookup_elem(&fw_counters, &id);
 
 	if (counter)
 		fw_counter_add(counter, len);
+	if (ref->action == FW_ACTION_LIMIT)
+		return fw_limit(id, pkt);
 	return ref->action == FW_ACTION_DROP ? FW_STAT_DROP_RULE : FW_STAT_PASS_RULE;
+}
+
+/*
+ * A SYN without ACK is a packet class of its own only while some rule says
+ * `tcp_flags: syn`; parse marks it, so other packets pay one compare.
+ */
+static __always_inline void fw_classify_syn(__u32 active, struct fw_packet *pkt)
+{
+	if (__builtin_expect(pkt->proto == FW_PROTO_TCP_SYN, 0) && !(active & FW_ACTIVE_TCP_SYN))
+		pkt->proto = FW_PROTO_TCP;
 }
 
 static __always_inline enum fw_stat fw_decide(struct xdp_md *ctx, __u64 len)
@@ -232,7 +249,7 @@ static __always_inline enum fw_stat fw_decide(struct xdp_md *ctx, __u64 len)
 	void *data_end = (void *)(long)ctx->data_end;
 	struct fw_packet pkt = {};
 	const struct fw_rule_ref *ref;
-	__u32 active;
+	__u32 active, bans;
 
 	switch (fw_parse(data, data_end, &pkt)) {
 	case FW_PARSE_MALFORMED:
@@ -245,13 +262,18 @@ static __always_inline enum fw_stat fw_decide(struct xdp_md *ctx, __u64 len)
 		break;
 	}
 
+	bans = fw_param(FW_PARAM_BANS);
+	if (__builtin_expect(bans != 0, 0) && fw_banned(bans, &pkt, len))
+		return FW_STAT_DROP_BAN;
+
 	active = fw_param(FW_PARAM_ACTIVE);
 	if (pkt.fragment && (active & FW_ACTIVE_FRAGMENTS_DROP))
 		return FW_STAT_DROP_FRAGMENT;
 
+	fw_classify_syn(active, &pkt);
 	ref = fw_match(active, &pkt);
 	if (ref)
-		return fw_count_rule(ref, len);
+		return fw_count_rule(ref, len, &pkt);
 	if (active & FW_ACTIVE_DEFAULT_DROP)
 		return FW_STAT_DROP_DEFAULT;
 	return FW_STAT_PASS_DEFAULT;

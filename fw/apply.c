@@ -18,6 +18,7 @@ struct fw_apply {
 	struct fw_config cfg;
 	struct fw_state st;
 	uint32_t capacity;          /* rules per set of the maps the config gets */
+	uint32_t max_bans;          /* entries per ban map the config asks for */
 	struct fw_compiled compiled;
 	struct fw_load_ahead ahead;
 	struct fw_sync_report report;
@@ -50,10 +51,12 @@ static int fw_apply_plan(struct fw_apply *a)
 		return err;
 	/* Never fewer ids than the loaded maps hold: rule ids and counters live there. */
 	a->capacity = loaded && dp->capacity > cfg->capacity ? dp->capacity : cfg->capacity;
-	if (!loaded || dp->capacity < cfg->capacity) {
+	a->max_bans = cfg->max_bans ? cfg->max_bans : FW_DEFAULT_MAX_BANS;
+	if (!loaded || dp->capacity < cfg->capacity || dp->max_bans != a->max_bans) {
 		struct fw_room room = fw_room_for_rules(&cfg->rules, loaded ? &dp->room : NULL);
 
-		fw_load_ahead_start(&a->ahead, a->capacity, &room);
+		fw_load_ahead_start(&a->ahead, a->capacity, &room, a->max_bans,
+				    loaded ? dp : NULL);
 	}
 	err = fw_compile(&cfg->rules, &a->compiled);
 	if (err)
@@ -70,18 +73,21 @@ static int fw_apply_maps(struct fw_apply *a)
 	struct fw_room room;
 	int err = -ENOENT;
 
-	if (loaded && dp->capacity >= a->cfg.capacity && fw_room_fits(&dp->room, &a->compiled))
+	if (loaded && dp->capacity >= a->cfg.capacity && fw_room_fits(&dp->room, &a->compiled) &&
+	    dp->max_bans == a->max_bans)
 		return 0;
 	room = fw_room_for(&a->compiled, loaded ? &dp->room : NULL);
 	if (a->ahead.capacity == a->capacity && fw_room_fits(&a->ahead.room, &a->compiled))
 		err = fw_load_ahead_take(&a->ahead, &fresh);
 	if (err) /* none loaded ahead, or it failed: its room was larger */
-		err = fw_datapath_load(&fresh, a->capacity, &room);
+		err = fw_datapath_load_over(&fresh, a->capacity, &room, a->max_bans,
+					    loaded ? dp : NULL);
 	if (err) {
 		fw_error("cannot create maps for %u rules (%u IPv4 and %u IPv6 sources, %u source "
-			 "port rules): %s; lower settings.max_rules or raise the memory limit "
-			 "('xdpfw -v' shows libbpf's account)", a->capacity, room.sources4,
-			 room.sources6, room.port_rules, strerror(-err));
+			 "port rules, %u bans): %s; lower settings.max_rules or settings.max_bans, "
+			 "or raise the memory limit ('xdpfw -v' shows libbpf's account)",
+			 a->capacity, room.sources4, room.sources6, room.port_rules, a->max_bans,
+			 strerror(-err));
 		return err;
 	}
 	return fw_state_replace_maps(&a->st, &fresh);

@@ -11,8 +11,23 @@
 #include "datapath.h"
 #include "xdpfw.skel.h"
 
+/* The skeleton's kept maps, in the order of their fds in struct fw_datapath. */
+static void fw_kept_maps(struct xdpfw *skel, struct bpf_map *maps[FW_KEPT_MAPS])
+{
+	maps[0] = skel->maps.fw_bans4;
+	maps[1] = skel->maps.fw_bans6;
+	maps[2] = skel->maps.fw_ban_prefix4;
+	maps[3] = skel->maps.fw_ban_prefix6;
+	maps[4] = skel->maps.fw_ban_origins;
+	maps[5] = skel->maps.fw_never_ban4;
+	maps[6] = skel->maps.fw_never_ban6;
+	maps[7] = skel->maps.fw_limits;
+	maps[8] = skel->maps.fw_limit_buckets;
+}
+
 static void fw_datapath_take_fds(struct fw_datapath *dp)
 {
+	struct bpf_map *kept[FW_KEPT_MAPS];
 	struct xdpfw *skel = dp->skel;
 
 	dp->prog_fd = bpf_program__fd(skel->progs.xdpfw);
@@ -35,6 +50,9 @@ static void fw_datapath_take_fds(struct fw_datapath *dp)
 	dp->params_fd = bpf_map__fd(skel->maps.data_params);
 	dp->stats_fd = bpf_map__fd(skel->maps.fw_stats);
 	dp->rule_info_fd = bpf_map__fd(skel->maps.fw_rule_info);
+	fw_kept_maps(skel, kept);
+	for (int i = 0; i < FW_KEPT_MAPS; i++)
+		dp->fds[FW_KEPT_FD0 + i] = bpf_map__fd(kept[i]);
 }
 
 void fw_datapath_init(struct fw_datapath *dp)
@@ -78,6 +96,17 @@ static int fw_datapath_size(struct xdpfw *skel, uint32_t capacity, const struct 
 	return err;
 }
 
+static int fw_map_entries(int fd, uint32_t *entries)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	*entries = info.max_entries;
+	return 0;
+}
+
 int fw_datapath_read_room(struct fw_datapath *dp)
 {
 	int fds[] = { dp->sources4_fd[0], dp->sources6_fd[0], dp->port_rules_fd[0],
@@ -86,24 +115,58 @@ int fw_datapath_read_room(struct fw_datapath *dp)
 				&dp->room.classes,  &dp->room.prefix4,  &dp->room.prefixes6 };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
-		struct bpf_map_info info = { 0 };
-		__u32 len = sizeof(info);
+		int err = fw_map_entries(fds[i], entries[i]);
 
-		if (bpf_obj_get_info_by_fd(fds[i], &info, &len))
-			return -errno;
-		*entries[i] = info.max_entries;
+		if (err)
+			return err;
 	}
 	dp->room.prefix4 *= FW_PREFIX4_BLOCK_SIZE; /* counted in blocks there */
-	return 0;
+	return fw_map_entries(dp->bans4_fd, &dp->max_bans);
+}
+
+/*
+ * The kept maps come from in_force; its ban maps only when they hold
+ * max_bans, else the new program's are made to that size.
+ */
+static int fw_datapath_keep(struct xdpfw *skel, uint32_t max_bans,
+			    const struct fw_datapath *in_force)
+{
+	struct bpf_map *kept[FW_KEPT_MAPS];
+	bool same_bans = in_force && in_force->max_bans == max_bans;
+	int err = 0;
+
+	fw_kept_maps(skel, kept);
+	for (int i = 0; i < FW_KEPT_MAPS && !err; i++) {
+		if (i < FW_BAN_MAPS && !same_bans)
+			err = bpf_map__set_max_entries(kept[i], max_bans);
+		else if (in_force)
+			err = bpf_map__reuse_fd(kept[i], in_force->fds[FW_KEPT_FD0 + i]);
+	}
+	return err;
+}
+
+/* Entry 0 of fresh origins: bans without a reason are manual. */
+static int fw_datapath_origins_init(const struct fw_datapath *dp)
+{
+	struct fw_ban_origin manual = { .name = "manual" };
+	__u32 index = FW_BAN_ORIGIN_MANUAL;
+
+	return bpf_map_update_elem(dp->ban_origins_fd, &index, &manual, BPF_ANY) ? -errno : 0;
 }
 
 int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity, const struct fw_room *room)
+{
+	return fw_datapath_load_over(dp, capacity, room, FW_DEFAULT_MAX_BANS, NULL);
+}
+
+int fw_datapath_load_over(struct fw_datapath *dp, uint32_t capacity, const struct fw_room *room,
+			  uint32_t max_bans, const struct fw_datapath *in_force)
 {
 	struct xdpfw *skel;
 	int err;
 
 	fw_datapath_init(dp);
-	if (!capacity || capacity > FW_RULE_ID_LIMIT / FW_SETS)
+	if (!capacity || capacity > FW_RULE_ID_LIMIT / FW_SETS || !max_bans)
 		return -EINVAL;
 	skel = xdpfw__open();
 	if (!skel)
@@ -111,12 +174,16 @@ int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity, const struct fw_
 	dp->skel = skel;
 	err = fw_datapath_size(skel, capacity, room);
 	if (!err)
+		err = fw_datapath_keep(skel, max_bans, in_force);
+	if (!err)
 		err = xdpfw__load(skel);
 	if (err)
 		goto cleanup;
 	fw_datapath_take_fds(dp);
 	dp->capacity = capacity;
 	dp->room = *room;
+	dp->max_bans = max_bans;
+	dp->bans_to_copy = in_force && in_force->max_bans != max_bans;
 	err = fw_datapath_map_params(dp);
 	if (!err)
 		err = fw_datapath_mmap(dp);
@@ -126,6 +193,8 @@ int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity, const struct fw_
 		err = fw_param_write(dp, FW_PARAM_CAPACITY, capacity);
 	if (!err)
 		err = fw_param_write(dp, FW_PARAM_SETTLED, 1);
+	if (!err && !in_force)
+		err = fw_datapath_origins_init(dp);
 	dp->blank = !err;
 	dp->unreachable = !err;
 	if (!err)
@@ -258,6 +327,22 @@ int fw_param_write(const struct fw_datapath *dp, uint32_t index, uint32_t value)
 	if (!dp->params || index >= FW_PARAM_COUNT)
 		return -EINVAL;
 	__atomic_store_n(&dp->params[index], value, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+int fw_param_set_bits(const struct fw_datapath *dp, uint32_t index, uint32_t bits)
+{
+	if (!dp->params || index >= FW_PARAM_COUNT)
+		return -EINVAL;
+	__atomic_fetch_or(&dp->params[index], bits, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+int fw_param_clear_bits(const struct fw_datapath *dp, uint32_t index, uint32_t bits)
+{
+	if (!dp->params || index >= FW_PARAM_COUNT)
+		return -EINVAL;
+	__atomic_fetch_and(&dp->params[index], ~bits, __ATOMIC_SEQ_CST);
 	return 0;
 }
 

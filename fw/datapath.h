@@ -31,7 +31,16 @@ struct fw_room fw_room_for(const struct fw_compiled *c, const struct fw_room *ha
 struct fw_room fw_room_for_rules(const struct fw_ruleset *rs, const struct fw_room *have);
 bool fw_room_fits(const struct fw_room *room, const struct fw_compiled *c);
 
-#define FW_DATAPATH_FDS (1 + 6 * FW_SETS + 7)
+/*
+ * The maps outside the rule sets, kept by a new program (bpf_map__reuse_fd):
+ * bans, never_ban and limits live on across map replacements.
+ */
+#define FW_KEPT_MAPS 9
+/* The first four of them: the ban maps, sized to settings.max_bans. */
+#define FW_BAN_MAPS 4
+
+#define FW_DATAPATH_FDS (1 + 6 * FW_SETS + 7 + FW_KEPT_MAPS)
+#define FW_KEPT_FD0 (FW_DATAPATH_FDS - FW_KEPT_MAPS) /* fds[] index of the first kept map */
 
 struct fw_datapath {
 	struct xdpfw *skel; /* the skeleton that loaded it, if this process did */
@@ -51,11 +60,23 @@ struct fw_datapath {
 			int lengths6_fd;
 			int set_info_fd;
 			int rule_info_fd;
+			int bans4_fd;       /* FW_KEPT_MAPS from here, in this order */
+			int bans6_fd;
+			int ban_prefix4_fd;
+			int ban_prefix6_fd;
+			int ban_origins_fd;
+			int never_ban4_fd;
+			int never_ban6_fd;
+			int limits_fd;
+			int limit_buckets_fd;
 		};
 		int fds[FW_DATAPATH_FDS]; /* all of the above, to open and close them alike */
 	};
 	uint32_t capacity; /* rules per set */
 	struct fw_room room; /* entries each per-set hash map holds */
+	uint32_t max_bans;   /* entries each ban map holds */
+	/* fw_datapath_load_over() made ban maps apart from in_force's: its bans are to be copied. */
+	bool bans_to_copy;
 	/* fw_rule_info and fw_counters mapped in: FW_SETS * capacity entries each. */
 	struct fw_rule_info *rule_infos;
 	struct fw_rule_counter *counters;
@@ -67,15 +88,26 @@ struct fw_datapath {
 	bool unreachable;
 };
 
-_Static_assert(offsetof(struct fw_datapath, rule_info_fd) ==
+_Static_assert(offsetof(struct fw_datapath, limit_buckets_fd) ==
 		       offsetof(struct fw_datapath, fds[FW_DATAPATH_FDS - 1]),
 	       "fds[] must cover every descriptor");
+_Static_assert(offsetof(struct fw_datapath, bans4_fd) ==
+		       offsetof(struct fw_datapath, fds[FW_KEPT_FD0]),
+	       "the kept maps come last");
 
 /* Marks every fd closed, so fw_datapath_close() is safe at once. */
 void fw_datapath_init(struct fw_datapath *dp);
 /* Opens and loads the program: ids for capacity rules per set, hash maps of the given room. */
 int fw_datapath_load(struct fw_datapath *dp, uint32_t capacity, const struct fw_room *room);
-/* Reads the room of adopted maps from the kernel. */
+/*
+ * The same, with ban maps of max_bans entries, as the replacement of
+ * in_force (NULL: nothing is): the new program uses in_force's kept maps,
+ * its ban maps too unless they hold a different max_bans (then new ones,
+ * empty: fw_state_replace_maps() copies the bans).
+ */
+int fw_datapath_load_over(struct fw_datapath *dp, uint32_t capacity, const struct fw_room *room,
+			  uint32_t max_bans, const struct fw_datapath *in_force);
+/* Reads the room (and max_bans) of adopted maps from the kernel. */
 int fw_datapath_read_room(struct fw_datapath *dp);
 /* Maps fw_params into memory: fw_param_read() and fw_param_write() need it. */
 int fw_datapath_map_params(struct fw_datapath *dp);
@@ -94,6 +126,9 @@ int fw_wait_for_readers(void);
 
 int fw_param_read(const struct fw_datapath *dp, uint32_t index, uint32_t *value);
 int fw_param_write(const struct fw_datapath *dp, uint32_t index, uint32_t value);
+/* Sets or clears bits of a word in one atomic step, beside a datapath that may set some too. */
+int fw_param_set_bits(const struct fw_datapath *dp, uint32_t index, uint32_t bits);
+int fw_param_clear_bits(const struct fw_datapath *dp, uint32_t index, uint32_t bits);
 
 /*
  * Puts rs in force as one whole set, with the ids its rules carry: the old

@@ -6,7 +6,7 @@ static void *fw_load_ahead_run(void *arg)
 {
 	struct fw_load_ahead *a = arg;
 
-	a->err = fw_datapath_load(&a->dp, a->capacity, &a->room);
+	a->err = fw_datapath_load_over(&a->dp, a->capacity, &a->room, a->max_bans, a->in_force);
 	return NULL;
 }
 
@@ -16,11 +16,14 @@ void fw_load_ahead_init(struct fw_load_ahead *a)
 	fw_datapath_init(&a->dp);
 }
 
-void fw_load_ahead_start(struct fw_load_ahead *a, uint32_t capacity, const struct fw_room *room)
+void fw_load_ahead_start(struct fw_load_ahead *a, uint32_t capacity, const struct fw_room *room,
+			 uint32_t max_bans, const struct fw_datapath *in_force)
 {
 	fw_load_ahead_init(a);
 	a->capacity = capacity;
 	a->room = *room;
+	a->max_bans = max_bans;
+	a->in_force = in_force;
 	a->running = !pthread_create(&a->thread, NULL, fw_load_ahead_run, a);
 	if (!a->running)
 		fw_load_ahead_run(a);

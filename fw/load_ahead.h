@@ -15,14 +15,17 @@ struct fw_load_ahead {
 	bool running;
 	uint32_t capacity;
 	struct fw_room room;
+	uint32_t max_bans;
+	const struct fw_datapath *in_force; /* whose kept maps the new program takes; or NULL */
 	struct fw_datapath dp; /* loaded, until fw_load_ahead_take() hands it over */
 	int err;
 };
 
 /* Marks a as not started, so fw_load_ahead_close() is safe at once. */
 void fw_load_ahead_init(struct fw_load_ahead *a);
-/* Starts loading maps for capacity rules per set with the given room. */
-void fw_load_ahead_start(struct fw_load_ahead *a, uint32_t capacity, const struct fw_room *room);
+/* Starts fw_datapath_load_over(): capacity rules per set, the given room, over in_force. */
+void fw_load_ahead_start(struct fw_load_ahead *a, uint32_t capacity, const struct fw_room *room,
+			 uint32_t max_bans, const struct fw_datapath *in_force);
 /* Waits for the load; on success moves the loaded datapath into dp. */
 int fw_load_ahead_take(struct fw_load_ahead *a, struct fw_datapath *dp);
 /* Waits if need be and closes whatever was loaded and not taken. */

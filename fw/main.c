@@ -2,10 +2,12 @@
 /* xdpfw: global options, then a table of subcommands. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "apply.h"
+#include "ban_cmd.h"
 #include "config.h"
 #include "daemon.h"
 #include "explain.h"
@@ -17,15 +19,25 @@
 struct fw_options {
 	const char *pin_dir;
 	const char *config; /* --config FILE, for explain */
+	const char *file;   /* --file FILE, for ban and unban */
+	const char *ban_for; /* --for DURATION, for ban */
+	const char *reason; /* --reason TEXT, for ban */
 	bool json;
+	unsigned int given; /* FW_OPT_* of the options given */
 };
+
+/* Options only some commands take. */
+#define FW_OPT_CONFIG 0x1u
+#define FW_OPT_FILE 0x2u
+#define FW_OPT_FOR 0x4u
+#define FW_OPT_REASON 0x8u
 
 struct fw_command {
 	const char *name;
 	const char *args;  /* the arguments, as usage shows them */
 	int min_args;
 	int max_args;
-	bool config;       /* takes --config FILE */
+	unsigned int takes; /* FW_OPT_* it accepts */
 	int (*func)(const struct fw_options *opts, char **args, int count);
 	const char *help;
 };
@@ -126,6 +138,32 @@ static int fw_cmd_explain(const struct fw_options *opts, char **args, int count)
 	return err ? 1 : 0;
 }
 
+static struct fw_ban_args fw_ban_args_of(const struct fw_options *opts, char **args, int count)
+{
+	return (struct fw_ban_args){ args, count, opts->file, opts->ban_for, opts->reason };
+}
+
+static int fw_cmd_ban(const struct fw_options *opts, char **args, int count)
+{
+	struct fw_ban_args ban = fw_ban_args_of(opts, args, count);
+
+	return fw_ban_cmd(opts->pin_dir, &ban);
+}
+
+static int fw_cmd_unban(const struct fw_options *opts, char **args, int count)
+{
+	struct fw_ban_args unban = fw_ban_args_of(opts, args, count);
+
+	return fw_unban_cmd(opts->pin_dir, &unban);
+}
+
+static int fw_cmd_bans(const struct fw_options *opts, char **args, int count)
+{
+	(void)args;
+	(void)count;
+	return fw_bans_cmd(opts->pin_dir, opts->json);
+}
+
 static int fw_cmd_down(const struct fw_options *opts, char **args, int count)
 {
 	int lock_fd, err;
@@ -154,8 +192,17 @@ static const struct fw_command fw_commands[] = {
 	{ "sets", "", 0, 0, false, fw_cmd_sets,
 	  "show the sets in force, their sizes and the rules that use them" },
 	{ "stats", "", 0, 0, false, fw_cmd_stats, "show the global counters" },
-	{ "explain", "ADDR [PORT[/PROTO]|PROTO]", 1, 2, true, fw_cmd_explain,
+	{ "explain", "ADDR [PORT[/PROTO]|PROTO]", 1, 2, FW_OPT_CONFIG, fw_cmd_explain,
 	  "which rule decides for a packet from ADDR, and why" },
+	{ "ban", "ADDR|PREFIX... [--for DURATION] [--reason TEXT]", 0, INT_MAX,
+	  FW_OPT_FILE | FW_OPT_FOR | FW_OPT_REASON, fw_cmd_ban,
+	  "drop every packet from these sources, before any rule" },
+	{ "ban", "--file FILE [--for DURATION] [--reason TEXT]", 0, INT_MAX,
+	  FW_OPT_FILE | FW_OPT_FOR | FW_OPT_REASON, fw_cmd_ban,
+	  "ban the addresses and prefixes of a list file" },
+	{ "unban", "ADDR|PREFIX... | --file FILE", 0, INT_MAX, FW_OPT_FILE, fw_cmd_unban,
+	  "lift these bans" },
+	{ "bans", "", 0, 0, 0, fw_cmd_bans, "show the bans in force: origin, expiry, counters" },
 	{ "down", "", 0, 0, false, fw_cmd_down, "detach from every interface and remove every pin" },
 };
 
@@ -177,8 +224,11 @@ static void fw_usage(FILE *out)
 	fprintf(out, "\nOptions:\n"
 		     "  --pin-dir DIR  where the program and maps are pinned (default %s,\n"
 		     "                 or $XDPFW_PIN_DIR)\n"
-		     "  -j, --json     machine-readable output for rules, sets, stats and explain\n"
+		     "  -j, --json     machine-readable output for rules, sets, stats, explain and bans\n"
 		     "  --config FILE  explain: answer from FILE instead of the maps in force\n"
+		     "  --file FILE    ban, unban: the addresses of a list file, one a line\n"
+		     "  --for DURATION ban: lift it after 30s, 10m, 2h, 7d or e.g. 1h30m\n"
+		     "  --reason TEXT  ban: the origin `bans` shows (default manual)\n"
 		     "  -v, --verbose  say more\n"
 		     "  --version, -h/--help\n", FW_DEFAULT_PIN_DIR);
 }
@@ -189,6 +239,9 @@ static int fw_parse_options(int argc, char **argv, struct fw_options *opts)
 	static const struct option longopts[] = {
 		{ "pin-dir", required_argument, NULL, 'p' },
 		{ "config", required_argument, NULL, 'c' },
+		{ "file", required_argument, NULL, 'f' },
+		{ "for", required_argument, NULL, 'F' },
+		{ "reason", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
@@ -204,6 +257,19 @@ static int fw_parse_options(int argc, char **argv, struct fw_options *opts)
 			break;
 		case 'c':
 			opts->config = optarg;
+			opts->given |= FW_OPT_CONFIG;
+			break;
+		case 'f':
+			opts->file = optarg;
+			opts->given |= FW_OPT_FILE;
+			break;
+		case 'F':
+			opts->ban_for = optarg;
+			opts->given |= FW_OPT_FOR;
+			break;
+		case 'r':
+			opts->reason = optarg;
+			opts->given |= FW_OPT_REASON;
 			break;
 		case 'j':
 			opts->json = true;
@@ -255,8 +321,12 @@ int main(int argc, char **argv)
 		fw_error("usage: xdpfw %s%s%s", cmd->name, *cmd->args ? " " : "", cmd->args);
 		return 2;
 	}
-	if (opts.config && !cmd->config) {
-		fw_error("%s takes no --config; see 'xdpfw --help'", cmd->name);
+	if (opts.given & ~cmd->takes) {
+		static const char *const names[] = { "--config", "--file", "--for", "--reason" };
+		unsigned int extra = opts.given & ~cmd->takes;
+
+		fw_error("%s takes no %s; see 'xdpfw --help'", cmd->name,
+			 names[__builtin_ctz(extra)]);
 		return 2;
 	}
 	return cmd->func(&opts, argv + first + 1, count);

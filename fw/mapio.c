@@ -95,6 +95,67 @@ int fw_map_delete(int fd, const void *keys, size_t count)
 	return bpf_map_delete_batch(fd, keys, &n, &opts) ? -errno : 0;
 }
 
+/* Room for at least one more chunk of entries; grown by doubling. */
+static int fw_dump_grow(void **keys, void **values, size_t key_size, size_t value_size,
+			size_t count, size_t *room)
+{
+	size_t want = *room;
+	void *k, *v;
+
+	while (want < count + FW_DUMP_CHUNK)
+		want = want ? want * 2 : FW_DUMP_CHUNK;
+	if (want == *room)
+		return 0;
+	k = realloc(*keys, want * key_size);
+	if (k)
+		*keys = k;
+	v = realloc(*values, want * value_size);
+	if (v)
+		*values = v;
+	if (!k || !v)
+		return -ENOMEM;
+	*room = want;
+	return 0;
+}
+
+int fw_map_dump(int fd, size_t key_size, size_t value_size, void **keys, void **values,
+		size_t *count)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	uint64_t token[8]; /* a bucket number, or a key for the generic batch of tries and arrays */
+	size_t room = 0, n = 0;
+	bool first = true;
+	int err = 0;
+
+	*keys = NULL;
+	*values = NULL;
+	while (!err) {
+		__u32 chunk = FW_DUMP_CHUNK;
+
+		err = fw_dump_grow(keys, values, key_size, value_size, n, &room);
+		if (err)
+			break;
+		if (!bpf_map_lookup_batch(fd, first ? NULL : token, token,
+					  (uint8_t *)*keys + n * key_size,
+					  (uint8_t *)*values + n * value_size, &chunk, &opts)) {
+			n += chunk;
+			first = false;
+			continue;
+		}
+		err = errno == ENOENT ? 0 : -errno;
+		n += chunk; /* the last batch ends with ENOENT and what it read */
+		break;
+	}
+	if (err) {
+		free(*keys);
+		free(*values);
+		*keys = *values = NULL;
+		n = 0;
+	}
+	*count = n;
+	return err;
+}
+
 int fw_map_clear(int fd)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, opts);

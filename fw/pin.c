@@ -48,7 +48,19 @@ static const struct fw_pinned_map fw_pinned_maps[] = {
 	FW_MAP(params_fd, "fw_params", __u32, __u32[FW_PARAM_COUNT]),
 	FW_MAP(stats_fd, "fw_stats", __u32, struct fw_stat_value),
 	FW_MAP(rule_info_fd, "fw_rule_info", __u32, struct fw_rule_info),
+	FW_MAP(bans4_fd, "fw_bans4", __be32, struct fw_ban_value),
+	FW_MAP(bans6_fd, "fw_bans6", __u8[16], struct fw_ban_value),
+	FW_MAP(ban_prefix4_fd, "fw_ban_prefix4", struct fw_ban_prefix4_key, struct fw_ban_value),
+	FW_MAP(ban_prefix6_fd, "fw_ban_prefix6", struct fw_ban_prefix6_key, struct fw_ban_value),
+	FW_MAP(ban_origins_fd, "fw_ban_origins", __u32, struct fw_ban_origin),
+	FW_MAP(never_ban4_fd, "fw_never_ban4", struct fw_ban_prefix4_key, __u32),
+	FW_MAP(never_ban6_fd, "fw_never_ban6", struct fw_ban_prefix6_key, __u32),
+	FW_MAP(limits_fd, "fw_limits", __u32, struct fw_limit_value),
+	FW_MAP(limit_buckets_fd, "fw_limit_buckets", struct fw_limit_key, __u64),
 };
+
+_Static_assert(sizeof(fw_pinned_maps) / sizeof(fw_pinned_maps[0]) == FW_DATAPATH_FDS - 1,
+	       "every map of struct fw_datapath is pinned");
 
 #define FW_PINNED_MAPS (sizeof(fw_pinned_maps) / sizeof(fw_pinned_maps[0]))
 

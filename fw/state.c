@@ -13,7 +13,12 @@ static void fw_state_retired_close(struct fw_state *st)
 	fw_datapath_close(&st->retired);
 	free(st->carried);
 	st->carried = NULL;
+	fw_bans_carry_free(&st->bans);
 }
+
+/* Words of the params that are no rule set's: which ban maps to read, the clock's shift. */
+static const uint32_t fw_carried_params[] = { FW_PARAM_ACTIVE, FW_PARAM_BANS, FW_PARAM_CLOCK_LO,
+					      FW_PARAM_CLOCK_HI };
 
 /*
  * Copies rule names and counters into bigger maps, so counters survive the
@@ -22,8 +27,8 @@ static void fw_state_retired_close(struct fw_state *st)
 static int fw_state_copy_identities(const struct fw_datapath *from, struct fw_datapath *to,
 				    struct fw_counter *carried)
 {
-	uint32_t ids = fw_datapath_ids(from), active = 0;
-	int err;
+	uint32_t ids = fw_datapath_ids(from);
+	int err = 0;
 
 	to->blank = false;
 	memcpy(to->rule_infos, from->rule_infos, ids * sizeof(from->rule_infos[0]));
@@ -31,8 +36,13 @@ static int fw_state_copy_identities(const struct fw_datapath *from, struct fw_da
 		if (!fw_counter_read(from, id, &carried[id]))
 			fw_counter_write(to, id, &carried[id]);
 	/* The names say which set they belong to: the same set must be the active one. */
-	err = fw_param_read(from, FW_PARAM_ACTIVE, &active);
-	return err ? err : fw_param_write(to, FW_PARAM_ACTIVE, active);
+	for (size_t i = 0; i < sizeof(fw_carried_params) / sizeof(fw_carried_params[0]); i++) {
+		uint32_t value = 0;
+
+		err = err ?: fw_param_read(from, fw_carried_params[i], &value);
+		err = err ?: fw_param_write(to, fw_carried_params[i], value);
+	}
+	return err;
 }
 
 int fw_state_replace_maps(struct fw_state *st, struct fw_datapath *fresh)
@@ -44,8 +54,12 @@ int fw_state_replace_maps(struct fw_state *st, struct fw_datapath *fresh)
 	if (replacing) {
 		st->carried = calloc(fw_datapath_ids(&st->dp), sizeof(*st->carried));
 		err = st->carried ? fw_state_copy_identities(&st->dp, fresh, st->carried) : -ENOMEM;
-		if (err) {
+		if (err)
 			fw_error("cannot carry counters over to the new maps: %s", strerror(-err));
+		if (!err && fresh->bans_to_copy)
+			err = fw_bans_carry(&st->dp, fresh, &st->bans);
+		if (err) {
+			fw_state_retired_close(st);
 			fw_datapath_close(fresh);
 			return err;
 		}
@@ -62,13 +76,22 @@ int fw_state_replace_maps(struct fw_state *st, struct fw_datapath *fresh)
 /*
  * Packets the replaced maps counted after their counters were copied, while
  * the new set synced and the links switched: once no packet can run the
- * old program any more, those counts join the new maps.
+ * old program any more, those counts join the new maps, and so do the bans
+ * it made meanwhile (ban_for) and the ban maps it was told to read.
  */
 static void fw_state_carry_late_counts(struct fw_state *st)
 {
-	uint32_t ids = fw_datapath_ids(&st->retired);
-	int err = fw_wait_for_readers();
+	uint32_t ids = fw_datapath_ids(&st->retired), bans = 0;
+	int err = fw_wait_for_readers(), bans_err = 0;
 
+	if (!err && !fw_param_read(&st->retired, FW_PARAM_BANS, &bans))
+		fw_param_set_bits(&st->dp, FW_PARAM_BANS, bans);
+	if (!err && st->dp.bans_to_copy)
+		bans_err = fw_bans_carry_late(&st->retired, &st->dp, &st->bans);
+	st->dp.bans_to_copy = false;
+	if (bans_err)
+		fw_error("%s: bans made while the maps were replaced are not carried over: %s",
+			 st->pin_dir, strerror(-bans_err));
 	for (uint32_t id = 0; id < ids && !err; id++) {
 		const struct fw_counter *then = &st->carried[id];
 		struct fw_counter now;

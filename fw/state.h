@@ -3,6 +3,7 @@
 #ifndef FW_STATE_H
 #define FW_STATE_H
 
+#include "bans_carry.h"
 #include "datapath.h"
 #include "identity.h"
 
@@ -14,6 +15,7 @@ struct fw_state {
 	/* The maps dp replaces, until the links run dp's program; their counts when copied. */
 	struct fw_datapath retired;
 	struct fw_counter *carried;
+	struct fw_bans_carry bans; /* when dp's ban maps are not retired's: what was copied */
 };
 
 /*
@@ -29,7 +31,9 @@ void fw_state_close(struct fw_state *st);
  * Maps cannot be resized, so a config that needs more room gets fresh ones
  * (just loaded; st takes them, and closes them on error). Rule names and
  * counters are carried over from the maps they replace, which stay in force
- * until fw_state_switch().
+ * until fw_state_switch(). The maps outside the rule sets (bans, never_ban,
+ * limits) are fresh's too: fw_datapath_load_over() reused them, or, for a
+ * new settings.max_bans, the bans are copied here.
  */
 int fw_state_replace_maps(struct fw_state *st, struct fw_datapath *fresh);
 

@@ -69,6 +69,7 @@ covers man/xdpfw.8 --pin-dir --json -j -v --version --help
 covers man/xdpfw.8 XDPFW_PIN_DIR NOTIFY_SOCKET /sys/fs/bpf/xdpfw /etc/xdpfw/xdpfw.yaml
 covers man/xdpfw.8 SIGHUP SIGTERM SIGINT "EXIT STATUS" "PINNED STATE" EXAMPLES "SEE ALSO"
 covers man/xdpfw.8 explain sets --config "@name" more_ports decided_by step_text file_line fw_set_info
+covers man/xdpfw.8 ban unban bans --for --reason --file expires_in never_ban max_bans drop_ban fw_bans4 1h30m
 covers man/xdpfw.yaml.5 interfaces name mode native generic auto
 covers man/xdpfw.yaml.5 settings default_action fragments inspect max_rules 131072
 covers man/xdpfw.yaml.5 rules src port proto tcp udp icmp icmpv6 any action drop pass
