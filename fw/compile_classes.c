@@ -105,7 +105,7 @@ static int fw_pairs_collect(const struct fw_ruleset *rs, struct fw_pair **out, s
 
 /*
  * The packet protocols a port rule is kept for, in key order: a class's
- * scratch slot for port p and protocol FW_SLOT_PROTOS[k] is p * FW_SLOTS + k.
+ * scratch slot for port p and protocol fw_slot_protos[k] is p * FW_SLOTS + k.
  */
 #define FW_SLOTS 3
 static const uint8_t fw_slot_protos[FW_SLOTS] = { FW_PROTO_TCP, FW_PROTO_UDP, FW_PROTO_TCP_SYN };
