@@ -227,6 +227,7 @@ static void test_limit_gone_keeps_the_rule(void **state)
 	assert_int_equal(datapath()->rule_infos[id].action, FW_ACTION_DROP);
 	assert_int_equal(fw_counter_read(datapath(), id, &after), 0);
 	assert_int_equal(after.packets, before.packets);
+	free(rs.rules);
 
 	example(&rs);
 	report = sync_rules(&rs); /* and back */
