@@ -116,6 +116,27 @@ int floor_hit(struct xdp_md *ctx)
 	return XDP_DROP;
 }
 
+/*
+ * floor_hit as a token bucket would: a clock read and a compare-and-swap of
+ * the entry instead of the add, what any rate limit must do per packet.
+ */
+SEC("xdp")
+int floor_hit_clock(struct xdp_md *ctx)
+{
+	struct bench_pkt pkt = {};
+	__u64 *tat, old, now;
+
+	if (bench_parse(ctx, &pkt))
+		return XDP_DROP;
+	tat = floor_source(&pkt);
+	if (!tat)
+		return XDP_DROP;
+	now = bpf_ktime_get_boot_ns();
+	old = *(volatile __u64 *)tat;
+	__sync_val_compare_and_swap(tat, old, (old > now ? old : now) + 1);
+	return XDP_PASS;
+}
+
 /* floor_hit with the count in a per-CPU counter instead of the entry: no shared cache line. */
 SEC("xdp")
 int floor_hit_percpu(struct xdp_md *ctx)

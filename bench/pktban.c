@@ -15,7 +15,8 @@
  *   limit RULES  the RULES source rules, the hit frame's rule made a limit
  *        ({rate, burst} so large that every packet passes, per source); and
  *        the rules plus an (any, 53, udp) limit rule, hit from a source no
- *        rule names; against a plain drop rule and the parse + hit + atomic floor.
+ *        rule names; against a plain drop rule, the parse + hit + atomic floor
+ *        and that floor with a clock read and a compare-and-swap for the add.
  * Prints CSV lines:
  *   pb,MODE,N,FAMILY,CASE,PROG,MEDIAN,MIN,MAX,XDP_ACTION
  *   fill,FAMILY,N,SECONDS   (ban: writing N bans in one batch)
@@ -40,7 +41,7 @@
 /* A limit no bench packet reaches: 1e9 packets a second, a second's burst. */
 #define PB_LIMIT_INTERVAL_NS 1
 #define PB_LIMIT_BURST 1000000000u
-#define PB_MAX_JOBS 4
+#define PB_MAX_JOBS 6
 
 struct pb_run {
 	const char *obj_dir;
@@ -342,6 +343,7 @@ static void pb_limit(struct pb_run *run, uint32_t n)
 	pb_hold(run, by_src.prog_fd);
 	pb_hold(run, by_port.prog_fd);
 	pb_hold(run, plain.prog_fd);
+	pb_hold(run, bench_obj_prog(floor, "floor_hit_clock"));
 	pb_hold(run, bench_obj_prog(floor, "floor_hit"));
 	pb_hold(run, bench_obj_prog(floor, "floor_drop"));
 	pb_overhead(run, floor);
@@ -354,6 +356,7 @@ static void pb_limit(struct pb_run *run, uint32_t n)
 		pb_add(&c, "xdpfw_limit_src", by_src.prog_fd, &hit);
 		pb_add(&c, "xdpfw_limit_port", by_port.prog_fd, &other);
 		pb_add(&c, "xdpfw_drop", plain.prog_fd, &hit);
+		pb_add(&c, "floor_hit_clock", bench_obj_prog(floor, "floor_hit_clock"), &hit);
 		pb_add(&c, "floor_hit", bench_obj_prog(floor, "floor_hit"), &hit);
 		pb_time(run, &c);
 	}

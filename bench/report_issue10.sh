@@ -166,7 +166,7 @@ report_issue10_pkt() {
 	BEGIN {
 		ref["base"]="xdpfw_issue9"; ref["ban","miss"]="floor_miss"; ref["ban","banned"]="floor_hit"; ref["limit"]="floor_hit"
 		name["xdpfw_issue9"]="xdpfw at issue 9"; name["xdpfw_bans"]="**xdpfw, 1M bans**"
-		name["floor_miss"]="floor: parse + miss"; name["floor_parse"]="floor: parse"; name["floor_hit"]="floor: parse + hit + atomic"
+		name["floor_miss"]="floor: parse + miss"; name["floor_parse"]="floor: parse"; name["floor_hit"]="floor: parse + hit + atomic"; name["floor_hit_clock"]="floor: parse + hit + clock read + compare-and-swap"
 		name["xdpfw_limit_src"]="**xdpfw, limit rule on the source**"; name["xdpfw_limit_port"]="xdpfw, limit rule on (any, 53, udp)"
 		name["xdpfw_drop"]="xdpfw, drop rule on the source"
 	}
