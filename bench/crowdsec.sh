@@ -47,11 +47,9 @@ common:
 config_paths:
   config_dir: $WORK/
   data_dir: $WORK/data/
-  simulation_path: /etc/crowdsec/simulation.yaml
+  simulation_path: $WORK/simulation.yaml
   hub_dir: $WORK/hub/
   index_path: $WORK/hub/.index.json
-  notification_dir: $WORK/notifications/
-  plugin_dir: /usr/lib/crowdsec/plugins/
 db_config:
   type: sqlite
   db_path: $WORK/data/crowdsec.db
@@ -66,7 +64,8 @@ api:
 prometheus:
   enabled: false
 EOF2
-mkdir -p "$WORK/data" "$WORK/hub" "$WORK/notifications"
+mkdir -p "$WORK/data" "$WORK/hub"
+echo "simulation: off" >"$WORK/simulation.yaml"
 echo '{}' >"$WORK/hub/.index.json" # cscli reads a hub index, even an empty one
 cs() { cscli -c "$WORK/cs.yaml" "$@"; }
 cs machines add bench --auto -f "$WORK/machine.yaml" >/dev/null 2>&1
