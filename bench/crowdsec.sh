@@ -19,7 +19,10 @@ NS=xfbcs-$$
 ctl_setup
 LAPI=
 cs_cleanup() {
-	[ -n "$LAPI" ] && kill "$LAPI" 2>/dev/null && wait "$LAPI" 2>/dev/null
+	if [ -n "$LAPI" ]; then
+		kill "$LAPI" 2>/dev/null
+		wait "$LAPI" 2>/dev/null || true # killed: not this script's failure
+	fi
 	ctl_cleanup
 }
 trap cs_cleanup EXIT
