@@ -106,6 +106,34 @@ daemon_reload || exit 1
 show "TCP $PEER4 -> $FW4:22 (ssh-lab now decides)" arrives tcp_ok "$PEER4" "$FW4" 22
 show "ping $BANNED -> $FW4 (still banned)" dropped ping_ok "$BANNED" "$FW4"
 
+step "Bans, outside the config: xdpfw ban (as fail2ban and CrowdSec do), --for, unban"
+xdpfw ban "$PEER4" --for 1h --reason demo | sed 's/^/  /'
+show "TCP $PEER4 -> $FW4:22 (banned: before any rule)" dropped tcp_ok "$PEER4" "$FW4" 22
+xdpfw bans | sed 's/^/  /'
+daemon_reload || exit 1
+show "TCP $PEER4 -> $FW4:22 (the ban outlives a reload)" dropped tcp_ok "$PEER4" "$FW4" 22
+xdpfw unban "$PEER4" | sed 's/^/  /'
+show "TCP $PEER4 -> $FW4:22 (unbanned)" arrives tcp_ok "$PEER4" "$FW4" 22
+
+step "A rate limit: new SSH connections from $PEER6, 1 a minute, then a ban"
+cat >"$WORK/limit-rule.yaml" <<YAML
+  - name: ssh-syn-limit
+    src: $PEER6
+    port: 22
+    proto: tcp
+    tcp_flags: syn
+    limit: {rate: 1/m, burst: 1}
+    ban_for: 10m
+YAML
+sed -i "/^rules:/r $WORK/limit-rule.yaml" "$CONFIG"
+echo "  + ssh-syn-limit: src $PEER6, port 22, tcp_flags syn, limit 1/m burst 1, ban_for 10m"
+daemon_reload || exit 1
+show "TCP $PEER6 -> [$FW6]:22 (the first SYN is within the limit)" arrives tcp_ok "$PEER6" "$FW6" 22
+show "TCP $PEER6 -> [$FW6]:22 (the second is over it)" dropped tcp_ok "$PEER6" "$FW6" 22
+show "ping6 $PEER6 -> $FW6 (over the limit: banned for 10m)" dropped ping_ok "$PEER6" "$FW6"
+xdpfw bans | sed 's/^/  /'
+xdpfw unban "$PEER6" | sed 's/^/  /'
+
 step "xdpfw stats: why packets were passed or dropped"
 xdpfw stats | sed 's/^/  /'
 
