@@ -134,7 +134,8 @@ static int fw_apply_locked(struct fw_apply *a)
 	return err;
 }
 
-int fw_config_enforce(const char *pin_dir, const char *path, struct fw_set_cache *cache)
+int fw_config_enforce_keep(const char *pin_dir, const char *path, struct fw_set_cache *cache,
+			   struct fw_config *kept)
 {
 	struct fw_apply a = { .cache = cache, .started = fw_now_ms() };
 	int err;
@@ -152,6 +153,15 @@ int fw_config_enforce(const char *pin_dir, const char *path, struct fw_set_cache
 			"%.1f ms)", path, a.cfg.rules.count, a.report.added, a.report.removed,
 			a.report.changed, fw_now_ms() - a.started, a.parsed - a.started,
 			fw_now_ms() - a.parsed);
+	if (!err && kept) {
+		*kept = a.cfg;
+		memset(&a.cfg, 0, sizeof(a.cfg));
+	}
 	fw_config_free(&a.cfg);
 	return err;
+}
+
+int fw_config_enforce(const char *pin_dir, const char *path, struct fw_set_cache *cache)
+{
+	return fw_config_enforce_keep(pin_dir, path, cache, NULL);
 }

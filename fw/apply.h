@@ -3,6 +3,7 @@
 #ifndef FW_APPLY_H
 #define FW_APPLY_H
 
+struct fw_config;
 struct fw_set_cache;
 
 /*
@@ -11,5 +12,12 @@ struct fw_set_cache;
  * keeps across reloads (see fw_rules_sync()); NULL for none.
  */
 int fw_config_enforce(const char *pin_dir, const char *path, struct fw_set_cache *cache);
+/*
+ * The same, and on success the config put in force goes to *kept instead of
+ * being freed (the daemon reads its crowdsec section); free it with
+ * fw_config_free().
+ */
+int fw_config_enforce_keep(const char *pin_dir, const char *path, struct fw_set_cache *cache,
+			   struct fw_config *kept);
 
 #endif /* FW_APPLY_H */

@@ -12,11 +12,13 @@ enum { FW_NO_MATCH = 0 };
 
 /*
  * One way a rule can decide: the rule, the prefix it matched at (len 0 for
- * a rule without a source) and its precedence level there.
+ * a rule without a source) and its precedence level there; syn: the rule
+ * asks for tcp_flags: syn, which beats a plain tcp rule at the same level.
  */
 struct fw_candidate {
 	long rule;
 	int level;
+	bool syn;
 	struct fw_prefix prefix;
 	long set;
 	long element;
@@ -61,14 +63,17 @@ static int fw_port_proto_level(const struct fw_ruleset *rs, const struct fw_rule
 		return FW_NO_MATCH;
 	if (named_proto && r->proto != pkt->proto)
 		return FW_NO_MATCH;
+	if ((r->tcp_flags & FW_TCP_FLAGS_SYN) && !pkt->tcp_syn)
+		return FW_NO_MATCH;
 	return 1 + (named_port ? 0 : 2) + (named_proto ? 0 : 1);
 }
 
 /*
  * Whether c decides before best: the longer prefix first (a rule without a
  * source has none, so it comes after every source rule), then the lower
- * level. Equal ones leave best, the one found first: the rule listed first,
- * and within a set, the element listed first.
+ * level, then a syn rule before a tcp one. Equal ones leave best, the one
+ * found first: the rule listed first, and within a set, the element listed
+ * first.
  */
 static bool fw_candidate_beats(const struct fw_candidate *c, const struct fw_candidate *best)
 {
@@ -76,7 +81,9 @@ static bool fw_candidate_beats(const struct fw_candidate *c, const struct fw_can
 		return true;
 	if (c->prefix.len != best->prefix.len)
 		return c->prefix.len > best->prefix.len;
-	return c->level < best->level;
+	if (c->level != best->level)
+		return c->level < best->level;
+	return c->syn && !best->syn;
 }
 
 static void fw_candidate_offer(struct fw_candidate *best, const struct fw_candidate *c)
@@ -91,7 +98,8 @@ static void fw_offer_source_rule(const struct fw_ruleset *rs, long i, int level,
 {
 	const struct fw_rule *r = &rs->rules[i];
 	const struct fw_set *set = fw_rule_set(rs, r);
-	struct fw_candidate c = { .rule = i, .level = level, .set = -1, .element = -1 };
+	struct fw_candidate c = { .rule = i, .level = level, .syn = r->tcp_flags != 0,
+				  .set = -1, .element = -1 };
 
 	if (r->set_ref) {
 		for (size_t e = 0; set && e < set->count; e++) {
@@ -126,7 +134,7 @@ static struct fw_candidate fw_best_candidate(const struct fw_ruleset *rs,
 			fw_offer_source_rule(rs, (long)i, level, pkt, &best);
 		} else if (level != 4) { /* no source, port or proto: never a valid rule */
 			struct fw_candidate c = { .rule = (long)i, .level = level + 4,
-						  .set = -1, .element = -1 };
+						  .syn = r->tcp_flags != 0, .set = -1, .element = -1 };
 
 			fw_candidate_offer(&best, &c);
 		}
@@ -168,8 +176,10 @@ struct fw_explanation fw_classify_explain(const struct fw_ruleset *rs,
 		return fw_explained(rs->default_action == FW_ACTION_DROP ? FW_STAT_DROP_DEFAULT
 									 : FW_STAT_PASS_DEFAULT,
 				    8);
-	out = fw_explained(rs->rules[best.rule].action == FW_ACTION_DROP ? FW_STAT_DROP_RULE
-									    : FW_STAT_PASS_RULE,
+	/* A limit rule passes what is within its rate: the excess is the datapath's state. */
+	out = fw_explained(fw_rule_ref_action(&rs->rules[best.rule]) == FW_ACTION_DROP
+				   ? FW_STAT_DROP_RULE
+				   : FW_STAT_PASS_RULE,
 			   best.level);
 	out.verdict.rule = best.rule;
 	out.matched = best.prefix;

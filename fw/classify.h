@@ -18,8 +18,9 @@ struct fw_frame_facts {
 	enum fw_frame_kind kind;
 	uint8_t src[16];   /* IPv6, or IPv4 v4-mapped */
 	uint16_t dport;    /* 0 = no port: not TCP/UDP, or a non-first fragment */
-	uint8_t proto;     /* enum fw_proto, FW_PROTO_OTHER included */
+	uint8_t proto;     /* enum fw_proto, FW_PROTO_OTHER included; never TCP_SYN */
 	bool fragment;     /* first or non-first */
+	bool tcp_syn;      /* TCP with SYN set and ACK clear: what `tcp_flags: syn` matches */
 };
 
 /* Reads an Ethernet frame the way DESIGN §1 describes; fields past kind only for FW_FRAME_IP. */

@@ -38,6 +38,9 @@ enum {
 	ICMP_HEADER_LEN = 8,
 	ND_FIRST_TYPE = 133,
 	ND_LAST_TYPE = 137,
+	TCP_FLAGS_AT = 13, /* RFC 9293: CWR ECE URG ACK PSH RST SYN FIN */
+	TCP_FLAG_SYN = 0x02,
+	TCP_FLAG_ACK = 0x10,
 };
 
 /* A read position in the frame; off never passes len, which the IP length fields cut down. */
@@ -224,6 +227,8 @@ static enum fw_frame_kind read_l4(const struct reader *r, struct fw_frame_facts 
 		if (!reader_has(r, facts->proto == FW_PROTO_TCP ? TCP_HEADER_LEN : UDP_HEADER_LEN))
 			return FW_FRAME_MALFORMED;
 		facts->dport = be16_at(h + 2);
+		facts->tcp_syn = facts->proto == FW_PROTO_TCP &&
+				 (h[TCP_FLAGS_AT] & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN;
 		return FW_FRAME_IP;
 	case FW_PROTO_ICMP:
 	case FW_PROTO_ICMPV6:

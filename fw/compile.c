@@ -37,7 +37,7 @@ static void fw_ref_set_first(struct fw_rule_ref *slot, const struct fw_rule *r,
 	if (slot->action != FW_ACTION_NONE)
 		return; /* a tie: the rule listed first decides */
 	slot->id = r - first;
-	slot->action = r->action;
+	slot->action = fw_rule_ref_action(r);
 }
 
 /* Source-less rules, first as written: ports[p] for (any, p, s), ports[0] for (any, any, s). */
@@ -47,14 +47,15 @@ static int fw_compile_sourceless(const struct fw_ruleset *rs, const struct fw_ru
 	struct fw_port_range one;
 	const struct fw_port_range *ranges;
 	size_t n = fw_rule_ports(rs, r, &ranges, &one);
+	uint8_t proto = fw_rule_match_proto(r);
 
-	if (!n && r->proto == FW_PROTO_ANY)
+	if (!n && proto == FW_PROTO_ANY)
 		return -EINVAL; /* would match everything */
 	if (!n)
-		fw_ref_set_first(&ports[0].by_proto[r->proto], r, rs->rules);
+		fw_ref_set_first(&ports[0].by_proto[proto], r, rs->rules);
 	for (size_t i = 0; i < n; i++)
 		for (uint32_t port = ranges[i].first; port <= ranges[i].last && port; port++)
-			fw_ref_set_first(&ports[port].by_proto[r->proto], r, rs->rules);
+			fw_ref_set_first(&ports[port].by_proto[proto], r, rs->rules);
 	return 0;
 }
 
@@ -65,22 +66,32 @@ static struct fw_rule_ref fw_ref_first(struct fw_rule_ref a, struct fw_rule_ref 
 
 static bool fw_proto_has_ports(unsigned int proto)
 {
-	return proto == FW_PROTO_TCP || proto == FW_PROTO_UDP;
+	return proto == FW_PROTO_TCP || proto == FW_PROTO_UDP || proto == FW_PROTO_TCP_SYN;
+}
+
+/* The rule a packet of protocol p meets among one slot's: a SYN's tcp rule when no syn rule. */
+static struct fw_rule_ref fw_ref_for(const struct fw_port_value *v, int p)
+{
+	if (p == FW_PROTO_TCP_SYN)
+		return fw_ref_first(v->by_proto[FW_PROTO_TCP_SYN], v->by_proto[FW_PROTO_TCP]);
+	return v->by_proto[p];
 }
 
 /* Precedence 5, 6 and 7 folded into one slot per (port, protocol), in place. */
 static void fw_ports_resolve(struct fw_port_value *ports)
 {
-	struct fw_port_value by_proto_only = ports[0];
+	struct fw_port_value by_proto_only;
 
+	ports[0].by_proto[FW_PROTO_TCP_SYN] = fw_ref_for(&ports[0], FW_PROTO_TCP_SYN);
+	by_proto_only = ports[0];
 	for (uint32_t port = 1; port < FW_PORTS; port++) {
-		struct fw_port_value *v = &ports[port];
+		struct fw_port_value *v = &ports[port], rules = *v;
 
 		for (int p = FW_PROTO_TCP; p < FW_PROTO_COUNT; p++) {
-			struct fw_rule_ref exact = fw_proto_has_ports(p) ? v->by_proto[p]
+			struct fw_rule_ref exact = fw_proto_has_ports(p) ? fw_ref_for(&rules, p)
 									   : (struct fw_rule_ref){ 0 };
 			struct fw_rule_ref any_proto = fw_proto_has_ports(p)
-							       ? v->by_proto[FW_PROTO_ANY]
+							       ? rules.by_proto[FW_PROTO_ANY]
 							       : (struct fw_rule_ref){ 0 };
 
 			v->by_proto[p] = fw_ref_first(fw_ref_first(exact, any_proto),
@@ -96,7 +107,8 @@ static bool fw_rule_valid(const struct fw_ruleset *rs, const struct fw_rule *r)
 
 	return r->proto < FW_RULE_PROTOS && r->action != FW_ACTION_NONE &&
 	       (!ported || fw_proto_has_ports(r->proto) || r->proto == FW_PROTO_ANY) &&
-	       (!r->set_ref || fw_rule_set(rs, r));
+	       (!r->tcp_flags || (r->proto == FW_PROTO_TCP && r->tcp_flags == FW_TCP_FLAGS_SYN)) &&
+	       (!r->limit.interval || r->limit.burst) && (!r->set_ref || fw_rule_set(rs, r));
 }
 
 /* Whether p holds all of IPv4 (::ffff:0:0/96) without being an IPv4 prefix itself. */
@@ -268,6 +280,7 @@ int fw_compile(const struct fw_ruleset *rs, struct fw_compiled *out)
 			err = -EINVAL;
 		else if (!r->has_src && !(err = fw_compile_sourceless(rs, r, out->ports)))
 			out->sourceless++;
+		out->tcp_syn += fw_rule_match_proto(r) == FW_PROTO_TCP_SYN;
 	}
 	if (!err) {
 		fw_ports_resolve(out->ports);

@@ -103,10 +103,17 @@ static int fw_pairs_collect(const struct fw_ruleset *rs, struct fw_pair **out, s
 	return 0;
 }
 
-/* Scratch for one class's port rules: the best rule per (port, TCP/UDP) and which were set. */
+/*
+ * The packet protocols a port rule is kept for, in key order: a class's
+ * scratch slot for port p and protocol fw_slot_protos[k] is p * FW_SLOTS + k.
+ */
+#define FW_SLOTS 3
+static const uint8_t fw_slot_protos[FW_SLOTS] = { FW_PROTO_TCP, FW_PROTO_UDP, FW_PROTO_TCP_SYN };
+
+/* Scratch for one class's port rules: the best rule per (port, protocol) and which were set. */
 struct fw_port_scratch {
-	struct fw_rule_ref *ref; /* 2 * FW_PORTS, index port * 2 + (proto - TCP) */
-	uint8_t *level;          /* 0 = unset, 1 = (port, proto), 2 = (port, any) */
+	struct fw_rule_ref *ref; /* FW_SLOTS * FW_PORTS */
+	uint8_t *level;          /* 0 = unset, else the rank: 1 = (port, syn) ... 3 = (port, any) */
 	uint32_t *touched;
 	size_t touched_count;
 };
@@ -123,18 +130,37 @@ struct fw_builder {
 	struct fw_hashtab index;
 	struct fw_hashtab port_ids; /* port_class values handed out */
 	size_t max_classes;
+	bool tcp_syn; /* some rule says tcp_flags: syn: SYNs get port rules of their own */
 	struct fw_port_scratch scratch;
 	size_t rules_cap, ports_cap;
 };
 
 static struct fw_rule_ref fw_ref_of(const struct fw_ruleset *rs, uint32_t rule)
 {
-	return (struct fw_rule_ref){ .id = rule, .action = rs->rules[rule].action };
+	return (struct fw_rule_ref){ .id = rule, .action = fw_rule_ref_action(&rs->rules[rule]) };
+}
+
+/*
+ * How well a rule of protocol rule_proto fits a packet of protocol packet:
+ * 1 the protocol itself, 2 tcp for a SYN, then any; 0 = it does not match.
+ */
+static uint8_t fw_proto_rank(uint8_t rule_proto, uint8_t packet)
+{
+	if (rule_proto == packet)
+		return 1;
+	if (packet == FW_PROTO_TCP_SYN && rule_proto == FW_PROTO_TCP)
+		return 2;
+	return rule_proto == FW_PROTO_ANY ? 3 : 0;
 }
 
 static bool fw_ref_same(struct fw_rule_ref a, struct fw_rule_ref b)
 {
 	return a.action == b.action && (a.action == FW_ACTION_NONE || a.id == b.id);
+}
+
+static struct fw_rule_ref fw_ref_first(struct fw_rule_ref a, struct fw_rule_ref b)
+{
+	return a.action != FW_ACTION_NONE ? a : b;
 }
 
 static int fw_grow(void **array, size_t *cap, size_t need, size_t size)
@@ -158,22 +184,22 @@ static int fw_grow(void **array, size_t *cap, size_t need, size_t size)
 static void fw_own_port_rules(struct fw_builder *b, const struct fw_class_key *key)
 {
 	struct fw_port_scratch *s = &b->scratch;
+	int slots = b->tcp_syn ? FW_SLOTS : FW_SLOTS - 1;
 
 	for (uint32_t k = 0; k < key->count; k++) {
 		const struct fw_rule *r = &b->rs->rules[key->rules[k]];
+		uint8_t proto = fw_rule_match_proto(r);
 		struct fw_port_range one;
 		const struct fw_port_range *ranges;
 		size_t n = fw_rule_ports(b->rs, r, &ranges, &one);
 
 		for (size_t i = 0; i < n; i++) {
 			for (uint32_t port = ranges[i].first; port <= ranges[i].last; port++) {
-				for (int p = FW_PROTO_TCP; p <= FW_PROTO_UDP; p++) {
-					uint32_t at = port * 2 + (uint32_t)(p - FW_PROTO_TCP);
-					uint8_t level = r->proto == p ? 1 : 2;
+				for (int slot = 0; slot < slots; slot++) {
+					uint32_t at = port * FW_SLOTS + (uint32_t)slot;
+					uint8_t level = fw_proto_rank(proto, fw_slot_protos[slot]);
 
-					if (r->proto != p && r->proto != FW_PROTO_ANY)
-						continue;
-					if (s->level[at] && s->level[at] <= level)
+					if (!level || (s->level[at] && s->level[at] <= level))
 						continue;
 					if (!s->level[at])
 						s->touched[s->touched_count++] = at;
@@ -192,13 +218,10 @@ static int fw_u32_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int fw_port_push(struct fw_builder *b, uint16_t port, uint8_t proto, struct fw_rule_ref ref,
-			const struct fw_source_value *value)
+static int fw_port_push(struct fw_builder *b, uint16_t port, uint8_t proto, struct fw_rule_ref ref)
 {
 	struct fw_classes *cl = b->cl;
 
-	if (fw_ref_same(ref, value->by_proto[proto]))
-		return 0; /* the port-less fallback decides the same */
 	if (fw_grow((void **)&cl->ports, &b->ports_cap, cl->ports_len + 1, sizeof(*cl->ports)))
 		return -ENOMEM;
 	cl->ports[cl->ports_len++] = (struct fw_class_port){ port, proto, ref };
@@ -238,9 +261,78 @@ static int fw_port_class_take(struct fw_builder *b, const struct fw_class_key *k
 	return 0;
 }
 
+static int fw_slot_of(uint8_t proto)
+{
+	return proto == FW_PROTO_TCP ? 0 : proto == FW_PROTO_UDP ? 1 : 2;
+}
+
+/* One port's rules of a class, one per slot: NONE where no port rule decides. */
+struct fw_port_refs {
+	struct fw_rule_ref ref[FW_SLOTS];
+};
+
+/*
+ * A SYN's port-level winner under the parent, from its entries: a TCP_SYN
+ * entry that is the parent's by_proto says the port-less rule decides
+ * there; without one, a SYN goes as the TCP entry does.
+ */
+static struct fw_rule_ref fw_parent_syn(const struct fw_port_refs *entries,
+					const struct fw_class *parent)
+{
+	const struct fw_rule_ref *syn = &entries->ref[2];
+
+	if (syn->action == FW_ACTION_NONE)
+		return entries->ref[0];
+	return fw_ref_same(*syn, parent->value.by_proto[FW_PROTO_TCP_SYN]) ? (struct fw_rule_ref){ 0 }
+									  : *syn;
+}
+
+/*
+ * The entries of one port: TCP and UDP where a port rule decides, TCP_SYN
+ * only where a SYN would otherwise meet another rule than its own: the
+ * datapath looks a SYN up as TCP_SYN, then as TCP, then in by_proto.
+ */
+static int fw_port_emit(struct fw_builder *b, const struct fw_class *c, uint16_t port,
+			const struct fw_port_refs *own, const struct fw_port_refs *inherited,
+			const bool own_portless[FW_PROTO_COUNT])
+{
+	const struct fw_class *parent = &b->cl->classes[c->parent];
+	struct fw_port_refs winner;
+	bool kept[FW_SLOTS] = { false };
+	int err = 0;
+
+	for (int k = 0; k < FW_SLOTS; k++) {
+		uint8_t proto = fw_slot_protos[k];
+		struct fw_rule_ref from_parent = k == 2 ? fw_parent_syn(inherited, parent)
+							: inherited->ref[k];
+
+		winner.ref[k] = own->ref[k].action != FW_ACTION_NONE ? own->ref[k]
+				: own_portless[proto]		    ? (struct fw_rule_ref){ 0 }
+								    : from_parent;
+	}
+	for (int k = 0; k < 2 && !err; k++) {
+		struct fw_rule_ref fallback = c->value.by_proto[fw_slot_protos[k]];
+
+		kept[k] = winner.ref[k].action != FW_ACTION_NONE &&
+			  !fw_ref_same(winner.ref[k], fallback);
+		if (kept[k])
+			err = fw_port_push(b, port, fw_slot_protos[k], winner.ref[k]);
+	}
+	if (!err && b->tcp_syn) {
+		struct fw_rule_ref by_proto = c->value.by_proto[FW_PROTO_TCP_SYN];
+		struct fw_rule_ref want = fw_ref_first(winner.ref[2], by_proto);
+		struct fw_rule_ref found = kept[0] ? winner.ref[0] : by_proto;
+
+		if (!fw_ref_same(want, found))
+			err = fw_port_push(b, port, FW_PROTO_TCP_SYN, want);
+	}
+	return err;
+}
+
 /*
  * The class's port rules: its own, then its parent's for the (port, proto)
- * its own don't name, unless an own port-less rule for that proto comes first.
+ * its own don't name, unless an own port-less rule for that proto comes
+ * first; port by port, since a SYN's entry depends on the TCP one.
  */
 static int fw_class_ports(struct fw_builder *b, struct fw_class *c, const struct fw_class_key *key,
 			  const bool own_portless[FW_PROTO_COUNT])
@@ -251,8 +343,9 @@ static int fw_class_ports(struct fw_builder *b, struct fw_class *c, const struct
 	int err = 0;
 
 	fw_own_port_rules(b, key);
-	if (!s->touched_count && !own_portless[FW_PROTO_TCP] && !own_portless[FW_PROTO_UDP]) {
-		/* TCP and UDP decide here as in the parent: share its port rules, don't copy them. */
+	if (!s->touched_count && !own_portless[FW_PROTO_TCP] && !own_portless[FW_PROTO_UDP] &&
+	    !own_portless[FW_PROTO_TCP_SYN]) {
+		/* Ported packets decide here as in the parent: share its port rules, don't copy them. */
 		c->ports_at = parent->ports_at;
 		c->ports_count = parent->ports_count;
 		c->value.port_class = parent->value.port_class;
@@ -262,24 +355,20 @@ static int fw_class_ports(struct fw_builder *b, struct fw_class *c, const struct
 	c->ports_own = true;
 	c->ports_at = (uint32_t)b->cl->ports_len;
 	while (!err && (i < s->touched_count || j < n)) {
+		uint32_t own_port = i < s->touched_count ? s->touched[i] / FW_SLOTS : UINT32_MAX;
 		/* By index: a push may move the array. */
-		struct fw_class_port inherited = j < n ? b->cl->ports[parent->ports_at + j]
-						       : (struct fw_class_port){ 0 };
-		uint32_t own = i < s->touched_count ? s->touched[i] : UINT32_MAX;
-		uint32_t theirs = j < n ? inherited.port * 2u + (inherited.proto - FW_PROTO_TCP)
-					: UINT32_MAX;
+		uint32_t their_port = j < n ? b->cl->ports[parent->ports_at + j].port : UINT32_MAX;
+		uint32_t port = own_port < their_port ? own_port : their_port;
+		struct fw_port_refs own = { 0 }, inherited = { 0 };
 
-		if (own <= theirs) {
-			err = fw_port_push(b, (uint16_t)(own / 2), (uint8_t)(FW_PROTO_TCP + own % 2),
-					   s->ref[own], &c->value);
-			i++;
-			j += own == theirs;
-		} else {
-			if (!own_portless[inherited.proto])
-				err = fw_port_push(b, inherited.port, inherited.proto, inherited.ref,
-						   &c->value);
-			j++;
+		for (; i < s->touched_count && s->touched[i] / FW_SLOTS == port; i++)
+			own.ref[s->touched[i] % FW_SLOTS] = s->ref[s->touched[i]];
+		for (; j < n && b->cl->ports[parent->ports_at + j].port == port; j++) {
+			const struct fw_class_port *entry = &b->cl->ports[parent->ports_at + j];
+
+			inherited.ref[fw_slot_of(entry->proto)] = entry->ref;
 		}
+		err = fw_port_emit(b, c, (uint16_t)port, &own, &inherited, own_portless);
 	}
 	for (size_t k = 0; k < s->touched_count; k++)
 		s->level[s->touched[k]] = 0;
@@ -299,14 +388,17 @@ static void fw_class_by_proto(struct fw_builder *b, struct fw_class *c,
 
 	for (uint32_t k = 0; k < key->count; k++) {
 		const struct fw_rule *r = &b->rs->rules[key->rules[k]];
-		struct fw_rule_ref *slot = r->proto == FW_PROTO_ANY ? &any : &exact[r->proto];
+		uint8_t proto = fw_rule_match_proto(r);
+		struct fw_rule_ref *slot = proto == FW_PROTO_ANY ? &any : &exact[proto];
 
 		if (r->port || r->ports_count || slot->action != FW_ACTION_NONE)
 			continue;
 		*slot = fw_ref_of(b->rs, key->rules[k]);
 	}
+	/* A SYN meets a syn rule first, then a tcp one. */
+	exact[FW_PROTO_TCP_SYN] = fw_ref_first(exact[FW_PROTO_TCP_SYN], exact[FW_PROTO_TCP]);
 	for (int p = FW_PROTO_TCP; p < FW_PROTO_COUNT; p++) {
-		struct fw_rule_ref own = exact[p].action != FW_ACTION_NONE ? exact[p] : any;
+		struct fw_rule_ref own = fw_ref_first(exact[p], any);
 
 		own_portless[p] = own.action != FW_ACTION_NONE;
 		c->value.by_proto[p] = own_portless[p] ? own : parent->value.by_proto[p];
@@ -383,9 +475,11 @@ static int fw_builder_init(struct fw_builder *b, const struct fw_ruleset *rs,
 	b->cl = cl;
 	cl->classes = calloc(nodes + 1, sizeof(*cl->classes));
 	cl->nodes = calloc(nodes + 1, sizeof(*cl->nodes));
-	b->scratch.ref = calloc(2 * FW_PORTS, sizeof(*b->scratch.ref));
-	b->scratch.level = calloc(2 * FW_PORTS, 1);
-	b->scratch.touched = calloc(2 * FW_PORTS, sizeof(*b->scratch.touched));
+	for (size_t i = 0; i < rs->count && !b->tcp_syn; i++)
+		b->tcp_syn = fw_rule_match_proto(&rs->rules[i]) == FW_PROTO_TCP_SYN;
+	b->scratch.ref = calloc(FW_SLOTS * FW_PORTS, sizeof(*b->scratch.ref));
+	b->scratch.level = calloc(FW_SLOTS * FW_PORTS, 1);
+	b->scratch.touched = calloc(FW_SLOTS * FW_PORTS, sizeof(*b->scratch.touched));
 	if (!cl->classes || !cl->nodes || !b->scratch.ref || !b->scratch.level ||
 	    !b->scratch.touched)
 		return -ENOMEM;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <malloc.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -8,9 +9,16 @@
 #include <unistd.h>
 #include <systemd/sd-daemon.h>
 #include "apply.h"
+#include "bans.h"
+#include "config.h"
+#include "crowdsec.h"
 #include "daemon.h"
 #include "log.h"
 #include "set_cache.h"
+#include "state.h"
+
+/* Expired bans stop matching by themselves; this only gives their room back. */
+#define FW_RECLAIM_MS 60000
 
 static uint64_t fw_monotonic_usec(void)
 {
@@ -36,45 +44,115 @@ static int fw_signalfd_open(void)
 	return fd < 0 ? -errno : fd;
 }
 
-static void fw_daemon_reload(const char *pin_dir, const char *path, struct fw_set_cache *cache)
+struct fw_daemon {
+	const char *pin_dir;
+	const char *path;
+	struct fw_set_cache cache;
+	struct fw_cs_bouncer *bouncer; /* while the config has a crowdsec section */
+};
+
+/* Starts, retunes or stops the bouncer for the config just put in force. */
+static void fw_daemon_bouncer(struct fw_daemon *d, const struct fw_config *cfg)
+{
+	if (cfg->crowdsec.url && d->bouncer)
+		fw_cs_configure(d->bouncer, cfg);
+	else if (cfg->crowdsec.url)
+		d->bouncer = fw_cs_start(d->pin_dir, cfg);
+	else if (d->bouncer) {
+		fw_cs_stop(d->bouncer);
+		d->bouncer = NULL;
+		fw_info("%s: no crowdsec section any more; the bouncer stops, its bans stay until "
+			"they expire", d->path);
+	}
+}
+
+/* Parses and enforces the config; on success the bouncer follows it. */
+static int fw_daemon_enforce(struct fw_daemon *d)
+{
+	struct fw_config cfg = { 0 };
+	int err = fw_config_enforce_keep(d->pin_dir, d->path, &d->cache, &cfg);
+
+	if (!err)
+		fw_daemon_bouncer(d, &cfg);
+	fw_config_free(&cfg);
+	malloc_trim(0); /* a large config's parse leaves the heap big until told otherwise */
+	return err;
+}
+
+static void fw_daemon_reload(struct fw_daemon *d)
 {
 	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=Reloading %s",
-		   (unsigned long long)fw_monotonic_usec(), path);
-	if (fw_config_enforce(pin_dir, path, cache))
-		fw_error("%s: reload failed; the previous rules stay in force", path);
-	malloc_trim(0); /* a large config's parse leaves the heap big until told otherwise */
-	sd_notifyf(0, "READY=1\nSTATUS=Enforcing %s", path);
+		   (unsigned long long)fw_monotonic_usec(), d->path);
+	if (fw_daemon_enforce(d))
+		fw_error("%s: reload failed; the previous rules stay in force", d->path);
+	sd_notifyf(0, "READY=1\nSTATUS=Enforcing %s", d->path);
+}
+
+static void fw_daemon_reclaim(struct fw_daemon *d)
+{
+	struct fw_state st;
+	int err = fw_state_open(&st, d->pin_dir, false);
+
+	if (err)
+		return; /* said */
+	err = fw_bans_reclaim(&st.dp);
+	if (err < 0)
+		fw_error("%s: reclaiming expired bans failed: %s", d->pin_dir, strerror(-err));
+	fw_state_close(&st);
+}
+
+/* The next signal, or si_signo 0 when none came in ms. */
+static int fw_daemon_wait(int sfd, int ms, struct signalfd_siginfo *si)
+{
+	struct pollfd pfd = { .fd = sfd, .events = POLLIN };
+	int n = poll(&pfd, 1, ms);
+	ssize_t got;
+
+	si->ssi_signo = 0;
+	if (n <= 0)
+		return n < 0 && errno != EINTR ? -errno : 0;
+	got = read(sfd, si, sizeof(*si));
+	if (got == sizeof(*si))
+		return 0;
+	si->ssi_signo = 0;
+	return got < 0 && errno == EINTR ? 0 : -EIO;
 }
 
 int fw_daemon_run(const char *pin_dir, const char *path)
 {
-	struct fw_set_cache cache = { 0 };
+	struct fw_daemon d = { .pin_dir = pin_dir, .path = path };
 	struct signalfd_siginfo si;
 	int sfd = fw_signalfd_open(), err = -EIO;
+	double reclaim_at = fw_now_ms() + FW_RECLAIM_MS;
 
 	if (sfd < 0) {
 		fw_error("cannot set up signal handling: %s", strerror(-sfd));
 		return sfd;
 	}
-	if (fw_config_enforce(pin_dir, path, &cache)) {
+	if (fw_daemon_enforce(&d)) {
 		err = -EINVAL;
 		goto cleanup;
 	}
-	malloc_trim(0);
 	sd_notifyf(0, "READY=1\nSTATUS=Enforcing %s", path);
 	fw_info("running; SIGHUP reloads %s, SIGTERM exits and leaves the rules in force", path);
 
 	for (;;) {
-		ssize_t n = read(sfd, &si, sizeof(si));
+		double left = reclaim_at - fw_now_ms();
+		int werr = fw_daemon_wait(sfd, left > 0 ? (int)left + 1 : 0, &si);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n != sizeof(si)) {
-			fw_error("reading signals failed: %s", strerror(errno));
+		if (werr) {
+			fw_error("reading signals failed: %s", strerror(-werr));
 			break;
 		}
+		if (si.ssi_signo == 0) {
+			if (fw_now_ms() >= reclaim_at) {
+				fw_daemon_reclaim(&d);
+				reclaim_at = fw_now_ms() + FW_RECLAIM_MS;
+			}
+			continue;
+		}
 		if (si.ssi_signo == SIGHUP) {
-			fw_daemon_reload(pin_dir, path, &cache);
+			fw_daemon_reload(&d);
 			continue;
 		}
 		sd_notify(0, "STOPPING=1");
@@ -84,7 +162,8 @@ int fw_daemon_run(const char *pin_dir, const char *path)
 		break;
 	}
 cleanup:
-	fw_set_cache_free(&cache);
+	fw_cs_stop(d.bouncer); /* cuts a poll short; the bans stay */
+	fw_set_cache_free(&d.cache);
 	close(sfd);
 	return err;
 }

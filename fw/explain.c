@@ -7,6 +7,8 @@
 #include <json-c/json.h>
 #include "config.h"
 #include "explain.h"
+#include "duration.h"
+#include "limit_text.h"
 #include "log.h"
 #include "names.h"
 #include "show.h"
@@ -19,6 +21,7 @@ static const char *const fw_packet_protos[FW_PROTO_COUNT] = {
 };
 
 static const char *const fw_step_texts[] = {
+	[0] = "a ban, before every rule",
 	[1] = "source prefix + port + proto",
 	[2] = "source prefix + port",
 	[3] = "source prefix + proto",
@@ -36,7 +39,7 @@ int fw_explain_step(bool has_src, bool has_port, bool has_proto)
 
 const char *fw_explain_step_text(int step)
 {
-	return step >= 1 && step <= 8 ? fw_step_texts[step] : "?";
+	return step >= 0 && step <= 8 ? fw_step_texts[step] : "?";
 }
 
 static int fw_packet_proto(const char *word, size_t len)
@@ -62,22 +65,29 @@ static uint16_t fw_port_number(const char *text, size_t len)
 	return port <= 65535 ? (uint16_t)port : 0;
 }
 
-/* PORT, PORT/tcp, PORT/udp, or a protocol without ports: icmp, icmpv6, other. */
+/* PORT, PORT/tcp, PORT/udp, PORT/syn, or a protocol without ports: icmp, icmpv6, other. */
 static int fw_explain_parse_port(const char *text, struct fw_explain_query *q)
 {
 	const char *slash = strchr(text, '/');
 	bool numeric = text[0] >= '0' && text[0] <= '9';
 	size_t number_len = slash ? (size_t)(slash - text) : numeric ? strlen(text) : 0;
 	const char *word = slash ? slash + 1 : numeric ? "tcp" : text;
-	int proto = fw_packet_proto(word, strlen(word));
+	bool syn = !strcmp(word, "syn");
+	int proto = syn ? FW_PROTO_TCP : fw_packet_proto(word, strlen(word));
 	char shown[FW_ESCAPED_SIZE(64)];
 
 	fw_escape(shown, sizeof(shown), text, strnlen(text, 64));
 	if (proto < 0 || (!numeric && slash)) {
-		fw_error("explain: \"%s\" is none of PORT, PORT/tcp, PORT/udp, icmp, icmpv6 and other",
-			 shown);
+		fw_error("explain: \"%s\" is none of PORT, PORT/tcp, PORT/udp, PORT/syn, icmp, "
+			 "icmpv6 and other", shown);
 		return -EINVAL;
 	}
+	if (syn && !number_len) {
+		fw_error("explain: a SYN is a TCP packet, which has a port; write PORT/syn, as in "
+			 "22/syn");
+		return -EINVAL;
+	}
+	q->pkt.tcp_syn = syn;
 	if (number_len && proto != FW_PROTO_TCP && proto != FW_PROTO_UDP) {
 		fw_error("explain: %s carries no port; write %s alone", fw_packet_protos[proto],
 			 fw_packet_protos[proto]);
@@ -149,6 +159,8 @@ int fw_explain_config(const char *path, const struct fw_explain_query *q,
 		a->by_rule = true;
 		fw_answer_copy(a->rule, sizeof(a->rule), r->name);
 		a->rule_line = r->line > 0 ? (uint32_t)r->line : 0;
+		a->has_limit = r->limit.interval != 0;
+		a->limit = r->limit;
 	}
 	a->has_prefix = x.matched.len > 0;
 	a->prefix = x.matched;
@@ -177,6 +189,43 @@ static const char *fw_verdict_word(const struct fw_explain_answer *a)
 	return fw_stat_is_drop(a->reason) ? "drop" : "pass";
 }
 
+static const char *fw_decider(const struct fw_explain_answer *a)
+{
+	return a->banned ? "ban" : a->by_rule ? "rule" : "default";
+}
+
+/* What the limit does to the packet: within it now, over it now, or (a config) either. */
+static const char *fw_limit_effect(const struct fw_explain_answer *a)
+{
+	if (!a->limit_now)
+		return "packets within it pass, the excess drops";
+	if (a->reason != FW_STAT_DROP_LIMIT)
+		return "a packet now is within it, and passes";
+	return a->limit.ban_for ? "a packet now is over it: it drops, and its source is banned"
+				: "a packet now is over it, and drops";
+}
+
+/* Seconds, for JSON; null when none. */
+static struct json_object *fw_json_seconds(uint64_t ns)
+{
+	return ns ? json_object_new_double((double)ns / 1e9) : NULL;
+}
+
+static struct json_object *fw_ban_json(const struct fw_explain_answer *a)
+{
+	struct json_object *obj = json_object_new_object();
+	char prefix[FW_PREFIX_TEXT_MAX];
+
+	if (!obj)
+		return NULL;
+	json_object_object_add(obj, "prefix", json_object_new_string(
+						      fw_prefix_format(&a->prefix, prefix)));
+	json_object_object_add(obj, "origin", json_object_new_string(a->ban_origin));
+	json_object_object_add(obj, "expires_in", fw_json_seconds(a->ban_expires_in));
+	json_object_object_add(obj, "age", json_object_new_double((double)a->ban_age / 1e9));
+	return obj;
+}
+
 static struct json_object *fw_json_text(const char *text)
 {
 	return text && *text ? json_object_new_string(text) : NULL;
@@ -193,11 +242,21 @@ static int fw_explain_json(FILE *out, const struct fw_explain_query *q,
 	json_object_object_add(doc, "address", json_object_new_string(fw_query_addr(q, addr)));
 	json_object_object_add(doc, "port", q->pkt.dport ? json_object_new_int(q->pkt.dport) : NULL);
 	json_object_object_add(doc, "proto", json_object_new_string(fw_packet_protos[q->pkt.proto]));
+	if (q->pkt.tcp_syn)
+		json_object_object_add(doc, "tcp_flags", json_object_new_string("syn"));
 	json_object_object_add(doc, "verdict", json_object_new_string(fw_verdict_word(a)));
-	json_object_object_add(doc, "decided_by",
-			       json_object_new_string(a->by_rule ? "rule" : "default"));
+	json_object_object_add(doc, "reason", json_object_new_string(fw_stat_name(a->reason)));
+	json_object_object_add(doc, "decided_by", json_object_new_string(fw_decider(a)));
 	json_object_object_add(doc, "rule", json_object_new_string(a->by_rule ? a->rule
-									       : "default"));
+									       : fw_decider(a)));
+	if (a->banned)
+		json_object_object_add(doc, "ban", fw_ban_json(a));
+	if (a->has_limit) {
+		fw_limit_json_add(doc, &a->limit);
+		if (a->limit_now)
+			json_object_object_add(doc, "within_limit", json_object_new_boolean(
+						   a->reason != FW_STAT_DROP_LIMIT));
+	}
 	json_object_object_add(doc, "line", a->rule_line ? json_object_new_int64(a->rule_line)
 							 : NULL);
 	json_object_object_add(doc, "step", json_object_new_int(a->step));
@@ -228,6 +287,10 @@ static void fw_explain_matched(FILE *out, const struct fw_explain_answer *a)
 	char file[FW_ESCAPED_SIZE(256)];
 
 	fputs("matched  ", out);
+	if (a->banned) {
+		fprintf(out, "%s, banned\n", fw_prefix_format(&a->prefix, prefix));
+		return;
+	}
 	if (!a->has_prefix && !a->has_set) {
 		fputs(a->step >= 5 ? "- (no source named)\n" : "-\n", out);
 		return;
@@ -247,21 +310,45 @@ static void fw_explain_matched(FILE *out, const struct fw_explain_answer *a)
 	fputc('\n', out);
 }
 
+/* Whole seconds are enough to say when a ban ends, unless less than one is left. */
+static uint64_t fw_whole_seconds(uint64_t ns)
+{
+	return ns >= FW_NS_PER_SEC ? ns - ns % FW_NS_PER_SEC : ns;
+}
+
+/* "rule     ban (origin limit:ssh, expires in 9m58s; banned 2s ago)" */
+static void fw_explain_ban(FILE *out, const struct fw_explain_answer *a)
+{
+	char origin[FW_ESCAPED_SIZE(FW_RULE_NAME_MAX)], expires[FW_DURATION_TEXT_MAX];
+	char age[FW_DURATION_TEXT_MAX];
+
+	fw_escape(origin, sizeof(origin), a->ban_origin, strlen(a->ban_origin));
+	fprintf(out, "rule     ban (origin %s, %s%s; banned %s ago)\n", origin,
+		a->ban_expires_in ? "expires in " : "until unbanned",
+		a->ban_expires_in ? fw_duration_format(fw_whole_seconds(a->ban_expires_in), expires)
+				  : "",
+		fw_duration_format(a->ban_age - a->ban_age % FW_NS_PER_SEC, age));
+}
+
 int fw_explain_print(FILE *out, const struct fw_explain_query *q,
 		     const struct fw_explain_answer *a, bool json)
 {
 	char addr[INET6_ADDRSTRLEN], name[FW_ESCAPED_SIZE(FW_RULE_NAME_MAX)];
+	char limit[FW_LIMIT_TEXT_MAX];
 	char source[FW_ESCAPED_SIZE(256)];
 
 	if (json)
 		return fw_explain_json(out, q, a);
 	fprintf(out, "packet   from %s, ", fw_query_addr(q, addr));
 	if (q->pkt.dport)
-		fprintf(out, "to port %u/%s\n", q->pkt.dport, fw_packet_protos[q->pkt.proto]);
+		fprintf(out, "to port %u/%s%s\n", q->pkt.dport, fw_packet_protos[q->pkt.proto],
+			q->pkt.tcp_syn ? " SYN" : "");
 	else
 		fprintf(out, "%s (no port)\n", fw_packet_protos[q->pkt.proto]);
 	fprintf(out, "verdict  %s\n", fw_verdict_word(a));
-	if (a->by_rule && a->rule_line)
+	if (a->banned)
+		fw_explain_ban(out, a);
+	else if (a->by_rule && a->rule_line)
 		fprintf(out, "rule     %s (line %u)\n",
 			fw_escape(name, sizeof(name), a->rule, strlen(a->rule)), a->rule_line);
 	else if (a->by_rule)
@@ -269,7 +356,13 @@ int fw_explain_print(FILE *out, const struct fw_explain_query *q,
 	else
 		fprintf(out, "rule     default (no rule matches; default_action %s)\n",
 			fw_verdict_word(a));
-	fprintf(out, "step     %d of 8: %s\n", a->step, fw_explain_step_text(a->step));
+	if (a->has_limit)
+		fprintf(out, "limit    %s: %s\n", fw_limit_text(limit, sizeof(limit), &a->limit),
+			fw_limit_effect(a));
+	if (a->banned)
+		fprintf(out, "step     %s\n", fw_explain_step_text(0));
+	else
+		fprintf(out, "step     %d of 8: %s\n", a->step, fw_explain_step_text(a->step));
 	fw_explain_matched(out, a);
 	if (a->note[0])
 		fprintf(out, "note     %s\n", a->note);

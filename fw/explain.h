@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * `xdpfw explain ADDR [PORT[/PROTO] | PROTO]`: which rule decides for such a
- * packet, at which precedence step, through which prefix or set element;
- * from a config (fw_classify_explain()) or from the maps in force
- * (fw_lookup_packet()).
+ * packet (or a ban), at which precedence step, through which prefix or set
+ * element, and a limit rule's limit; from a config (fw_classify_explain())
+ * or from the maps in force (fw_lookup_packet()).
  */
 #ifndef FW_EXPLAIN_H
 #define FW_EXPLAIN_H
@@ -18,13 +18,14 @@
 
 /* The packet asked about. */
 struct fw_explain_query {
-	struct fw_frame_facts pkt; /* kind FW_FRAME_IP, never a fragment */
+	struct fw_frame_facts pkt; /* kind FW_FRAME_IP, never a fragment; tcp_syn for PORT/syn */
 	bool ipv6;                 /* an IPv6 packet, from a v4-mapped source too */
 };
 
 /*
  * Reads ADDR and the optional PORT[/PROTO] or PROTO (args[0], args[1] or
- * NULL). Says what is wrong and returns -EINVAL for a bad argument.
+ * NULL); PORT/syn is a TCP SYN (SYN set, ACK clear). Says what is wrong
+ * and returns -EINVAL for a bad argument.
  */
 int fw_explain_parse(const char *addr, const char *port, struct fw_explain_query *q);
 
@@ -46,6 +47,13 @@ struct fw_explain_answer {
 	char note[FW_EXPLAIN_NOTE_MAX];     /* why the element is not known, or may be stale */
 	bool from_config;                   /* read from a config, else from the maps in force */
 	char source[PATH_MAX];              /* the config's path, or the pin dir */
+	bool banned;                        /* a ban decides (maps only): step 0, prefix is it */
+	char ban_origin[FW_RULE_NAME_MAX + 1];
+	uint64_t ban_expires_in;            /* ns from now; 0 = until unbanned */
+	uint64_t ban_age;                   /* ns since it was made */
+	bool has_limit;                     /* the rule has a limit */
+	struct fw_rule_limit limit;
+	bool limit_now;                     /* from the maps: reason is what a packet now meets */
 };
 
 /* As the config at path decides; prints its errors to stderr. -EINVAL: invalid config. */
@@ -62,7 +70,7 @@ int fw_explain_print(FILE *out, const struct fw_explain_query *q,
 /* The precedence step a rule decides at, from its match: 1-7. */
 int fw_explain_step(bool has_src, bool has_port, bool has_proto);
 
-/* "source prefix + port + proto" ... "default_action", for steps 1-8. */
+/* "a ban, before every rule", "source prefix + port + proto" ... "default_action": steps 0-8. */
 const char *fw_explain_step_text(int step);
 
 #endif /* FW_EXPLAIN_H */

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * `xdpfw explain` without --config: the maps in force decide, through the
- * datapath's own lookup (fw/lookup.c); fw_rule_info names the rule and
- * fw_set_info its set. The maps keep no set's elements as written, so the
+ * datapath's own lookup (fw/lookup.c): a ban first, then the rules;
+ * fw_rule_info names the rule, fw_set_info its set, fw_limits its limit,
+ * fw_ban_origins why a ban was made. The maps keep no set's elements as written, so the
  * element that matched is looked up again in the set's list file, which
  * may have changed since it was applied: the answer says so when it can tell.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <bpf/bpf.h>
 #include "explain.h"
+#include "limit_text.h"
 #include "lookup.h"
 #include "names.h"
 #include "set_info.h"
@@ -95,6 +98,9 @@ static int fw_explain_rule(const struct fw_datapath *dp, uint32_t id, uint32_t a
 	memcpy(a->rule, r->name, strnlen(r->name, sizeof(r->name)));
 	a->rule_line = r->line;
 	a->step = fw_explain_step(r->has_src, r->port != 0, r->proto != FW_PROTO_ANY);
+	if (r->action == FW_ACTION_LIMIT && !a->has_limit)
+		snprintf(a->note, sizeof(a->note), "the rule has a limit, but fw_limits holds no "
+			 "policy for it: the datapath drops what it matches");
 	if (!r->has_src)
 		return 0;
 	if (!r->set_id) {
@@ -117,6 +123,29 @@ static int fw_explain_rule(const struct fw_datapath *dp, uint32_t id, uint32_t a
 	return 0;
 }
 
+/* The ban that decides: its prefix, why it was made, how long it has left. */
+static int fw_explain_ban(const struct fw_datapath *dp, const struct fw_lookup *found,
+			  struct fw_explain_answer *a)
+{
+	struct fw_ban_origin origin = { 0 };
+	uint32_t index = found->ban.origin;
+
+	a->banned = true;
+	a->step = 0;
+	a->has_prefix = true;
+	a->prefix = found->ban_prefix;
+	a->ban_expires_in = found->ban.expires ? found->ban.expires - found->now : 0;
+	a->ban_age = (int64_t)(found->now - found->ban.since) > 0 ? found->now - found->ban.since : 0;
+	if (bpf_map_lookup_elem(dp->ban_origins_fd, &index, &origin))
+		return -errno;
+	if (origin.name[0])
+		memcpy(a->ban_origin, origin.name, strnlen(origin.name, sizeof(origin.name)));
+	else
+		snprintf(a->ban_origin, sizeof(a->ban_origin), "%s",
+			 index == FW_BAN_ORIGIN_MANUAL ? "manual" : "?");
+	return 0;
+}
+
 int fw_explain_maps(const struct fw_datapath *dp, const char *pin_dir,
 		    const struct fw_explain_query *q, struct fw_explain_answer *a)
 {
@@ -129,5 +158,10 @@ int fw_explain_maps(const struct fw_datapath *dp, const char *pin_dir,
 		return err;
 	a->reason = found.reason;
 	a->step = 8;
+	if (found.banned)
+		return fw_explain_ban(dp, &found, a);
+	a->has_limit = found.limited;
+	a->limit_now = found.limited;
+	a->limit = fw_limit_of_value(&found.limit);
 	return found.by_rule ? fw_explain_rule(dp, found.rule_id, found.active, q, a) : 0;
 }

@@ -18,8 +18,9 @@ void fw_rule_info_from_rule(struct fw_rule_info *info, const struct fw_rule *r, 
 	info->match_tag = r->match_tag;
 	info->set_id = r->has_src ? r->set_ref : 0;
 	info->proto = r->proto;
+	info->tcp_flags = r->tcp_flags;
 	info->port = r->port;
-	info->action = r->action;
+	info->action = fw_rule_ref_action(r);
 	info->sets = sets;
 	info->line = r->line > 0 ? (uint32_t)r->line : 0;
 }
@@ -138,18 +139,19 @@ static int fw_plan_rule(struct fw_identity_plan *plan, const struct fw_datapath 
 {
 	struct fw_rule *r = &rs->rules[i];
 	const struct fw_rule_info *old = old_id >= 0 ? &dp->rule_infos[old_id] : NULL;
-	uint8_t sets = 1u << next;
+	uint8_t sets = 1u << next, action = fw_rule_ref_action(r);
 	int err;
 
+	/* A limit that comes, goes or changes keeps the rule's id and counters: fw_limits follows. */
 	if (old && fw_info_same_match(old, r)) {
 		ids->claimed[old_id] = FW_CARRIED;
 		r->id = old_id;
 		sets |= old->sets;
-		if (old->action != r->action)
+		if (old->action != action)
 			plan->report.changed++;
 		else
 			plan->report.kept++;
-		if (old->sets == sets && old->action == r->action &&
+		if (old->sets == sets && old->action == action &&
 		    old->set_id == (r->has_src ? r->set_ref : 0) &&
 		    old->line == (uint32_t)(r->line > 0 ? r->line : 0))
 			return 0; /* nothing to write */

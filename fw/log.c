@@ -7,11 +7,14 @@
 
 bool fw_verbose;
 
+/* One line at a time: the CrowdSec bouncer's thread logs too. */
 static void fw_log(const char *fmt, va_list ap, const char *end)
 {
+	flockfile(stderr);
 	fputs("xdpfw: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputs(end, stderr);
+	funlockfile(stderr);
 }
 
 /*

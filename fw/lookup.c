@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 #include <bpf/bpf.h>
+#include "bans.h"
 #include "lookup.h"
 #include "prefix.h"
 
@@ -121,26 +122,39 @@ static void fw_lookup_decided(struct fw_lookup *out, const struct fw_rule_ref *r
 	out->by_rule = true;
 	out->rule_id = ref->id;
 	out->reason = ref->action == FW_ACTION_DROP ? FW_STAT_DROP_RULE : FW_STAT_PASS_RULE;
+	out->limited = ref->action == FW_ACTION_LIMIT; /* its bucket decides: fw_lookup_limit() */
+}
+
+/* The class's port rule: a SYN's own first, else the one of TCP. */
+static int fw_port_rule(const struct fw_datapath *dp, uint32_t set, struct fw_port_rule_key *key,
+			struct fw_rule_ref *ref, bool *found)
+{
+	int err = fw_lookup_elem(dp->port_rules_fd[set], key, ref, found);
+
+	if (err || (*found && fw_ref_found(ref)) || key->proto != FW_PROTO_TCP_SYN)
+		return err;
+	key->proto = FW_PROTO_TCP;
+	return fw_lookup_elem(dp->port_rules_fd[set], key, ref, found);
 }
 
 /* The source's port rule, then its protocol slot; *ref stays unset when neither decides. */
 static int fw_source_rule(const struct fw_datapath *dp, uint32_t set,
-			  const struct fw_frame_facts *pkt, const struct fw_source_value *source,
-			  struct fw_rule_ref *ref)
+			  const struct fw_frame_facts *pkt, uint8_t proto,
+			  const struct fw_source_value *source, struct fw_rule_ref *ref)
 {
 	bool found = false;
 	int err = 0;
 
 	if (pkt->dport && source->port_class) {
 		struct fw_port_rule_key key = { .port_class = source->port_class,
-						.port = pkt->dport, .proto = pkt->proto };
+						.port = pkt->dport, .proto = proto };
 
-		err = fw_lookup_elem(dp->port_rules_fd[set], &key, ref, &found);
+		err = fw_port_rule(dp, set, &key, ref, &found);
 	}
 	if (err || (found && fw_ref_found(ref)))
 		return err;
-	if (pkt->proto < FW_PROTO_COUNT)
-		*ref = source->by_proto[pkt->proto];
+	if (proto < FW_PROTO_COUNT)
+		*ref = source->by_proto[proto];
 	return 0;
 }
 
@@ -156,7 +170,7 @@ static int fw_lookup_match(const struct fw_datapath *dp, const struct fw_frame_f
 	int err = fw_source_find(dp, pkt, out, &source, &found);
 
 	if (!err && found)
-		err = fw_source_rule(dp, set, pkt, &source, &ref);
+		err = fw_source_rule(dp, set, pkt, out->proto, &source, &ref);
 	if (err || fw_ref_found(&ref) || !(out->active & FW_ACTIVE_SOURCELESS)) {
 		if (!err && fw_ref_found(&ref))
 			fw_lookup_decided(out, &ref);
@@ -164,9 +178,43 @@ static int fw_lookup_match(const struct fw_datapath *dp, const struct fw_frame_f
 	}
 	err = fw_lookup_elem(dp->ports_fd, &(uint32_t){ set * FW_PORTS + pkt->dport }, &ports,
 			     &found);
-	if (!err && found && pkt->proto < FW_PROTO_COUNT &&
-	    fw_ref_found(&ports.by_proto[pkt->proto]))
-		fw_lookup_decided(out, &ports.by_proto[pkt->proto]);
+	if (!err && found && out->proto < FW_PROTO_COUNT &&
+	    fw_ref_found(&ports.by_proto[out->proto]))
+		fw_lookup_decided(out, &ports.by_proto[out->proto]);
+	return err;
+}
+
+/*
+ * bpf/limit.h's token bucket, read and not taken: whether a packet now
+ * finds room in the rule's bucket (its source's, for `per: source`). A
+ * limit rule whose policy is missing drops, as in the datapath.
+ */
+static int fw_lookup_limit(const struct fw_datapath *dp, const struct fw_frame_facts *pkt,
+			   struct fw_lookup *out)
+{
+	struct fw_limit_key key = { .rule = out->rule_id };
+	const struct fw_limit_value *lim = &out->limit;
+	uint64_t tat, next;
+	bool found;
+	int err = fw_lookup_elem(dp->limits_fd, &out->rule_id, &out->limit, &found);
+
+	out->limited = found;
+	if (err || !found) {
+		out->reason = FW_STAT_DROP_LIMIT;
+		return err;
+	}
+	tat = lim->tat;
+	if (lim->per_source) {
+		memcpy(key.src, pkt->src, sizeof(key.src));
+		err = fw_lookup_elem(dp->limit_buckets_fd, &key, &tat, &found);
+		if (!err && !found) { /* a new source's first packet */
+			out->reason = lim->interval <= lim->burst_window ? FW_STAT_PASS_RULE
+									 : FW_STAT_DROP_LIMIT;
+			return 0;
+		}
+	}
+	next = ((int64_t)(out->now - tat) < 0 ? tat : out->now) + lim->interval;
+	out->reason = next - out->now <= lim->burst_window ? FW_STAT_PASS_RULE : FW_STAT_DROP_LIMIT;
 	return err;
 }
 
@@ -189,6 +237,12 @@ int fw_lookup_packet(const struct fw_datapath *dp, const struct fw_frame_facts *
 	case FW_FRAME_IP:
 		break;
 	}
+	out->now = fw_bans_clock(dp);
+	err = fw_lookup_ban(dp, pkt->src, out);
+	if (out->banned)
+		out->reason = FW_STAT_DROP_BAN;
+	if (err || out->banned)
+		return err;
 	err = fw_param_read(dp, FW_PARAM_ACTIVE, &out->active);
 	if (err)
 		return err;
@@ -196,9 +250,15 @@ int fw_lookup_packet(const struct fw_datapath *dp, const struct fw_frame_facts *
 		out->reason = FW_STAT_DROP_FRAGMENT;
 		return 0;
 	}
+	out->proto = pkt->proto == FW_PROTO_TCP && pkt->tcp_syn &&
+				     (out->active & FW_ACTIVE_TCP_SYN)
+			     ? FW_PROTO_TCP_SYN
+			     : pkt->proto;
 	err = fw_lookup_match(dp, pkt, out);
 	if (!err && !out->by_rule)
 		out->reason = out->active & FW_ACTIVE_DEFAULT_DROP ? FW_STAT_DROP_DEFAULT
 								   : FW_STAT_PASS_DEFAULT;
+	if (!err && out->limited)
+		err = fw_lookup_limit(dp, pkt, out);
 	return err;
 }

@@ -101,6 +101,19 @@ static inline uint8_t fw_rule_src_len(const struct fw_rule *r)
 	return r->src_len ? r->src_len : 128;
 }
 
+/* The protocol a rule decides for: FW_PROTO_TCP_SYN for `proto: tcp` with `tcp_flags: syn`. */
+static inline uint8_t fw_rule_match_proto(const struct fw_rule *r)
+{
+	return r->proto == FW_PROTO_TCP && (r->tcp_flags & FW_TCP_FLAGS_SYN) ? FW_PROTO_TCP_SYN
+									     : r->proto;
+}
+
+/* What the datapath does when the rule decides: FW_ACTION_LIMIT for a rule with a limit. */
+static inline uint8_t fw_rule_ref_action(const struct fw_rule *r)
+{
+	return r->limit.interval ? FW_ACTION_LIMIT : r->action;
+}
+
 /*
  * The rule's ports as ranges: *one is filled in for a single `port`. Returns
  * the number of ranges; 0 = any port.
@@ -127,6 +140,7 @@ struct fw_compiled {
 	size_t port_rules;
 	struct fw_port_value *ports; /* FW_PORTS entries, indexed by port */
 	size_t sourceless;           /* rules without a source, all in ports */
+	size_t tcp_syn;              /* rules with tcp_flags: syn: FW_ACTIVE_TCP_SYN */
 	struct fw_source_value *classes; /* fw_classes_N by slot: prefix classes; [0] is "no class" */
 	size_t class_count;              /* slots 0 .. class_count - 1; 0 when no prefix */
 	uint32_t *prefix4;               /* fw_prefix4_N's entries; NULL when no IPv4 prefix */

@@ -3,8 +3,11 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <bpf/bpf.h>
 #include <json-c/json.h>
+#include "duration.h"
 #include "identity.h"
+#include "limit_text.h"
 #include "names.h"
 #include "prefix.h"
 #include "set_info.h"
@@ -21,6 +24,10 @@ struct fw_rule_row {
 	bool more_ports;               /* port is the first of several */
 	char src[FW_SRC_TEXT_MAX];
 	char port[16];
+	char proto[16];                /* "tcp syn" for tcp_flags: syn */
+	bool has_limit;                /* a limit rule: its policy, as fw_limits holds it */
+	bool limit_missing;            /* a limit rule fw_limits holds no policy for */
+	struct fw_rule_limit limit;
 };
 
 static int fw_row_cmp(const void *a, const void *b)
@@ -59,6 +66,30 @@ static const char *fw_info_prefix(const struct fw_rule_info *r, char buf[FW_PREF
 	return fw_prefix_format(&p, buf);
 }
 
+/* A limit rule's action is drop, as its config says: the limit says what passes. */
+static const char *fw_info_action(const struct fw_rule_info *r)
+{
+	return fw_action_name(r->action == FW_ACTION_LIMIT ? FW_ACTION_DROP : r->action);
+}
+
+void fw_limit_json_add(struct json_object *obj, const struct fw_rule_limit *limit)
+{
+	struct json_object *lim = json_object_new_object();
+	char text[FW_DURATION_TEXT_MAX];
+
+	if (lim) {
+		json_object_object_add(lim, "rate", json_object_new_string(
+				fw_rate_text(text, sizeof(text), limit->interval)));
+		json_object_object_add(lim, "burst", json_object_new_int64(limit->burst));
+		json_object_object_add(lim, "per", json_object_new_string(limit->per_source
+										  ? "source" : "rule"));
+	}
+	json_object_object_add(obj, "limit", lim);
+	json_object_object_add(obj, "ban_for", limit->ban_for
+			       ? json_object_new_string(fw_duration_format(limit->ban_for, text))
+			       : NULL);
+}
+
 static struct json_object *fw_rule_json(const struct fw_rule_row *row)
 {
 	const struct fw_rule_info *r = row->info;
@@ -86,7 +117,11 @@ static struct json_object *fw_rule_json(const struct fw_rule_row *row)
 	if (row->more_ports)
 		json_object_object_add(obj, "more_ports", json_object_new_boolean(1));
 	json_object_object_add(obj, "proto", json_object_new_string(fw_proto_name(r->proto)));
-	json_object_object_add(obj, "action", json_object_new_string(fw_action_name(r->action)));
+	if (r->tcp_flags & FW_TCP_FLAGS_SYN)
+		json_object_object_add(obj, "tcp_flags", json_object_new_string("syn"));
+	json_object_object_add(obj, "action", json_object_new_string(fw_info_action(r)));
+	if (row->has_limit)
+		fw_limit_json_add(obj, &row->limit);
 	json_object_object_add(obj, "packets", json_object_new_uint64(row->counter.packets));
 	json_object_object_add(obj, "bytes", json_object_new_uint64(row->counter.bytes));
 	return obj;
@@ -116,25 +151,40 @@ static int fw_max(int a, int b)
 	return a > b ? a : b;
 }
 
+/* The LIMIT column's text: "-" for a rule without one. */
+static const char *fw_row_limit(const struct fw_rule_row *row, char text[FW_LIMIT_TEXT_MAX])
+{
+	if (row->limit_missing)
+		return "? (not in fw_limits: drops all)";
+	return row->has_limit ? fw_limit_text(text, FW_LIMIT_TEXT_MAX, &row->limit) : "-";
+}
+
+/* The LIMIT column is there only when some rule has a limit. */
 static void fw_rules_table(FILE *out, const struct fw_rule_row *rows, size_t n)
 {
-	char name[FW_ESCAPED_SIZE(FW_RULE_NAME_MAX)];
-	int name_w = 4, src_w = 3, port_w = 4;
+	char name[FW_ESCAPED_SIZE(FW_RULE_NAME_MAX)], limit[FW_LIMIT_TEXT_MAX];
+	int name_w = 4, src_w = 3, port_w = 4, proto_w = 6, limit_w = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		name_w = fw_max(name_w, (int)strlen(fw_escape(name, sizeof(name), rows[i].info->name,
 							      fw_name_len(rows[i].info))));
 		src_w = fw_max(src_w, (int)strlen(rows[i].src));
 		port_w = fw_max(port_w, (int)strlen(rows[i].port));
+		proto_w = fw_max(proto_w, (int)strlen(rows[i].proto));
+		if (rows[i].has_limit || rows[i].limit_missing)
+			limit_w = fw_max(fw_max(limit_w, 5),
+					 (int)strlen(fw_row_limit(&rows[i], limit)));
 	}
-	fprintf(out, "%-*s  %-*s  %*s  %-6s  %-6s  %12s  %14s\n", name_w, "NAME", src_w, "SRC",
-		port_w, "PORT", "PROTO", "ACTION", "PACKETS", "BYTES");
+	fprintf(out, "%-*s  %-*s  %*s  %-*s  %-6s  %-*s%s%12s  %14s\n", name_w, "NAME", src_w, "SRC",
+		port_w, "PORT", proto_w, "PROTO", "ACTION", limit_w, limit_w ? "LIMIT" : "",
+		limit_w ? "  " : "", "PACKETS", "BYTES");
 	for (size_t i = 0; i < n; i++) {
 		const struct fw_rule_info *r = rows[i].info;
 
-		fprintf(out, "%-*s  %-*s  %*s  %-6s  %-6s  %12" PRIu64 "  %14" PRIu64 "\n", name_w,
-			fw_escape(name, sizeof(name), r->name, fw_name_len(r)), src_w, rows[i].src,
-			port_w, rows[i].port, fw_proto_name(r->proto), fw_action_name(r->action),
+		fprintf(out, "%-*s  %-*s  %*s  %-*s  %-6s  %-*s%s%12" PRIu64 "  %14" PRIu64 "\n",
+			name_w, fw_escape(name, sizeof(name), r->name, fw_name_len(r)), src_w,
+			rows[i].src, port_w, rows[i].port, proto_w, rows[i].proto, fw_info_action(r),
+			limit_w, limit_w ? fw_row_limit(&rows[i], limit) : "", limit_w ? "  " : "",
 			(uint64_t)rows[i].counter.packets, (uint64_t)rows[i].counter.bytes);
 	}
 }
@@ -182,11 +232,27 @@ static void fw_row_fill(struct fw_rule_row *row, const struct fw_set_info *sets)
 	else
 		strcpy(row->src, "any");
 	row->more_ports = fw_info_more_ports(r, row->set);
+	snprintf(row->proto, sizeof(row->proto), "%s%s", fw_proto_name(r->proto),
+		 r->tcp_flags & FW_TCP_FLAGS_SYN ? " syn" : "");
 	if (r->port)
 		snprintf(row->port, sizeof(row->port), "%u%s", r->port,
 			 row->more_ports ? ",..." : "");
 	else
 		strcpy(row->port, "any");
+}
+
+/* A limit rule's policy; none is worth saying: the datapath drops all it matches then. */
+static int fw_row_limit_read(const struct fw_datapath *dp, uint32_t id, struct fw_rule_row *row)
+{
+	struct fw_limit_value v;
+
+	if (bpf_map_lookup_elem(dp->limits_fd, &id, &v)) {
+		row->limit_missing = errno == ENOENT;
+		return errno == ENOENT ? 0 : -errno;
+	}
+	row->has_limit = true;
+	row->limit = fw_limit_of_value(&v);
+	return 0;
 }
 
 int fw_show_rules(FILE *out, const struct fw_datapath *dp, bool json)
@@ -212,6 +278,8 @@ int fw_show_rules(FILE *out, const struct fw_datapath *dp, bool json)
 			continue;
 		row->info = &infos[i];
 		err = fw_counter_read(dp, ids[i], &row->counter);
+		if (!err && infos[i].action == FW_ACTION_LIMIT)
+			err = fw_row_limit_read(dp, ids[i], row);
 		fw_row_fill(row, sets);
 		n++;
 	}

@@ -16,4 +16,9 @@ struct json_object;
 /* Writes doc with json-c's flags (slashes never escaped) and frees it. */
 int fw_json_print(FILE *out, struct json_object *doc, int flags);
 
+struct fw_rule_limit;
+
+/* Adds "limit": {"rate", "burst", "per"} and "ban_for" (null without) to obj. */
+void fw_limit_json_add(struct json_object *obj, const struct fw_rule_limit *limit);
+
 #endif /* FW_SHOW_H */

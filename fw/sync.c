@@ -17,8 +17,10 @@
 #include "identity.h"
 #include "log.h"
 #include "mapio.h"
+#include "bans.h"
 #include "set_cache.h"
 #include "sync.h"
+#include "sync_limits.h"
 
 /* Index keys 0..count-1 of an ARRAY map, from base on. */
 static int fw_array_write(int fd, uint32_t base, const void *values, size_t count)
@@ -155,6 +157,8 @@ static uint32_t fw_active_word(uint8_t set, const struct fw_ruleset *rs,
 		word |= FW_ACTIVE_PREFIX4;
 	if (compiled->prefixes6)
 		word |= FW_ACTIVE_PREFIX6;
+	if (compiled->tcp_syn)
+		word |= FW_ACTIVE_TCP_SYN;
 	if (rs->default_action == FW_ACTION_DROP)
 		word |= FW_ACTIVE_DEFAULT_DROP;
 	if (rs->fragments == FW_FRAGMENTS_DROP)
@@ -202,7 +206,7 @@ static int fw_sync_sets(struct fw_datapath *dp, uint8_t active, const struct fw_
 	uint32_t word = fw_active_word(next, rs, compiled), token = fw_set_token();
 	const struct fw_set_image *image = NULL;
 	double t0 = fw_now_ms(), t1;
-	int err;
+	int err, pruned;
 
 	if (!fw_room_fits(&dp->room, compiled))
 		return -ENOSPC;
@@ -221,6 +225,11 @@ static int fw_sync_sets(struct fw_datapath *dp, uint8_t active, const struct fw_
 		err = fw_set_write(dp, next, compiled, image ? &image->entries : NULL);
 	if (!err)
 		err = fw_set_infos_write(dp, next, rs);
+	/* Outside the sets: what the new set's limit rules and never_ban need, in place first. */
+	if (!err)
+		err = fw_limits_write(dp, rs);
+	if (!err)
+		err = fw_bans_set_never(dp, &rs->never_ban);
 	dp->blank = false;
 	fw_debug("sync: %s %.1f ms, write %s %.1f ms", image ? "idle set known" : "clear idle set",
 		 t1 - t0, image ? "the difference" : "all", fw_now_ms() - t1);
@@ -239,6 +248,10 @@ static int fw_sync_sets(struct fw_datapath *dp, uint8_t active, const struct fw_
 	err = fw_settle(dp, true);
 	if (!err && plan)
 		fw_rule_infos_free(dp, plan->gone_ids, plan->gone_count);
+	/* The new set is in force whatever happens here: a stale policy only takes room. */
+	pruned = err ? 0 : fw_limits_prune(dp, rs);
+	if (pruned)
+		fw_error("sync: cannot delete the limits of rules gone: %s", strerror(-pruned));
 	return err;
 }
 

@@ -67,6 +67,9 @@ check "AmbientCapabilities is exactly $want_caps" [ "$ambient" = "$want_caps" ]
 check "no sandboxing that cuts off the host's network or bpf()" \
 	lacks '^(PrivateNetwork|PrivateUsers)=(yes|true|1)' "$unit"
 check "the binary directory is the @SBINDIR@ placeholder" uses_placeholder
+# The CrowdSec bouncer reaches a Local API on localhost; nothing else by default.
+check "IP traffic denied" has_line "IPAddressDeny=any"
+check "IP traffic allowed to localhost only" [ "$(values IPAddressAllow | sorted_words)" = localhost ]
 
 # --- systemd-analyze verify on a copy that names a real binary ---------------
 # verify also runs man(1) on Documentation=, so the repo's pages are put on a

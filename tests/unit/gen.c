@@ -171,6 +171,16 @@ static uint8_t gen_ipproto_of(struct gen_rng *rng, uint8_t fw_proto, bool has_po
 	}
 }
 
+/* SYN (what `tcp_flags: syn` matches), SYN+ACK, ACK, none, SYN+FIN or anything. */
+static uint8_t gen_tcp_flags(struct gen_rng *rng, bool aim_syn)
+{
+	static const uint8_t common[] = { 0x02, 0x02, 0x12, 0x10, 0x00, 0x03, 0x18 };
+
+	if (aim_syn && gen_chance(rng, 70))
+		return 0x02;
+	return gen_chance(rng, 85) ? gen_pick(rng, common, sizeof(common)) : (uint8_t)gen_next(rng);
+}
+
 /* Source, protocol and port: often exactly what one rule names, so every precedence level gets hit. */
 static void gen_ip_match(struct gen_rng *rng, const struct gen_pool *pool, struct pkt_spec *spec,
 			 char src[GEN_ADDR_TEXT])
@@ -189,6 +199,8 @@ static void gen_ip_match(struct gen_rng *rng, const struct gen_pool *pool, struc
 	spec->src = src;
 	spec->ipproto = aim ? gen_ipproto_of(rng, aim->proto, aim->port) : gen_ipproto(rng);
 	spec->dport = aim && aim->port ? gen_rule_port(rng, rs, aim) : gen_dport(rng, pool);
+	if (spec->ipproto == IPPROTO_TCP)
+		spec->tcp_flags = gen_tcp_flags(rng, aim && aim->tcp_flags);
 }
 
 /* clean: well-formed headers only, so the rules decide. */

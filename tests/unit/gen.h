@@ -30,6 +30,8 @@ struct gen_shape {
 	unsigned clean_pct;    /* frames left well-formed (else often mutated or malformed) */
 	size_t sets;           /* sets the rules draw from */
 	size_t set_elements;   /* elements per set, at most: duplicates and overlaps included */
+	unsigned syn_pct;      /* rules made `proto: tcp` with `tcp_flags: syn` */
+	unsigned limit_pct;    /* rules given a limit never reached, so the verdict stays the rule's */
 	uint32_t default_action;
 	uint32_t fragments;
 };

@@ -277,7 +277,26 @@ static void gen_rule(struct gen_rng *rng, const struct gen_shape *shape,
 		gen_rule_ports(rng, shape, pool, rs, g, r);
 		r->proto = r->port ? port_protos[gen_below(rng, sizeof(port_protos))]
 				   : (uint8_t)gen_below(rng, FW_RULE_PROTOS);
+		if (shape->syn_pct && gen_chance(rng, shape->syn_pct)) {
+			r->proto = FW_PROTO_TCP;
+			r->tcp_flags = FW_TCP_FLAGS_SYN;
+		}
 	} while (!r->has_src && !r->port && r->proto == FW_PROTO_ANY);
+}
+
+/*
+ * A limit as the datapath takes it, never reached: 1e9 packets a second
+ * and a burst of 2^30, so the rule decides every packet it matches, as the
+ * reference classifier says. Half are per source, half ban.
+ */
+static void gen_rule_limit(struct gen_rng *rng, const struct gen_shape *shape, struct fw_rule *r)
+{
+	if (!shape->limit_pct || !gen_chance(rng, shape->limit_pct))
+		return;
+	r->action = FW_ACTION_DROP;
+	r->limit = (struct fw_rule_limit){ .interval = 1, .burst = 1u << 30,
+					   .per_source = gen_chance(rng, 50),
+					   .ban_for = gen_chance(rng, 50) ? 3600ull * 1000000000 : 0 };
 }
 
 static bool gen_prefix_equal(const struct fw_prefix *a, const struct fw_prefix *b)
@@ -366,6 +385,8 @@ static int gen_rule_cmp_match(const void *a, const void *b, void *ctx)
 	}
 	if (x->proto != y->proto)
 		return (int)x->proto - (int)y->proto;
+	if (x->tcp_flags != y->tcp_flags)
+		return (int)x->tcp_flags - (int)y->tcp_flags;
 	nx = fw_rule_ports(rs, x, &rx, &ox);
 	ny = fw_rule_ports(rs, y, &ry, &oy);
 	if (nx != ny)
@@ -421,6 +442,7 @@ void gen_ruleset(struct gen_rng *rng, const struct gen_shape *shape, struct fw_r
 				  &rules[i]))
 			gen_rule(rng, shape, pool, rs, &ranges, &rules[i]);
 		rules[i].action = gen_chance(rng, 50) ? FW_ACTION_PASS : FW_ACTION_DROP;
+		gen_rule_limit(rng, shape, &rules[i]);
 	}
 	count = gen_rules_unique(rs, rules, candidates);
 	gen_rules_shuffle(rng, rules, count);

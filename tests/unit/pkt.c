@@ -42,6 +42,7 @@ static size_t pkt_l4(const struct pkt_spec *s, uint8_t *p)
 		put16(p, s->sport ? s->sport : 40000);
 		put16(p + 2, s->dport);
 		p[12] = 5 << 4;
+		p[13] = s->tcp_flags;
 		break;
 	case IPPROTO_UDP:
 		len = 8;

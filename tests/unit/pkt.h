@@ -29,6 +29,7 @@ struct pkt_spec {
 	 */
 	uint16_t dport;
 	uint16_t sport;
+	uint8_t tcp_flags;         /* TCP's flags byte (0x02 SYN, 0x10 ACK); 0 = none set */
 	uint8_t icmp_type;
 	uint8_t ipv4_option_words; /* 32-bit words of NOP options */
 	/*

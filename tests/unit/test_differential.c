@@ -4,6 +4,8 @@
  * program (BPF_PROG_TEST_RUN) and through fw_classify_explain(), the plain-C
  * reading of DESIGN §1 and §1b, against random rule sets of exact
  * addresses, nested and overlapping prefixes, sets, port lists and ties.
+ * Rules with `tcp_flags: syn` meet SYN, SYN+ACK and plain TCP frames, and
+ * rules with a limit (one never reached, so the rule's verdict stands).
  * The XDP action, the stat slot and the rule counter bumped must all agree,
  * for every frame: actions and counters per frame, the per-CPU stats per
  * batch (a batch that differs is replayed frame by frame to find the one).
@@ -47,11 +49,15 @@ struct diff_case {
 
 /* Exact addresses only: the v1 configs, at sizes that fill the hashes. */
 #define EXACT(n, def, frag) { .rules = n, .port_pct = 50, .default_action = def, .fragments = frag }
-/* Prefixes, sets, port lists and ties, mixed with exact addresses and source-less rules. */
+/*
+ * Prefixes, sets, port lists and ties, mixed with exact addresses and
+ * source-less rules; syn rules and limit rules among them.
+ */
 #define MIXED(n, prefix, set, ports, lists, sets_, elements, def, frag)                     \
 	{ .rules = n, .prefix_pct = prefix, .set_pct = set, .port_pct = ports,              \
 	  .list_pct = lists, .tie_pct = 25, .clean_pct = 50, .sets = sets_,                 \
-	  .set_elements = elements, .default_action = def, .fragments = frag }
+	  .set_elements = elements, .syn_pct = 15, .limit_pct = 10, .default_action = def, \
+	  .fragments = frag }
 
 /*
  * The datapath folds a prefix's port rules into every class under it, port
@@ -114,6 +120,10 @@ static struct {
 	uint64_t by_element;     /* at a set's element */
 	uint64_t ties;           /* another rule matched at the same prefix and level */
 	uint64_t port_lists;     /* by a rule with a port range or list */
+	uint64_t by_syn_rule;    /* by a tcp_flags: syn rule */
+	uint64_t syn_past_syn;   /* a SYN that a syn rule matched, decided by another rule */
+	uint64_t not_syn;        /* a TCP frame other than a SYN, decided by a tcp rule beside a syn rule */
+	uint64_t by_limit;       /* by a rule with a limit */
 } coverage;
 
 /* One rule set in force and what its counters must read once the frames are through. */
@@ -182,8 +192,9 @@ static void print_rule(const char *who, const struct fw_ruleset *rs, long index)
 	}
 	r = &rs->rules[index];
 	set = fw_rule_set(rs, r);
-	printf("#   %s rule: index %ld id %u level %d proto %u action %u src ", who, index, r->id,
-	       rule_level(rs, r), r->proto, r->action);
+	printf("#   %s rule: index %ld id %u level %d proto %u%s action %u%s src ", who, index,
+	       r->id, rule_level(rs, r), r->proto, r->tcp_flags ? " syn" : "", r->action,
+	       r->limit.interval ? " (limit)" : "");
 	if (set) {
 		printf("@%s {", set->name);
 		for (size_t e = 0; e < set->count; e++)
@@ -331,6 +342,8 @@ static bool rule_meets_port_proto(const struct fw_ruleset *rs, const struct fw_r
 {
 	if (rule_names_port(rs, r) && (!pkt->dport || !fw_rule_has_port(rs, r, pkt->dport)))
 		return false;
+	if (r->tcp_flags && !pkt->tcp_syn)
+		return false;
 	return r->proto == FW_PROTO_ANY || r->proto == pkt->proto;
 }
 
@@ -356,6 +369,7 @@ static bool diff_was_tie(const struct fw_ruleset *rs, const struct fw_frame_fact
 		const struct fw_rule *r = &rs->rules[j];
 
 		if ((long)j == x->verdict.rule || rule_level(rs, r) != x->step ||
+		    r->tcp_flags != rs->rules[x->verdict.rule].tcp_flags ||
 		    !rule_meets_port_proto(rs, r, pkt))
 			continue;
 		if (!r->has_src || rule_has_prefix(rs, r, &x->matched))
@@ -378,6 +392,46 @@ static bool frame_is_ipv6(const uint8_t *frame, size_t len)
 	return false;
 }
 
+/* Whether some syn rule other than the winner matches the frame, at any prefix. */
+static bool syn_rule_meets(const struct fw_ruleset *rs, const struct fw_frame_facts *pkt,
+			   long winner)
+{
+	for (size_t j = 0; j < rs->count; j++) {
+		const struct fw_rule *r = &rs->rules[j];
+		const struct fw_set *set = fw_rule_set(rs, r);
+		struct fw_prefix p = { .len = fw_rule_src_len(r) };
+		bool meets = !r->has_src;
+
+		if (!r->tcp_flags || (long)j == winner || !rule_meets_port_proto(rs, r, pkt))
+			continue;
+		memcpy(p.addr, r->src, 16);
+		for (size_t e = 0; set && e < set->count && !meets; e++)
+			meets = fw_prefix_contains(&set->elements[e].prefix, pkt->src);
+		if (meets || (!set && r->has_src && fw_prefix_contains(&p, pkt->src)))
+			return true;
+	}
+	return false;
+}
+
+/* SYN decisions: by a syn rule, past one (a longer prefix or a level before), or ACKs beside one. */
+static void count_syn_coverage(const struct fw_ruleset *rs, const struct fw_frame_facts *pkt,
+			       const struct fw_explanation *x)
+{
+	const struct fw_rule *winner = &rs->rules[x->verdict.rule];
+
+	if (pkt->proto != FW_PROTO_TCP)
+		return;
+	coverage.by_syn_rule += winner->tcp_flags != 0;
+	if (pkt->tcp_syn && !winner->tcp_flags && syn_rule_meets(rs, pkt, x->verdict.rule))
+		coverage.syn_past_syn++;
+	if (!pkt->tcp_syn && winner->proto == FW_PROTO_TCP) {
+		struct fw_frame_facts as_syn = *pkt;
+
+		as_syn.tcp_syn = true;
+		coverage.not_syn += syn_rule_meets(rs, &as_syn, -1);
+	}
+}
+
 static void count_coverage(const struct fw_ruleset *rs, const uint8_t *frame, size_t len,
 			   const struct fw_frame_facts *facts, const struct fw_explanation *x)
 {
@@ -396,6 +450,8 @@ static void count_coverage(const struct fw_ruleset *rs, const uint8_t *frame, si
 	coverage.by_element += x->element >= 0;
 	coverage.port_lists += rs->rules[x->verdict.rule].ports_count > 0;
 	coverage.ties += diff_was_tie(rs, facts, x);
+	count_syn_coverage(rs, facts, x);
+	coverage.by_limit += rs->rules[x->verdict.rule].limit.interval != 0;
 }
 
 /*
@@ -600,6 +656,10 @@ static void test_differential_coverage(void **state)
 	       (unsigned long long)coverage.mapped_at_v4, (unsigned long long)coverage.at_v6_prefix,
 	       (unsigned long long)coverage.by_element, (unsigned long long)coverage.port_lists,
 	       (unsigned long long)coverage.ties);
+	printf("# by a syn rule %llu, SYNs past a syn rule %llu, other TCP beside a syn rule %llu; "
+	       "by a limit rule %llu\n",
+	       (unsigned long long)coverage.by_syn_rule, (unsigned long long)coverage.syn_past_syn,
+	       (unsigned long long)coverage.not_syn, (unsigned long long)coverage.by_limit);
 	assert_true(coverage.frames >= DIFF_MIN_FRAMES);
 	for (int s = 0; s < FW_STAT_COUNT; s++) {
 		/* Bans and limits keep state across frames: their own tests cover them. */
@@ -619,6 +679,10 @@ static void test_differential_coverage(void **state)
 	coverage_at_least("decided by a set element", coverage.by_element, 10);
 	coverage_at_least("decided by a port range or list", coverage.port_lists, 10);
 	coverage_at_least("decided in a tie", coverage.ties, 5);
+	coverage_at_least("decided by a tcp_flags: syn rule", coverage.by_syn_rule, 10);
+	coverage_at_least("SYNs decided past a syn rule they meet", coverage.syn_past_syn, 2);
+	coverage_at_least("non-SYN TCP decided beside a syn rule", coverage.not_syn, 5);
+	coverage_at_least("decided by a limit rule", coverage.by_limit, 10);
 }
 
 #define DIFF_DEFAULT_SEED 20261130u

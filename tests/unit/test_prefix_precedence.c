@@ -24,7 +24,7 @@ struct prefix_rule {
 	const char *name;
 	const char *src;
 	const char *ports;
-	uint8_t proto;
+	uint8_t proto;  /* SYN: proto tcp with tcp_flags syn */
 	uint8_t action;
 };
 
@@ -64,6 +64,13 @@ struct prefix_row {
 #define PASS_BY FW_STAT_PASS_RULE
 #define DROP_BY FW_STAT_DROP_RULE
 #define PKT_TCP6(src_, port) PKT_TCP(src_, port) /* the same macro; the name says the family */
+#define SYN FW_PROTO_TCP_SYN /* proto: tcp, tcp_flags: syn */
+#define TCP_SYN 0x02
+#define TCP_ACK 0x10
+#define PKT_FLAGS(src_, port, flags) \
+	{ .src = src_, .ipproto = IPPROTO_TCP, .dport = port, .tcp_flags = flags }
+#define PKT_SYN(src_, port) PKT_FLAGS(src_, port, TCP_SYN)
+#define PKT_SYNACK(src_, port) PKT_FLAGS(src_, port, TCP_SYN | TCP_ACK)
 
 /* ---- Longest prefix first, and the fall-through to shorter ones ---- */
 
@@ -123,6 +130,108 @@ static const struct prefix_row nested_v4_rows[] = {
 	  PKT_TCP6("::ffff:198.19.1.1", 22), DROP_BY, "drop-8", 4, "198.0.0.0/8" },
 	{ "an IPv4-mapped IPv6 source outside them: (any, 22, tcp)", &nested_v4,
 	  PKT_TCP6("::ffff:199.0.0.1", 22), PASS_BY, "ssh-everyone", 5, NULL },
+	{ "no rule says tcp_flags: a SYN is a tcp packet", &nested_v4, PKT_SYN("198.18.5.6", 22),
+	  PASS_BY, "open-ssh-16", 1, "198.18.0.0/16" },
+	{ "no rule says tcp_flags: a SYN meets (any, 22, tcp)", &nested_v4,
+	  PKT_SYN("199.0.0.1", 22), PASS_BY, "ssh-everyone", 5, NULL },
+};
+
+/*
+ * ---- tcp_flags: syn: at each level a syn rule beats a tcp rule, which
+ * beats an any rule; a longer prefix still comes first, and packets other
+ * than SYN (SYN+ACK, ACK, none) never meet a syn rule ----
+ */
+
+static const struct prefix_rule syn_rules[] = {
+	{ "syn22-24", "198.18.1.0/24", "22", SYN, FW_ACTION_PASS },
+	{ "tcp22-24", "198.18.1.0/24", "22", FW_PROTO_TCP, FW_ACTION_DROP },
+	{ "any22-24", "198.18.1.0/24", "22", FW_PROTO_ANY, FW_ACTION_PASS },
+	{ "syn23-24", "198.18.1.0/24", "23", SYN, FW_ACTION_DROP },
+	{ "any23-24", "198.18.1.0/24", "23", FW_PROTO_ANY, FW_ACTION_PASS },
+	{ "syn-24", "198.18.1.0/24", NULL, SYN, FW_ACTION_DROP },
+	{ "tcp-24", "198.18.1.0/24", NULL, FW_PROTO_TCP, FW_ACTION_PASS },
+	{ "host-tcp", "198.18.1.7", NULL, FW_PROTO_TCP, FW_ACTION_PASS },
+	{ "syn-only-24", "198.18.3.0/24", NULL, SYN, FW_ACTION_PASS },
+	{ "syn-port-24", "198.18.4.0/24", "8080", SYN, FW_ACTION_DROP },
+	{ "tcp80-16", "198.18.0.0/16", "80", FW_PROTO_TCP, FW_ACTION_DROP },
+	{ "syn443-16", "198.18.0.0/16", "443,8443", SYN, FW_ACTION_DROP },
+	{ "any-16", "198.18.0.0/16", NULL, FW_PROTO_ANY, FW_ACTION_PASS },
+	{ "v6-syn-64", "2001:2:0:1::/64", "22", SYN, FW_ACTION_DROP },
+	{ "v6-tcp-48", "2001:2::/48", "22", FW_PROTO_TCP, FW_ACTION_PASS },
+	{ "syn2222-all", NULL, "2222", SYN, FW_ACTION_DROP },
+	{ "tcp2222-all", NULL, "2222", FW_PROTO_TCP, FW_ACTION_PASS },
+	{ "dns-all", NULL, "53", FW_PROTO_ANY, FW_ACTION_PASS },
+	{ "syn-all", NULL, NULL, SYN, FW_ACTION_DROP },
+	{ "tcp-all", NULL, NULL, FW_PROTO_TCP, FW_ACTION_PASS },
+};
+static const struct prefix_fixture syn_fixture =
+	PREFIX_FIXTURE("tcp_flags syn", syn_rules, FW_ACTION_DROP);
+
+static const struct prefix_row syn_rows[] = {
+	{ "level 1: a SYN meets the syn rule", &syn_fixture, PKT_SYN("198.18.1.5", 22),
+	  PASS_BY, "syn22-24", 1, "198.18.1.0/24" },
+	{ "level 1: SYN+ACK meets the tcp rule", &syn_fixture, PKT_SYNACK("198.18.1.5", 22),
+	  DROP_BY, "tcp22-24", 1, "198.18.1.0/24" },
+	{ "level 1: no flags meets the tcp rule", &syn_fixture, PKT_TCP("198.18.1.5", 22),
+	  DROP_BY, "tcp22-24", 1, "198.18.1.0/24" },
+	{ "level 1: SYN+FIN is a SYN", &syn_fixture, PKT_FLAGS("198.18.1.5", 22, TCP_SYN | 0x01),
+	  PASS_BY, "syn22-24", 1, "198.18.1.0/24" },
+	{ "level 2: UDP meets the any rule", &syn_fixture, PKT_UDP("198.18.1.5", 22),
+	  PASS_BY, "any22-24", 2, "198.18.1.0/24" },
+	{ "a syn rule at level 1 beats an any rule at level 2", &syn_fixture,
+	  PKT_SYN("198.18.1.5", 23), DROP_BY, "syn23-24", 1, "198.18.1.0/24" },
+	{ "ACK skips the syn rule for the any rule", &syn_fixture, PKT_FLAGS("198.18.1.5", 23, TCP_ACK),
+	  PASS_BY, "any23-24", 2, "198.18.1.0/24" },
+	{ "level 3: a SYN meets the port-less syn rule", &syn_fixture, PKT_SYN("198.18.1.5", 80),
+	  DROP_BY, "syn-24", 3, "198.18.1.0/24" },
+	{ "level 3: SYN+ACK meets the port-less tcp rule", &syn_fixture,
+	  PKT_SYNACK("198.18.1.5", 80), PASS_BY, "tcp-24", 3, "198.18.1.0/24" },
+	{ "the /24 has no udp rule: the /16 decides", &syn_fixture, PKT_UDP("198.18.1.5", 80),
+	  PASS_BY, "any-16", 4, "198.18.0.0/16" },
+	{ "a /32's tcp rule beats the /24's syn rules for a SYN", &syn_fixture,
+	  PKT_SYN("198.18.1.7", 22), PASS_BY, "host-tcp", 3, "198.18.1.7" },
+	{ "the /32's neighbour: the /24's syn rule", &syn_fixture, PKT_SYN("198.18.1.6", 22),
+	  PASS_BY, "syn22-24", 1, "198.18.1.0/24" },
+	{ "under the /16 alone: a tcp port rule decides a SYN", &syn_fixture,
+	  PKT_SYN("198.18.2.5", 80), DROP_BY, "tcp80-16", 1, "198.18.0.0/16" },
+	{ "under the /16 alone: a syn port list decides a SYN", &syn_fixture,
+	  PKT_SYN("198.18.2.5", 8443), DROP_BY, "syn443-16", 1, "198.18.0.0/16" },
+	{ "under the /16 alone: ACK to that port falls to level 4", &syn_fixture,
+	  PKT_FLAGS("198.18.2.5", 443, TCP_ACK), PASS_BY, "any-16", 4, "198.18.0.0/16" },
+	{ "a /24 with only a port-less syn rule takes a SYN from the /16's port rule", &syn_fixture,
+	  PKT_SYN("198.18.3.5", 80), PASS_BY, "syn-only-24", 3, "198.18.3.0/24" },
+	{ "and leaves its tcp packets to the /16's port rule", &syn_fixture,
+	  PKT_TCP("198.18.3.5", 80), DROP_BY, "tcp80-16", 1, "198.18.0.0/16" },
+	{ "and takes a SYN from the /16's syn port rule", &syn_fixture,
+	  PKT_SYN("198.18.3.5", 443), PASS_BY, "syn-only-24", 3, "198.18.3.0/24" },
+	{ "a /24 with one syn port rule decides that port's SYN", &syn_fixture,
+	  PKT_SYN("198.18.4.5", 8080), DROP_BY, "syn-port-24", 1, "198.18.4.0/24" },
+	{ "its port's tcp packets fall to the /16", &syn_fixture, PKT_TCP("198.18.4.5", 8080),
+	  PASS_BY, "any-16", 4, "198.18.0.0/16" },
+	{ "its other ports' SYNs inherit the /16's port rules", &syn_fixture,
+	  PKT_SYN("198.18.4.5", 80), DROP_BY, "tcp80-16", 1, "198.18.0.0/16" },
+	{ "and the /16's syn port rule", &syn_fixture, PKT_SYN("198.18.4.5", 443),
+	  DROP_BY, "syn443-16", 1, "198.18.0.0/16" },
+	{ "IPv6: the /64's syn rule decides a SYN", &syn_fixture, PKT_SYN("2001:2:0:1::5", 22),
+	  DROP_BY, "v6-syn-64", 1, "2001:2:0:1::/64" },
+	{ "IPv6: SYN+ACK falls through to the /48's tcp rule", &syn_fixture,
+	  PKT_SYNACK("2001:2:0:1::5", 22), PASS_BY, "v6-tcp-48", 1, "2001:2::/48" },
+	{ "IPv6: outside the /64 a SYN meets the /48's tcp rule", &syn_fixture,
+	  PKT_SYN("2001:2:0:2::5", 22), PASS_BY, "v6-tcp-48", 1, "2001:2::/48" },
+	{ "level 5: a SYN meets the source-less syn rule", &syn_fixture,
+	  PKT_SYN("203.0.113.1", 2222), DROP_BY, "syn2222-all", 5, NULL },
+	{ "level 5: ACK meets the source-less tcp rule", &syn_fixture,
+	  PKT_FLAGS("203.0.113.1", 2222, TCP_ACK), PASS_BY, "tcp2222-all", 5, NULL },
+	{ "level 6 beats a syn rule at level 7", &syn_fixture, PKT_SYN("203.0.113.1", 53),
+	  PASS_BY, "dns-all", 6, NULL },
+	{ "level 7: a SYN meets the source-less syn rule", &syn_fixture,
+	  PKT_SYN("2001:2:9::1", 9999), DROP_BY, "syn-all", 7, NULL },
+	{ "level 7: SYN+ACK meets the source-less tcp rule", &syn_fixture,
+	  PKT_SYNACK("2001:2:9::1", 9999), PASS_BY, "tcp-all", 7, NULL },
+	{ "UDP meets neither: the default", &syn_fixture, PKT_UDP("203.0.113.1", 9999),
+	  FW_STAT_DROP_DEFAULT, NULL, 8, NULL },
+	{ "a v4-mapped IPv6 SYN meets the IPv4 /24's syn rule", &syn_fixture,
+	  PKT_SYN("::ffff:198.18.1.5", 22), PASS_BY, "syn22-24", 1, "198.18.1.0/24" },
 };
 
 static const struct prefix_rule nested_v6_rules[] = {
@@ -369,7 +478,8 @@ static void build_ruleset(struct fw_ruleset *rs, const struct prefix_fixture *f)
 		}
 		if (spec->ports)
 			parse_ports(rs, spec->ports, r);
-		r->proto = spec->proto;
+		r->proto = spec->proto == SYN ? FW_PROTO_TCP : spec->proto;
+		r->tcp_flags = spec->proto == SYN ? FW_TCP_FLAGS_SYN : 0;
 		r->action = spec->action;
 		r->id = (uint32_t)i;
 	}
@@ -570,6 +680,7 @@ int main(void)
 		PREFIX_TABLE("nested IPv6", nested_v6_rows),
 		PREFIX_TABLE("port ranges", ranges_rows),
 		PREFIX_TABLE("ties", tie_rows),
+		PREFIX_TABLE("tcp_flags syn", syn_rows),
 	};
 	struct CMUnitTest *tests;
 	size_t total = 1, n = 0;
