@@ -174,12 +174,26 @@ daemon_reload
 # ---------------------------------------------------------------- expiry
 bg_kill "$DAEMON_PID" TERM
 check_fails "daemon stopped" daemon_alive
-run_xdpfw for1 ban "$PEER4" --for 2s --reason sshd
-check_eq "ban --for 2s: exit 0" "$RC" 0
-check "ban --for 2s: $PEER4 dropped at once" tcp_dropped "$PEER4" "$FW4" 8080
-expires_in=$(ban_field "$PEER4" expires_in)
-check "ban --for 2s: expires in 1 or 2 s" test "$expires_in" -ge 1 -a "$expires_in" -le 2
-check_eq "ban --for 2s: origin sshd" "$(ban_field "$PEER4" origin)" sshd
+# ban_for_2s: ban $PEER4 for 2 s, read it back and probe it; 2 when a
+# loaded machine took the 2 s before the probe ended (nothing is known).
+ban_for_2s() {
+	local start=$EPOCHREALTIME dropped=0
+	run_xdpfw for1 ban "$PEER4" --for 2s --reason sshd
+	[ "$RC" -eq 0 ] || return 1
+	for_fields=$(ban_field "$PEER4" expires_in)/$(ban_field "$PEER4" origin)
+	tcp_dropped "$PEER4" "$FW4" 8080 && dropped=1
+	[ "$dropped" -eq 1 ] && return 0
+	awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { exit !(b - a < 2) }' && return 1
+	return 2
+}
+for try in 1 2 3; do
+	ban_for_2s
+	rc=$?
+	[ "$rc" -ne 2 ] && break
+	diag "try $try: the probe ended after the ban's 2 s; again"
+done
+check_eq "ban --for 2s: $PEER4 dropped at once" "$rc" 0
+check "ban --for 2s: expires in 1 or 2 s, origin sshd" grep -qxE '[12]/sshd' <<<"$for_fields"
 check "ban --for 2s: passes again once expired, with no daemon" wait_until 10 tcp_ok "$PEER4" "$FW4" 8080
 check_eq "the expired ban is not listed" "$(ban_field "$PEER4" origin)" missing
 check "the permanent ban still holds" tcp_dropped "$PEER4B" "$FW4" 8080
@@ -196,7 +210,7 @@ run_xdpfw never2 ban 198.18.0.0/24 198.19.7.7
 check_eq "ban of a prefix covering it: exit 1" "$RC" 1
 check "the refusal says it covers $PEER4" said never2 "covers"
 check_eq "the rest of the command is banned" "$(ban_field 198.19.7.7 origin)" manual
-xdpfw unban 198.19.7.7 2>/dev/null
+xdpfw unban "$PEER4" 198.18.0.0/24 198.19.7.7 >/dev/null 2>&1 # whatever got through
 base_conf "  max_bans: 4" | conf small.yaml >/dev/null
 check "apply max_bans: 4, the bans in force copied" apply "$WORK/small.yaml"
 run_xdpfw full ban 198.19.8.1 198.19.8.2 198.19.8.3 198.19.8.4 198.19.8.5
