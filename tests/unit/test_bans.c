@@ -11,6 +11,7 @@
 #include "ban_cmd.h"
 #include "never_ban.h"
 #include "prefix.h"
+#include "prefix_text.h"
 
 #define SEC FW_NS_PER_SEC
 
@@ -30,15 +31,6 @@ static void test_left_text(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		assert_string_equal(fw_ban_left_text(cases[i].ns, buf), cases[i].text);
-}
-
-static struct fw_prefix pfx(const char *text)
-{
-	struct fw_prefix p;
-
-	if (fw_prefix_parse(text, strlen(text), &p) != FW_PREFIX_OK)
-		fail_msg("bad prefix in the test: %s", text);
-	return p;
 }
 
 /* The config line of the never_ban entry text overlaps, 0 for none. */

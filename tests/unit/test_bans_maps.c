@@ -19,19 +19,11 @@
 #include "bans.h"
 #include "bans_carry.h"
 #include "prefix.h"
+#include "prefix_text.h"
 
 #define CAPACITY 64
 #define SMALL_BANS 8
 #define SEC 1000000000ull
-
-static struct fw_prefix pfx(const char *text)
-{
-	struct fw_prefix p;
-
-	if (fw_prefix_parse(text, strlen(text), &p) != FW_PREFIX_OK)
-		fail_msg("bad prefix in the test: %s", text);
-	return p;
-}
 
 static void load(struct fw_datapath *dp, uint32_t max_bans, const struct fw_datapath *in_force)
 {

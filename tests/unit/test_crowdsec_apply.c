@@ -17,19 +17,11 @@
 #include "crowdsec.h"
 #include "crowdsec_json.h"
 #include "prefix.h"
+#include "prefix_text.h"
 
 #define CAPACITY 64
 #define MAX_BANS 4096
 #define SEC 1000000000ull
-
-static struct fw_prefix pfx(const char *text)
-{
-	struct fw_prefix p;
-
-	if (fw_prefix_parse(text, strlen(text), &p) != FW_PREFIX_OK)
-		fail_msg("bad prefix in the test: %s", text);
-	return p;
-}
 
 static int setup(void **state)
 {
