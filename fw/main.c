@@ -185,13 +185,13 @@ static int fw_cmd_down(const struct fw_options *opts, char **args, int count)
 }
 
 static const struct fw_command fw_commands[] = {
-	{ "check", "FILE", 1, 1, false, fw_cmd_check, "validate FILE without touching the kernel" },
-	{ "run", "FILE", 1, 1, false, fw_cmd_run, "enforce FILE as a daemon; SIGHUP reloads it" },
-	{ "apply", "FILE", 1, 1, false, fw_cmd_apply, "enforce FILE once and exit" },
-	{ "rules", "", 0, 0, false, fw_cmd_rules, "show the rules in force with their counters" },
-	{ "sets", "", 0, 0, false, fw_cmd_sets,
+	{ "check", "FILE", 1, 1, 0, fw_cmd_check, "validate FILE without touching the kernel" },
+	{ "run", "FILE", 1, 1, 0, fw_cmd_run, "enforce FILE as a daemon; SIGHUP reloads it" },
+	{ "apply", "FILE", 1, 1, 0, fw_cmd_apply, "enforce FILE once and exit" },
+	{ "rules", "", 0, 0, 0, fw_cmd_rules, "show the rules in force with their counters" },
+	{ "sets", "", 0, 0, 0, fw_cmd_sets,
 	  "show the sets in force, their sizes and the rules that use them" },
-	{ "stats", "", 0, 0, false, fw_cmd_stats, "show the global counters" },
+	{ "stats", "", 0, 0, 0, fw_cmd_stats, "show the global counters" },
 	{ "explain", "ADDR [PORT[/PROTO]|PROTO]", 1, 2, FW_OPT_CONFIG, fw_cmd_explain,
 	  "which rule decides for a packet from ADDR, and why" },
 	{ "ban", "ADDR|PREFIX... [--for DURATION] [--reason TEXT]", 0, INT_MAX,
@@ -203,7 +203,7 @@ static const struct fw_command fw_commands[] = {
 	{ "unban", "ADDR|PREFIX... | --file FILE", 0, INT_MAX, FW_OPT_FILE, fw_cmd_unban,
 	  "lift these bans" },
 	{ "bans", "", 0, 0, 0, fw_cmd_bans, "show the bans in force: origin, expiry, counters" },
-	{ "down", "", 0, 0, false, fw_cmd_down, "detach from every interface and remove every pin" },
+	{ "down", "", 0, 0, 0, fw_cmd_down, "detach from every interface and remove every pin" },
 };
 
 #define FW_COMMANDS (sizeof(fw_commands) / sizeof(fw_commands[0]))
