@@ -80,7 +80,8 @@ static uint32_t fw_ban_origin_find(const struct fw_ban_origin *names, const char
 	return free_at;
 }
 
-int fw_bans_origin(const struct fw_datapath *dp, const char *name, uint32_t *index)
+int fw_ban_origins_intern(const struct fw_datapath *dp, struct fw_ban_origin **names,
+			  const char *name, uint32_t *index)
 {
 	char want[FW_RULE_NAME_MAX] = { 0 };
 
@@ -90,28 +91,40 @@ int fw_bans_origin(const struct fw_datapath *dp, const char *name, uint32_t *ind
 	}
 	strncpy(want, name, sizeof(want) - 1);
 	for (int attempt = 0; attempt < 2; attempt++) {
-		struct fw_ban_origin *names;
 		bool found;
 		uint32_t at;
-		int err = fw_ban_origins_read(dp, &names);
+		int err = *names ? 0 : fw_ban_origins_read(dp, names);
 
 		if (err) {
 			fw_error("reading fw_ban_origins failed: %s", strerror(-err));
 			return err;
 		}
-		at = fw_ban_origin_find(names, want, &found);
-		free(names);
+		at = fw_ban_origin_find(*names, want, &found);
 		if (found || at) {
 			err = found ? 0 : fw_ban_origin_write(dp, at, want);
 			if (err)
 				fw_error("writing fw_ban_origins failed: %s", strerror(-err));
+			else
+				memcpy((*names)[at].name, want, sizeof(want));
 			*index = at;
 			return err;
 		}
-		if (!attempt)
+		if (!attempt) {
 			fw_bans_reclaim(dp); /* frees the origins no ban uses */
+			free(*names);
+			*names = NULL;
+		}
 	}
 	fw_error("fw_ban_origins is full: %u different origins are in use; unban some, or pass "
 		 "fewer different --reason texts", FW_BAN_ORIGINS - 1);
 	return -ENOSPC;
+}
+
+int fw_bans_origin(const struct fw_datapath *dp, const char *name, uint32_t *index)
+{
+	struct fw_ban_origin *names = NULL;
+	int err = fw_ban_origins_intern(dp, &names, name, index);
+
+	free(names);
+	return err;
 }

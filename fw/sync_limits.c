@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
+#include "ban_origins.h"
 #include "bans.h"
 #include "log.h"
 #include "sync_limits.h"
@@ -14,7 +15,7 @@ void fw_limit_origin_name(char out[FW_RULE_NAME_MAX], const char *rule)
 }
 
 static int fw_limit_value_of(const struct fw_datapath *dp, const struct fw_rule *r,
-			     struct fw_limit_value *v)
+			     struct fw_ban_origin **origins, struct fw_limit_value *v)
 {
 	char origin[FW_RULE_NAME_MAX];
 
@@ -26,7 +27,7 @@ static int fw_limit_value_of(const struct fw_datapath *dp, const struct fw_rule 
 	if (!r->limit.ban_for)
 		return 0;
 	fw_limit_origin_name(origin, r->name);
-	return fw_bans_origin(dp, origin, &v->ban_origin);
+	return fw_ban_origins_intern(dp, origins, origin, &v->ban_origin);
 }
 
 /* The same policy, the bucket's state aside. */
@@ -48,6 +49,7 @@ static size_t fw_limit_rules(const struct fw_ruleset *rs)
 
 int fw_limits_write(const struct fw_datapath *dp, const struct fw_ruleset *rs)
 {
+	struct fw_ban_origin *origins = NULL; /* read once for every limit rule's origin */
 	size_t n = fw_limit_rules(rs);
 	int err = 0;
 
@@ -62,7 +64,7 @@ int fw_limits_write(const struct fw_datapath *dp, const struct fw_ruleset *rs)
 
 		if (!r->limit.interval)
 			continue;
-		err = fw_limit_value_of(dp, r, &want);
+		err = fw_limit_value_of(dp, r, &origins, &want);
 		if (err) {
 			fw_error("rule %s: no room to name its bans' origin: %s", r->name,
 				 strerror(-err));
@@ -73,6 +75,7 @@ int fw_limits_write(const struct fw_datapath *dp, const struct fw_ruleset *rs)
 		if (bpf_map_update_elem(dp->limits_fd, &id, &want, BPF_ANY))
 			err = -errno;
 	}
+	free(origins);
 	return err;
 }
 
