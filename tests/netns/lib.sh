@@ -312,6 +312,19 @@ rule_counter() {
 		'[.[] | select(.name == $n)] | if length == 1 then .[0][$f] else "missing" end' \
 		"$WORK/rules.json" 2>/dev/null || echo error
 }
+# bans_json: `bans --json`, saved to $WORK/bans.json.
+bans_json() { xdpfw --json bans >"$WORK/bans.json" 2>"$WORK/bans.err"; }
+# ban_field ADDR FIELD: FIELD of the ban of ADDR (as `bans` prints it) in
+# `bans --json` ("missing" if it is not listed once, "error" if `bans` failed).
+ban_field() {
+	bans_json || {
+		echo error
+		return 1
+	}
+	jq -r --arg a "$1" --arg f "$2" \
+		'[.[] | select(.address == $a)] | if length == 1 then .[0][$f] else "missing" end' \
+		"$WORK/bans.json" 2>/dev/null || echo error
+}
 # rule_counters FIELD NAME...: "NAME=VALUE ..." for several rules at once.
 rule_counters() {
 	local f=$1

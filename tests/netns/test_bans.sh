@@ -43,17 +43,6 @@ run_xdpfw() {
 }
 # said NAME TEXT: the last run_xdpfw NAME said TEXT on stderr.
 said() { grep -qF -- "$2" "$WORK/$1.err" || { sed 's/^/#   /' "$WORK/$1.err" | head -5; return 1; }; }
-bans_json() { xdpfw --json bans >"$WORK/bans.json" 2>"$WORK/bans.err"; }
-# ban_field ADDR FIELD: FIELD of the ban of ADDR in `bans --json` ("missing" if none).
-ban_field() {
-	bans_json || {
-		echo error
-		return 1
-	}
-	jq -r --arg a "$1" --arg f "$2" \
-		'[.[] | select(.address == $a)] | if length == 1 then .[0][$f] else "missing" end' \
-		"$WORK/bans.json"
-}
 ban_total() { bans_json && jq length "$WORK/bans.json"; }
 
 run_xdpfw nothing bans

@@ -96,16 +96,9 @@ fail() {
 	local i
 	for ((i = 0; i < $2; i++)); do echo "FAIL from $1"; done >>"$WORK/$3"
 }
-# ban_of ADDR: ADDR's ban in `xdpfw bans --json` (nothing if not banned).
-ban_of() {
-	xdpfw --json bans >"$WORK/bans.json" 2>"$WORK/bans.err" || return 1
-	jq -c --arg a "$1" '.[] | select(.address == $a or .address == ($a + "/32") or .address == ($a + "/128"))' \
-		"$WORK/bans.json"
-}
-banned() { [ -n "$(ban_of "$1")" ]; }
-# unbanned ADDR: `bans` answers, without ADDR.
-unbanned() { ban_of "$1" >"$WORK/ban.one" && [ ! -s "$WORK/ban.one" ]; }
-ban_field() { ban_of "$1" | jq -r --arg f "$2" '.[$f]'; }
+# banned ADDR: `bans` lists ADDR; unbanned ADDR: `bans` answers, without it.
+banned() { [ "$(ban_field "$1" address)" = "$1" ]; }
+unbanned() { [ "$(ban_field "$1" address)" = missing ]; }
 # f2b_banned JAIL: the IPs fail2ban lists as banned in JAIL.
 f2b_banned() { f2b status "$1" | sed -n 's/.*Banned IP list:\s*//p'; }
 # unban_logged JAIL ADDR: fail2ban logged unbanning ADDR in JAIL.

@@ -126,7 +126,7 @@ check "each flooder: its burst, at most $max" bounded ban 50 "$max" "$BURST"
 over=$(per_source ban | awk '$1 != "ban7" && $2 < 30' | wc -l)
 check "the flood went over the limit from ($over of) 49 sources" test "$over" -ge 45
 check "bans were counted" test "$(stat_counter drop_ban packets)" -gt "$bans0"
-xdpfw --json bans >"$WORK/bans.json" 2>"$WORK/bans.err"
+bans_json
 check_eq "xdpfw bans: each of them, origin limit:ssh-syn-flood" \
 	"$(jq '[.[] | select(.origin == "limit:ssh-syn-flood")] | length' "$WORK/bans.json" 2>/dev/null)" "$over"
 check_eq "the never_ban source is not banned" \
