@@ -136,9 +136,9 @@ passes() {
 	probe_blocked udp "$1" "$DST" 9 >/dev/null
 	arrived "$PROBE_ID"
 }
-# banned PREFIX ORIGIN: `xdpfw bans` lists PREFIX with ORIGIN.
-banned() { xdpfw bans 2>/dev/null | grep -F -- "$1" | grep -qF -- "$2"; }
-not_banned() { ! xdpfw bans 2>/dev/null | grep -qF -- "$1 "; }
+# banned PREFIX ORIGIN: `xdpfw bans` lists PREFIX with ORIGIN; not_banned: `bans` answers, without it.
+banned() { [ "$(ban_field "$1" origin)" = "$2" ]; }
+not_banned() { [ "$(ban_field "$1" address)" = missing ]; }
 log_count() { grep -cF -- "$1" "$DAEMON_LOG"; }
 log_grew_by() { [ "$(log_count "$1")" -gt "$2" ]; }
 
