@@ -275,7 +275,8 @@ check "their frames pass again" passes 198.18.1.2
 # --- The section removed: the bouncer stops, its bans stay -------------------
 write_conf none.yaml
 check "reload without a crowdsec section" reload_with none.yaml
-check "the daemon says the bouncer stops" grep -q "no crowdsec section any more" "$DAEMON_LOG"
+# Said once the bouncer thread has stopped, which is after the reload's line.
+check "the daemon says the bouncer stops" wait_until 5 grep -q "no crowdsec section any more" "$DAEMON_LOG"
 pulls=$(($(stream_pulls true) + $(stream_pulls false)))
 cs decisions add --ip 198.18.1.10 --duration 1h --reason xdpfw-ignored >/dev/null
 sleep 3 # three polls' time
