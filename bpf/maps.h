@@ -153,6 +153,54 @@ struct {
 } fw_limit_buckets SEC(".maps");
 
 /*
+ * Events: one ring per reader, each made by its reader and put in a slot;
+ * see fw/xdpfw.h. The template only gives the slots their type.
+ */
+struct fw_event_ring {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, FW_EVENT_RING_BYTES);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, FW_EVENT_READERS);
+	__type(key, __u32);
+	__array(values, struct fw_event_ring);
+} fw_event_rings SEC(".maps");
+
+/* Userspace only: which process owns each ring slot. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FW_EVENT_READERS);
+	__type(key, __u32);
+	__type(value, struct fw_event_reader);
+} fw_event_readers SEC(".maps");
+
+/* Events sent, held back by log_rate, and lost to a full ring. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, FW_EVENT_STAT_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} fw_event_stats SEC(".maps");
+
+/* The log_rate bucket for the whole host. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct fw_limit_value);
+} fw_log SEC(".maps");
+
+/* Userspace only: how the syncs of configs ended, for the metrics. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct fw_reload_stats);
+} fw_reloads SEC(".maps");
+
+/*
  * The set in force and its policy, and layout facts; indexed by enum
  * fw_param. A global rather than a map entry: the program reads the policy
  * word with one load from a fixed address, about 1 ns less per packet than

@@ -9,8 +9,10 @@
 #include "apply.h"
 #include "attach.h"
 #include "config.h"
+#include "journal.h"
 #include "load_ahead.h"
 #include "log.h"
+#include "reloads.h"
 #include "state.h"
 #include "sync.h"
 
@@ -153,6 +155,8 @@ int fw_config_enforce_keep(const char *pin_dir, const char *path, struct fw_set_
 			"%.1f ms)", path, a.cfg.rules.count, a.report.added, a.report.removed,
 			a.report.changed, fw_now_ms() - a.started, a.parsed - a.started,
 			fw_now_ms() - a.parsed);
+	fw_reloads_record(pin_dir, !err);
+	fw_journal_reload(path, !err, a.cfg.rules.count, err ? strerror(-err) : NULL);
 	if (!err && kept) {
 		*kept = a.cfg;
 		memset(&a.cfg, 0, sizeof(a.cfg));

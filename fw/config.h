@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <net/if.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include "ruleset.h"
 
 enum fw_xdp_mode {
@@ -29,6 +31,15 @@ struct fw_crowdsec {
 	int line;           /* where the section starts, for messages */
 };
 
+/* settings.metrics: where the daemon serves Prometheus text on /metrics. */
+struct fw_metrics_listen {
+	char *text;   /* as written, e.g. 127.0.0.1:9740 or [::1]:9740; NULL = no endpoint */
+	char host[INET6_ADDRSTRLEN]; /* the address literal, without brackets */
+	uint16_t port;
+	int family;   /* AF_INET or AF_INET6 */
+	int line;     /* for messages */
+};
+
 struct fw_config {
 	char *path;                       /* as given, for messages */
 	struct fw_interface *interfaces;
@@ -37,6 +48,7 @@ struct fw_config {
 	uint32_t capacity;                /* settings.max_rules, or FW_DEFAULT_CAPACITY */
 	uint32_t max_bans;                /* settings.max_bans, or FW_DEFAULT_MAX_BANS */
 	struct fw_crowdsec crowdsec;      /* the `crowdsec:` section; url NULL = none */
+	struct fw_metrics_listen metrics; /* settings.metrics; text NULL = none */
 };
 
 /*

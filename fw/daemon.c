@@ -13,7 +13,10 @@
 #include "config.h"
 #include "crowdsec.h"
 #include "daemon.h"
+#include "events.h"
+#include "journal.h"
 #include "log.h"
+#include "metrics.h"
 #include "set_cache.h"
 #include "state.h"
 
@@ -49,7 +52,55 @@ struct fw_daemon {
 	const char *path;
 	struct fw_set_cache cache;
 	struct fw_cs_bouncer *bouncer; /* while the config has a crowdsec section */
+	struct fw_event_feed *events;  /* while the config logs anything ... */
+	struct fw_journal *journal;    /* ... its events go here */
+	struct fw_metrics_server *metrics; /* while settings.metrics is set */
 };
+
+static bool fw_config_logs(const struct fw_config *cfg)
+{
+	if (cfg->rules.log.bans || cfg->rules.log.limits)
+		return true;
+	for (size_t i = 0; i < cfg->rules.count; i++)
+		if (cfg->rules.rules[i].log)
+			return true;
+	return false;
+}
+
+static void fw_daemon_events_stop(struct fw_daemon *d)
+{
+	fw_event_feed_close(d->events);
+	fw_journal_close(d->journal);
+	d->events = NULL;
+	d->journal = NULL;
+}
+
+/* Reads events while the config logs any: the journal gets them, with their fields. */
+static void fw_daemon_events(struct fw_daemon *d, const struct fw_config *cfg)
+{
+	if (!fw_config_logs(cfg)) {
+		fw_daemon_events_stop(d);
+		return;
+	}
+	if (d->journal) {
+		fw_journal_refresh(d->journal);
+		return;
+	}
+	if (fw_journal_open(d->pin_dir, &d->journal) ||
+	    fw_event_feed_open(d->pin_dir, &d->events))
+		fw_daemon_events_stop(d); /* said; the rules are in force all the same */
+}
+
+/* Serves /metrics while settings.metrics says where; a new address gets a new server. */
+static void fw_daemon_metrics(struct fw_daemon *d, const struct fw_config *cfg)
+{
+	if (d->metrics && cfg->metrics.text && fw_metrics_serves(d->metrics, &cfg->metrics))
+		return;
+	fw_metrics_stop(d->metrics);
+	d->metrics = NULL;
+	if (cfg->metrics.text && fw_metrics_start(d->pin_dir, &cfg->metrics, &d->metrics))
+		d->metrics = NULL; /* said; the rules are in force all the same */
+}
 
 /* Starts, retunes or stops the bouncer for the config just put in force. */
 static void fw_daemon_bouncer(struct fw_daemon *d, const struct fw_config *cfg)
@@ -72,8 +123,11 @@ static int fw_daemon_enforce(struct fw_daemon *d)
 	struct fw_config cfg = { 0 };
 	int err = fw_config_enforce_keep(d->pin_dir, d->path, &d->cache, &cfg);
 
-	if (!err)
+	if (!err) {
 		fw_daemon_bouncer(d, &cfg);
+		fw_daemon_events(d, &cfg);
+		fw_daemon_metrics(d, &cfg);
+	}
 	fw_config_free(&cfg);
 	malloc_trim(0); /* a large config's parse leaves the heap big until told otherwise */
 	return err;
@@ -101,16 +155,25 @@ static void fw_daemon_reclaim(struct fw_daemon *d)
 	fw_state_close(&st);
 }
 
-/* The next signal, or si_signo 0 when none came in ms. */
-static int fw_daemon_wait(int sfd, int ms, struct signalfd_siginfo *si)
+/* The next signal, or si_signo 0 when none came in ms; events that came meanwhile go to the journal. */
+static int fw_daemon_wait(struct fw_daemon *d, int sfd, int ms, struct signalfd_siginfo *si)
 {
-	struct pollfd pfd = { .fd = sfd, .events = POLLIN };
-	int n = poll(&pfd, 1, ms);
+	struct pollfd pfd[2] = { { .fd = sfd, .events = POLLIN },
+				 { .fd = d->events ? fw_event_feed_fd(d->events) : -1,
+				   .events = POLLIN } };
+	int n = poll(pfd, 2, ms);
 	ssize_t got;
 
 	si->ssi_signo = 0;
 	if (n <= 0)
 		return n < 0 && errno != EINTR ? -errno : 0;
+	if (pfd[1].revents && fw_event_feed_poll(d->events, 0, fw_journal_event, d->journal) < 0) {
+		fw_error("%s: reading events failed; the journal gets no more until a reload",
+			 d->pin_dir);
+		fw_daemon_events_stop(d);
+	}
+	if (!(pfd[0].revents & POLLIN))
+		return 0;
 	got = read(sfd, si, sizeof(*si));
 	if (got == sizeof(*si))
 		return 0;
@@ -138,7 +201,7 @@ int fw_daemon_run(const char *pin_dir, const char *path)
 
 	for (;;) {
 		double left = reclaim_at - fw_now_ms();
-		int werr = fw_daemon_wait(sfd, left > 0 ? (int)left + 1 : 0, &si);
+		int werr = fw_daemon_wait(&d, sfd, left > 0 ? (int)left + 1 : 0, &si);
 
 		if (werr) {
 			fw_error("reading signals failed: %s", strerror(-werr));
@@ -163,6 +226,8 @@ int fw_daemon_run(const char *pin_dir, const char *path)
 	}
 cleanup:
 	fw_cs_stop(d.bouncer); /* cuts a poll short; the bans stay */
+	fw_metrics_stop(d.metrics);
+	fw_daemon_events_stop(&d);
 	fw_set_cache_free(&d.cache);
 	close(sfd);
 	return err;

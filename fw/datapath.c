@@ -23,6 +23,11 @@ static void fw_kept_maps(struct xdpfw *skel, struct bpf_map *maps[FW_KEPT_MAPS])
 	maps[6] = skel->maps.fw_never_ban6;
 	maps[7] = skel->maps.fw_limits;
 	maps[8] = skel->maps.fw_limit_buckets;
+	maps[9] = skel->maps.fw_event_rings;
+	maps[10] = skel->maps.fw_event_readers;
+	maps[11] = skel->maps.fw_event_stats;
+	maps[12] = skel->maps.fw_log;
+	maps[13] = skel->maps.fw_reloads;
 }
 
 static void fw_datapath_take_fds(struct fw_datapath *dp)

@@ -33,9 +33,10 @@ bool fw_room_fits(const struct fw_room *room, const struct fw_compiled *c);
 
 /*
  * The maps outside the rule sets, kept by a new program (bpf_map__reuse_fd):
- * bans, never_ban and limits live on across map replacements.
+ * bans, never_ban, limits, event readers and counts live on across map
+ * replacements.
  */
-#define FW_KEPT_MAPS 9
+#define FW_KEPT_MAPS 14
 /* The first four of them: the ban maps, sized to settings.max_bans. */
 #define FW_BAN_MAPS 4
 
@@ -69,6 +70,11 @@ struct fw_datapath {
 			int never_ban6_fd;
 			int limits_fd;
 			int limit_buckets_fd;
+			int event_rings_fd;
+			int event_readers_fd;
+			int event_stats_fd;
+			int log_fd;
+			int reloads_fd;
 		};
 		int fds[FW_DATAPATH_FDS]; /* all of the above, to open and close them alike */
 	};
@@ -88,7 +94,7 @@ struct fw_datapath {
 	bool unreachable;
 };
 
-_Static_assert(offsetof(struct fw_datapath, limit_buckets_fd) ==
+_Static_assert(offsetof(struct fw_datapath, reloads_fd) ==
 		       offsetof(struct fw_datapath, fds[FW_DATAPATH_FDS - 1]),
 	       "fds[] must cover every descriptor");
 _Static_assert(offsetof(struct fw_datapath, bans4_fd) ==

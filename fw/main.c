@@ -10,11 +10,14 @@
 #include "ban_cmd.h"
 #include "config.h"
 #include "daemon.h"
+#include "events.h"
 #include "explain.h"
 #include "log.h"
+#include "metrics.h"
 #include "pin.h"
 #include "show.h"
 #include "state.h"
+#include "top.h"
 
 struct fw_options {
 	const char *pin_dir;
@@ -23,6 +26,7 @@ struct fw_options {
 	const char *ban_for; /* --for DURATION, for ban */
 	const char *reason; /* --reason TEXT, for ban */
 	bool json;
+	bool prometheus; /* --prometheus, for stats */
 	unsigned int given; /* FW_OPT_* of the options given */
 };
 
@@ -31,6 +35,7 @@ struct fw_options {
 #define FW_OPT_FILE 0x2u
 #define FW_OPT_FOR 0x4u
 #define FW_OPT_REASON 0x8u
+#define FW_OPT_PROMETHEUS 0x10u
 
 struct fw_command {
 	const char *name;
@@ -101,7 +106,23 @@ static int fw_cmd_stats(const struct fw_options *opts, char **args, int count)
 {
 	(void)args;
 	(void)count;
+	if (opts->prometheus)
+		return fw_metrics_write(stdout, opts->pin_dir) ? 1 : 0;
 	return fw_cmd_show(opts, fw_show_stats);
+}
+
+static int fw_cmd_events(const struct fw_options *opts, char **args, int count)
+{
+	(void)args;
+	(void)count;
+	return fw_events_cmd(opts->pin_dir, opts->json);
+}
+
+static int fw_cmd_top(const struct fw_options *opts, char **args, int count)
+{
+	(void)args;
+	(void)count;
+	return fw_top_cmd(opts->pin_dir);
 }
 
 /* Exit 2: the query is wrong; 1: the config or the maps cannot answer it. */
@@ -191,7 +212,12 @@ static const struct fw_command fw_commands[] = {
 	{ "rules", "", 0, 0, 0, fw_cmd_rules, "show the rules in force with their counters" },
 	{ "sets", "", 0, 0, 0, fw_cmd_sets,
 	  "show the sets in force, their sizes and the rules that use them" },
-	{ "stats", "", 0, 0, 0, fw_cmd_stats, "show the global counters" },
+	{ "stats", "[--prometheus]", 0, 0, FW_OPT_PROMETHEUS, fw_cmd_stats,
+	  "show the global counters; --prometheus: as metrics, for a textfile collector" },
+	{ "events", "", 0, 0, 0, fw_cmd_events,
+	  "follow the events of logged rules, bans and limits live" },
+	{ "top", "", 0, 0, 0, fw_cmd_top,
+	  "a live view: rules by packets per second, drop reasons, bans" },
 	{ "explain", "ADDR [PORT[/PROTO]|PROTO]", 1, 2, FW_OPT_CONFIG, fw_cmd_explain,
 	  "which rule decides for a packet from ADDR, and why" },
 	{ "ban", "ADDR|PREFIX... [--for DURATION] [--reason TEXT]", 0, INT_MAX,
@@ -224,11 +250,13 @@ static void fw_usage(FILE *out)
 	fprintf(out, "\nOptions:\n"
 		     "  --pin-dir DIR  where the program and maps are pinned (default %s,\n"
 		     "                 or $XDPFW_PIN_DIR)\n"
-		     "  -j, --json     machine-readable output for rules, sets, stats, explain and bans\n"
+		     "  -j, --json     machine-readable output for rules, sets, stats, explain, bans\n"
+		     "                 and events (one JSON object a line)\n"
 		     "  --config FILE  explain: answer from FILE instead of the maps in force\n"
 		     "  --file FILE    ban, unban: the addresses of a list file, one a line\n"
 		     "  --for DURATION ban: lift it after 30s, 10m, 2h, 7d or e.g. 1h30m\n"
 		     "  --reason TEXT  ban: the origin `bans` shows (default manual)\n"
+		     "  --prometheus   stats: the text of /metrics\n"
 		     "  -v, --verbose  say more\n"
 		     "  --version, -h/--help\n", FW_DEFAULT_PIN_DIR);
 }
@@ -242,6 +270,7 @@ static int fw_parse_options(int argc, char **argv, struct fw_options *opts)
 		{ "file", required_argument, NULL, 'f' },
 		{ "for", required_argument, NULL, 'F' },
 		{ "reason", required_argument, NULL, 'r' },
+		{ "prometheus", no_argument, NULL, 'P' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
@@ -270,6 +299,10 @@ static int fw_parse_options(int argc, char **argv, struct fw_options *opts)
 		case 'r':
 			opts->reason = optarg;
 			opts->given |= FW_OPT_REASON;
+			break;
+		case 'P':
+			opts->prometheus = true;
+			opts->given |= FW_OPT_PROMETHEUS;
 			break;
 		case 'j':
 			opts->json = true;
@@ -322,7 +355,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (opts.given & ~cmd->takes) {
-		static const char *const names[] = { "--config", "--file", "--for", "--reason" };
+		static const char *const names[] = { "--config", "--file", "--for", "--reason",
+						       "--prometheus" };
 		unsigned int extra = opts.given & ~cmd->takes;
 
 		fw_error("%s takes no %s; see 'xdpfw --help'", cmd->name,

@@ -57,6 +57,11 @@ static const struct fw_pinned_map fw_pinned_maps[] = {
 	FW_MAP(never_ban6_fd, "fw_never_ban6", struct fw_ban_prefix6_key, __u32),
 	FW_MAP(limits_fd, "fw_limits", __u32, struct fw_limit_value),
 	FW_MAP(limit_buckets_fd, "fw_limit_buckets", struct fw_limit_key, __u64),
+	FW_MAP(event_rings_fd, "fw_event_rings", __u32, __u32),
+	FW_MAP(event_readers_fd, "fw_event_readers", __u32, struct fw_event_reader),
+	FW_MAP(event_stats_fd, "fw_event_stats", __u32, __u64),
+	FW_MAP(log_fd, "fw_log", __u32, struct fw_limit_value),
+	FW_MAP(reloads_fd, "fw_reloads", __u32, struct fw_reload_stats),
 };
 
 _Static_assert(sizeof(fw_pinned_maps) / sizeof(fw_pinned_maps[0]) == FW_DATAPATH_FDS - 1,

@@ -68,9 +68,18 @@ struct fw_rule {
 	uint8_t action;     /* FW_ACTION_PASS or FW_ACTION_DROP (also for a limit rule) */
 	uint8_t tcp_flags;  /* FW_TCP_FLAGS_*; only with proto tcp */
 	struct fw_rule_limit limit; /* limit: {...}, ban_for; limit.interval 0 = none */
+	bool log;           /* `log: true`: an event per matched packet (FW_RULE_LOG) */
 	uint32_t id;        /* counter slot in fw_counters */
 	int line;           /* where the config defines it; 0 = not from a file */
 	int col;
+};
+
+/* settings.log_rate, log_burst, ban_log and limit_log: DESIGN §1b events. */
+struct fw_log_policy {
+	uint64_t interval; /* ns per event: 1 / log_rate, rounded up; 0 = FW_DEFAULT_LOG_RATE */
+	uint32_t burst;    /* events at once; 0 = one second's worth, at least 1 */
+	bool bans;         /* ban_log: an event per packet a ban drops */
+	bool limits;       /* limit_log: an event per packet a limit's excess drops */
 };
 
 struct fw_ruleset {
@@ -84,6 +93,7 @@ struct fw_ruleset {
 	size_t port_range_count;
 	/* settings.never_ban, sets' elements included (line: where never_ban names it). */
 	struct fw_set never_ban;
+	struct fw_log_policy log;
 };
 
 /* Frees the sets and port ranges, not the rules. */

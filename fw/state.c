@@ -18,7 +18,7 @@ static void fw_state_retired_close(struct fw_state *st)
 
 /* Words of the params that are no rule set's: which ban maps to read, the clock's shift. */
 static const uint32_t fw_carried_params[] = { FW_PARAM_ACTIVE, FW_PARAM_BANS, FW_PARAM_CLOCK_LO,
-					      FW_PARAM_CLOCK_HI };
+					      FW_PARAM_CLOCK_HI, FW_PARAM_LOG };
 
 /*
  * Copies rule names and counters into bigger maps, so counters survive the

@@ -15,7 +15,7 @@
  * Layout version of the pinned maps. Bump it whenever a key, a value or a
  * map changes shape, so a daemon never adopts maps it cannot read.
  */
-#define FW_LAYOUT_VERSION 9
+#define FW_LAYOUT_VERSION 10
 
 /* Rules per rule set; both sets live side by side while a reload runs. */
 #ifndef FW_DEFAULT_CAPACITY
@@ -188,8 +188,10 @@ struct fw_rule_info {
 	__u32 line;   /* where the config defined it */
 	__u32 match_tag; /* struct fw_rule's: the set's name and the port ranges, hashed */
 	__u32 set_id;    /* for "@set": 1 + its index in fw_set_info; 0 = none */
-	__u32 pad2;      /* mmapped arrays stride by 8 bytes */
+	__u32 flags;     /* FW_RULE_*; the datapath reads it only when FW_PARAM_LOG says so */
 };
+
+#define FW_RULE_LOG 0x1u /* `log: true`: an event per matched packet */
 
 /*
  * fw_set_info: an ARRAY of FW_SETS * FW_MAX_NAMED_SETS entries, userspace
@@ -304,6 +306,80 @@ struct fw_limit_key {
 	__be32 src[4]; /* 16-byte source */
 };
 
+/*
+ * Events (DESIGN §1b): a packet of a rule with `log: true`, a ban's drop
+ * (settings.ban_log) or a limit's excess (settings.limit_log) becomes one
+ * struct fw_event, when the host-wide token bucket fw_log allows it; what
+ * it holds back is counted in fw_event_stats, never sent.
+ *
+ * fw_event_rings: an ARRAY_OF_MAPS of FW_EVENT_READERS RINGBUF slots, one
+ * per reader (the daemon's journal writer, each `xdpfw events`), so every
+ * reader sees every event: a RINGBUF has one consumer position. The
+ * datapath copies an event into every slot that holds a ring.
+ * fw_event_readers (userspace only) says who owns each slot, so a reader
+ * that died is found out and its slot reused; slots are claimed and given
+ * back under the pin dir's lock.
+ */
+#define FW_EVENT_READERS 8
+#define FW_EVENT_RING_BYTES (4u << 20) /* a reader's ring: 40k events */
+#define FW_EVENT_NO_RULE 0xffffffffu   /* fw_event.rule of a ban's drop */
+
+struct fw_event {
+	__u64 time;    /* the datapath's clock (fw_now), ns */
+	__u32 rule;    /* rule id (fw_rule_info names it), or FW_EVENT_NO_RULE */
+	__u32 origin;  /* a ban's drop: its fw_ban_origins entry; else 0 */
+	__u32 ifindex; /* the interface it came in on */
+	__u32 len;     /* the frame's length */
+	__u16 sport;   /* host order; 0 = no port (ICMP, non-first fragments, ...) */
+	__u16 dport;
+	__u8 reason;   /* enum fw_stat: what was done and why */
+	__u8 ipproto;  /* IPPROTO_*: the L4 protocol as the packet says */
+	__u8 v6;       /* addresses are 16 bytes; else 4, in src[0] and dst[0] */
+	__u8 pad;
+	__be32 src[4];
+	__be32 dst[4];
+};
+
+struct fw_event_reader {
+	__u32 pid;      /* 0 = free */
+	__u32 pad;
+	__u64 started;  /* the owner's start time (/proc/PID/stat field 22), against pid reuse */
+};
+
+/* fw_event_stats: a PERCPU_ARRAY of __u64 counts, indexed by these. */
+enum fw_event_stat {
+	FW_EVENT_STAT_SENT = 0,       /* events the bucket let through */
+	FW_EVENT_STAT_SUPPRESSED = 1, /* events log_rate held back */
+	FW_EVENT_STAT_LOST0 = 2,      /* + slot: events that slot's full ring could not take */
+	FW_EVENT_STAT_COUNT = FW_EVENT_STAT_LOST0 + FW_EVENT_READERS,
+};
+
+/*
+ * fw_log: a one-entry ARRAY holding the log_rate bucket, a struct
+ * fw_limit_value of which only interval, burst_window and tat are used:
+ * the GCRA of the limits, for the whole host.
+ */
+#ifndef FW_DEFAULT_LOG_RATE
+#define FW_DEFAULT_LOG_RATE 100 /* events per second */
+#endif
+
+/* FW_PARAM_LOG bits: which packets are worth an event; 0 = none, and the datapath checks no more. */
+#define FW_LOG_RULES 0x1u  /* some rule says log: true (fw_rule_info.flags) */
+#define FW_LOG_BANS 0x2u   /* settings.ban_log */
+#define FW_LOG_LIMITS 0x4u /* settings.limit_log */
+
+/*
+ * fw_reloads: a one-entry ARRAY, userspace only: what every sync of a
+ * config (run, SIGHUP, apply) ended with, for the metrics, which
+ * `stats --prometheus` reads as the daemon's scrape does.
+ */
+struct fw_reload_stats {
+	__u64 succeeded;
+	__u64 failed;
+	__u64 last_success; /* unix time, s; 0 = never */
+	__u64 last_failure;
+};
+
 /* A rule's totals, as userspace reads them out of a struct fw_rule_counter. */
 struct fw_counter {
 	__u64 packets;
@@ -348,7 +424,8 @@ enum fw_param {
 	FW_PARAM_BANS = 6,       /* FW_BANS_* bits: which ban maps are worth reading */
 	FW_PARAM_CLOCK_LO = 7,   /* a shift added to the datapath's clock: 0, but in tests */
 	FW_PARAM_CLOCK_HI = 8,
-	FW_PARAM_COUNT = 9,
+	FW_PARAM_LOG = 9,        /* FW_LOG_* bits, written by every sync */
+	FW_PARAM_COUNT = 10,
 };
 
 #define FW_ACTIVE_SET 0x1u            /* which set is in force: 0 or 1 */

@@ -18,12 +18,14 @@
 
 /* same_config() compares every field: a struct that grows fails here until its new field is. */
 #if __SIZEOF_POINTER__ == 8
-_Static_assert(sizeof(struct fw_config) == 224, "compare fw_config's new field in same_config()");
+_Static_assert(sizeof(struct fw_config) == 304, "compare fw_config's new field in same_config()");
 _Static_assert(sizeof(struct fw_interface) == 28, "compare the new field in same_interfaces()");
-_Static_assert(sizeof(struct fw_ruleset) == 168, "compare fw_ruleset's new field in same_config()");
+_Static_assert(sizeof(struct fw_ruleset) == 184, "compare fw_ruleset's new field in same_config()");
 _Static_assert(sizeof(struct fw_rule) == 144, "compare fw_rule's new field in same_rule()");
 _Static_assert(sizeof(struct fw_set) == 112, "compare fw_set's new field in same_sets()");
 _Static_assert(sizeof(struct fw_crowdsec) == 24, "compare the new field in same_crowdsec()");
+_Static_assert(sizeof(struct fw_metrics_listen) == 64, "compare the new field in same_metrics()");
+_Static_assert(sizeof(struct fw_log_policy) == 16, "compare the new field in same_log()");
 _Static_assert(sizeof(struct fw_rule_limit) == 24, "compare the new field in same_rule()");
 _Static_assert(sizeof(struct fw_set_element) == 28, "compare the new field in same_sets()");
 _Static_assert(sizeof(struct fw_port_range) == 4, "compare the new field in same_config()");
@@ -80,7 +82,7 @@ static void same_rule(size_t i, const struct fw_rule *x, const struct fw_rule *y
 			  x->name, x->port, x->proto, x->action, y->port, y->proto, y->action);
 	if (x->tcp_flags != y->tcp_flags || x->limit.interval != y->limit.interval ||
 	    x->limit.burst != y->limit.burst || x->limit.per_source != y->limit.per_source ||
-	    x->limit.ban_for != y->limit.ban_for)
+	    x->limit.ban_for != y->limit.ban_for || x->log != y->log)
 		fuzz_fail("rule %s: tcp_flags %u limit %llu/%u/%d/%llu vs tcp_flags %u limit %llu/%u/%d/%llu",
 			  x->name, x->tcp_flags, (unsigned long long)x->limit.interval,
 			  x->limit.burst, x->limit.per_source, (unsigned long long)x->limit.ban_for,
@@ -136,6 +138,24 @@ static void same_crowdsec(const struct fw_crowdsec *a, const struct fw_crowdsec 
 			  a->line, b->poll_ms, b->line);
 }
 
+static void same_metrics(const struct fw_metrics_listen *a, const struct fw_metrics_listen *b)
+{
+	if (!a->text != !b->text || (a->text && strcmp(a->text, b->text)) ||
+	    strcmp(a->host, b->host) || a->port != b->port || a->family != b->family ||
+	    a->line != b->line)
+		fuzz_fail("metrics: %s at line %d vs %s at line %d", a->text ? a->text : "(none)",
+			  a->line, b->text ? b->text : "(none)", b->line);
+}
+
+static void same_log(const struct fw_log_policy *a, const struct fw_log_policy *b)
+{
+	if (a->interval != b->interval || a->burst != b->burst || a->bans != b->bans ||
+	    a->limits != b->limits)
+		fuzz_fail("log: %llu ns burst %u bans %d limits %d vs %llu ns burst %u bans %d "
+			  "limits %d", (unsigned long long)a->interval, a->burst, a->bans,
+			  a->limits, (unsigned long long)b->interval, b->burst, b->bans, b->limits);
+}
+
 static void same_port_ranges(const struct fw_ruleset *a, const struct fw_ruleset *b)
 {
 	if (a->port_range_count != b->port_range_count)
@@ -156,6 +176,8 @@ static void same_config(const struct fw_config *a, const struct fw_config *b)
 		fuzz_fail("capacity %u, max_bans %u vs capacity %u, max_bans %u", a->capacity,
 			  a->max_bans, b->capacity, b->max_bans);
 	same_crowdsec(&a->crowdsec, &b->crowdsec);
+	same_metrics(&a->metrics, &b->metrics);
+	same_log(&a->rules.log, &b->rules.log);
 	if (a->rules.default_action != b->rules.default_action ||
 	    a->rules.fragments != b->rules.fragments)
 		fuzz_fail("settings: default %u fragments %u vs default %u fragments %u",
