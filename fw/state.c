@@ -171,6 +171,21 @@ int fw_state_open(struct fw_state *st, const char *pin_dir, bool create)
 	return err;
 }
 
+int fw_state_peek(struct fw_state *st, const char *pin_dir)
+{
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	st->pin_dir = pin_dir;
+	st->lock_fd = -1;
+	fw_datapath_init(&st->dp);
+	fw_datapath_init(&st->retired);
+	err = fw_pin_adopt(pin_dir, &st->dp);
+	if (err)
+		fw_state_close(st);
+	return err;
+}
+
 void fw_state_close(struct fw_state *st)
 {
 	fw_state_retired_close(st);

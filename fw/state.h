@@ -25,6 +25,14 @@ struct fw_state {
  * nothing is pinned, said once to the operator.
  */
 int fw_state_open(struct fw_state *st, const char *pin_dir, bool create);
+/*
+ * Adopts what is pinned without the lock and without recovering a cut-short
+ * switch: for readers that must never wait for a reload (metrics, top). A
+ * switch may replace the maps meanwhile, or leave this a mix of old and
+ * new: read again, and peek again when a read fails. -ENOENT quietly when
+ * nothing is pinned.
+ */
+int fw_state_peek(struct fw_state *st, const char *pin_dir);
 void fw_state_close(struct fw_state *st);
 
 /*
