@@ -426,6 +426,98 @@ static void limit_excess_logs_once(void **state)
 	}
 }
 
+/* Sends a logged frame to each port from..to, one run each. */
+static void send_ports(struct fw_datapath *dp, uint32_t from, uint32_t to)
+{
+	for (uint32_t i = from; i <= to; i++) {
+		const struct pkt_spec spec = { .src = V4_SRC, .ipproto = IPPROTO_TCP,
+					       .dport = (uint16_t)i };
+		uint8_t frame[PKT_MAX];
+		size_t len = build(&spec, frame);
+
+		assert_int_equal(harness_run(dp, frame, len), XDP_PASS);
+	}
+}
+
+/* Ring r holds exactly the events to ports from..to, in order, and nothing else. */
+static void check_ports(struct event_ring *r, uint32_t from, uint32_t to)
+{
+	event_ring_drain(r);
+	if (r->count != to - from + 1)
+		fail_msg("slot %u: %zu events, want %u", r->slot, r->count, to - from + 1);
+	for (uint32_t i = 0; i < r->count; i++)
+		if (r->got[i].dport != from + i || r->got[i].rule != V4_LOGGED)
+			fail_msg("slot %u: event %u is rule %u's to port %u, want rule %u's to %u",
+				 r->slot, i, r->got[i].rule, r->got[i].dport, V4_LOGGED, from + i);
+}
+
+static void check_lost(struct fw_datapath *dp, const uint64_t want[FW_EVENT_READERS])
+{
+	for (uint32_t slot = 0; slot < FW_EVENT_READERS; slot++) {
+		uint64_t lost = event_stat(dp, FW_EVENT_STAT_LOST0 + slot);
+
+		if (lost != want[slot])
+			fail_msg("slot %u lost %" PRIu64 " events, want %" PRIu64, slot, lost,
+				 want[slot]);
+	}
+}
+
+/* Each ring gets every event from when it is put in its slot until it is taken out. */
+static void every_ring_gets_every_event(void **state)
+{
+	struct fw_datapath *dp = start(FW_LOG_RULES);
+	const uint64_t none[FW_EVENT_READERS] = { 0 };
+	struct event_ring *first = &rings[0], *last = &rings[1], *later = &rings[2];
+
+	(void)state;
+	event_ring_close(dp, first);
+	send_ports(dp, 1, 2); /* no ring at all: sent, and lost by no one */
+	assert_int_equal(event_stat(dp, FW_EVENT_STAT_SENT), 2);
+	check_lost(dp, none);
+
+	event_ring_open(dp, first, 0, EVENT_RING_BYTES);
+	event_ring_open(dp, last, FW_EVENT_READERS - 1, EVENT_RING_BYTES);
+	send_ports(dp, 1, 5);
+	event_ring_open(dp, later, 3, EVENT_RING_BYTES);
+	send_ports(dp, 6, 13);
+	check_ports(first, 1, 13);
+	check_ports(last, 1, 13);
+	check_ports(later, 6, 13);
+	for (uint32_t i = 0; i < 13; i++)
+		if (memcmp(&first->got[i], &last->got[i], sizeof(first->got[i])) ||
+		    (i >= 5 && memcmp(&first->got[i], &later->got[i - 5], sizeof(first->got[i]))))
+			fail_msg("event %u differs between rings", i);
+	assert_int_equal(event_stat(dp, FW_EVENT_STAT_SENT), 2 + 5 + 8);
+	check_lost(dp, none);
+}
+
+/* A full ring loses the events it has no room for, counted in its slot; the others get them. */
+static void a_full_ring_loses_for_its_slot_alone(void **state)
+{
+	const uint32_t fits = EVENT_RING_SMALL / (8 + sizeof(struct fw_event)), extra = 4;
+	struct fw_datapath *dp = start(FW_LOG_RULES);
+	uint64_t lost[FW_EVENT_READERS] = { 0 };
+	struct event_ring *big = &rings[0], *small = &rings[1], *other = &rings[2];
+
+	(void)state;
+	assert_int_equal(fits, 56);
+	event_ring_open(dp, small, 2, EVENT_RING_SMALL);
+	event_ring_open(dp, other, 5, EVENT_RING_BYTES);
+	send_ports(dp, 1, fits + extra);
+	lost[2] = extra;
+	check_lost(dp, lost);
+	check_ports(small, 1, fits);
+	check_ports(big, 1, fits + extra);
+	check_ports(other, 1, fits + extra);
+	assert_int_equal(event_stat(dp, FW_EVENT_STAT_SENT), fits + extra);
+
+	/* Read, it has room again. */
+	send_ports(dp, 100, 100);
+	check_lost(dp, lost);
+	assert_int_equal(event_ring_drain(small), 1);
+	assert_int_equal(small->got[fits].dport, 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -434,6 +526,8 @@ int main(void)
 		cmocka_unit_test_teardown(logged_rules_log_pass_and_drop, rings_close),
 		cmocka_unit_test_teardown(ban_drops_log_with_their_origin, rings_close),
 		cmocka_unit_test_teardown(limit_excess_logs_once, rings_close),
+		cmocka_unit_test_teardown(every_ring_gets_every_event, rings_close),
+		cmocka_unit_test_teardown(a_full_ring_loses_for_its_slot_alone, rings_close),
 	};
 
 	return cmocka_run_group_tests_name("datapath events", tests, NULL, NULL);
