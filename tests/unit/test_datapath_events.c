@@ -43,6 +43,14 @@ static const struct fixture event_fixture =
 #define RINGS 3
 static struct event_ring rings[RINGS];
 
+static int rings_close(void **state)
+{
+	(void)state;
+	for (int i = 0; i < RINGS; i++)
+		event_ring_close(test_datapath(), &rings[i]);
+	return 0;
+}
+
 /*
  * Puts the fixture in force with no bans, limit policy or clock shift;
  * v4-logged and v6-logged log, limit-80 is a limit rule; the bucket is
@@ -54,6 +62,7 @@ static struct fw_datapath *start(uint32_t log)
 	uint32_t key;
 	struct fw_port_value v;
 
+	rings_close(NULL);
 	fixture_sync(dp, &event_fixture);
 	defence_reset(dp);
 	fixture_reset_counters(dp, &event_fixture);
@@ -70,14 +79,6 @@ static struct fw_datapath *start(uint32_t log)
 	event_ring_open(dp, &rings[0], 0, EVENT_RING_BYTES);
 	param_set(dp, FW_PARAM_LOG, log);
 	return dp;
-}
-
-static int rings_close(void **state)
-{
-	(void)state;
-	for (int i = 0; i < RINGS; i++)
-		event_ring_close(test_datapath(), &rings[i]);
-	return 0;
 }
 
 /* limit-80's policy: an event every interval, burst at once, per rule. */
@@ -376,7 +377,6 @@ static void ban_drops_log_with_their_origin(void **state)
 		send_expect(dp, &spec, 0, "a ban's drop without FW_LOG_BANS");
 		assert_int_equal(stat_get(dp, FW_STAT_DROP_BAN).packets, 2);
 		assert_int_equal(event_stat(dp, FW_EVENT_STAT_SENT), 1);
-		rings_close(NULL);
 	}
 }
 
@@ -422,8 +422,179 @@ static void limit_excess_logs_once(void **state)
 			assert_int_equal(ev->dport, LIMIT_PORT);
 		}
 		assert_int_equal(event_stat(dp, FW_EVENT_STAT_SENT), rings[0].count);
-		rings_close(NULL);
 	}
+}
+
+#define US 1000ull
+
+static const struct pkt_spec bucket_frame = { .src = V4_SRC, .ipproto = IPPROTO_TCP, .dport = 22 };
+
+/* What one run of n copies of bucket_frame did to ring 0 and the counts. */
+struct attempt {
+	struct timed_run r; /* the datapath's clock around the run */
+	size_t events;
+	uint64_t sent, suppressed;
+};
+
+static struct attempt attempt_n(struct fw_datapath *dp, uint32_t n)
+{
+	uint8_t frame[PKT_MAX];
+	size_t len = build(&bucket_frame, frame);
+	uint64_t sent = event_stat(dp, FW_EVENT_STAT_SENT);
+	uint64_t suppressed = event_stat(dp, FW_EVENT_STAT_SUPPRESSED);
+	uint64_t shift = clock_shift(dp);
+	struct attempt a;
+
+	a.r.lo = boot_ns() + shift;
+	a.r.action = harness_run_repeat(dp, frame, len, n);
+	a.r.hi = boot_ns() + shift;
+	a.events = event_ring_drain(&rings[0]);
+	a.sent = event_stat(dp, FW_EVENT_STAT_SENT) - sent;
+	a.suppressed = event_stat(dp, FW_EVENT_STAT_SUPPRESSED) - suppressed;
+	if (a.sent != a.events || a.sent + a.suppressed != n)
+		fail_msg("%u frames: %zu events, %" PRIu64 " sent, %" PRIu64 " suppressed", n,
+			 a.events, a.sent, a.suppressed);
+	for (size_t i = rings[0].count - a.events; i < rings[0].count; i++) {
+		uint64_t t = rings[0].got[i].time;
+
+		if ((int64_t)(t - a.r.lo) < 0 || (int64_t)(a.r.hi - t) < 0 ||
+		    (i && (int64_t)(t - rings[0].got[i - 1].time) < 0))
+			fail_msg("event %zu at %" PRIu64 ": not in order within [%" PRIu64
+				 ", %" PRIu64 "]", i, t, a.r.lo, a.r.hi);
+	}
+	return a;
+}
+
+/* One frame with the datapath's clock at now at the earliest. */
+static struct attempt attempt_at(struct fw_datapath *dp, uint64_t now)
+{
+	clock_set(dp, now);
+	return attempt_n(dp, 1);
+}
+
+/*
+ * One frame with the datapath's clock before edge for the whole run, as
+ * close to it as the machine allows: from 2 us before it on, further each
+ * time a run reached edge (that run's bucket is put back and its event
+ * dropped). Returns the run; the real clock keeps 1 ns out of reach.
+ */
+static struct attempt attempt_before(struct fw_datapath *dp, uint64_t edge)
+{
+	struct fw_limit_value bucket = event_bucket_read(dp);
+
+	for (uint64_t gap = 2 * US; gap <= SEC; gap *= 2) {
+		for (int tries = 0; tries < 3; tries++) {
+			struct attempt a = attempt_at(dp, edge - gap);
+
+			if ((int64_t)(a.r.hi - edge) < 0)
+				return a;
+			event_bucket_write(dp, bucket.interval, bucket.burst_window, bucket.tat);
+			rings[0].count -= a.events;
+		}
+	}
+	fail_msg("no run ended less than a second after it began");
+	return (struct attempt){ 0 };
+}
+
+struct bucket_case {
+	uint64_t interval;
+	uint32_t burst;
+};
+
+/* Long intervals: a test takes far less than one, so the clock moves only by clock_set(). */
+static const struct bucket_case bucket_cases[] = {
+	{ 10 * SEC, 1 },
+	{ 10 * SEC, 5 },
+	{ SEC, 100 },
+};
+
+/*
+ * From a full bucket at now: exactly burst events at once, the rest
+ * suppressed; none before one interval after the first, one from then on;
+ * two intervals on, two more (one, for a burst of one).
+ */
+static void burst_then_refill(const struct bucket_case *bc, uint64_t now, uint64_t tat)
+{
+	struct fw_datapath *dp = start(FW_LOG_RULES);
+	uint64_t first, full, edge, last;
+	struct attempt a;
+
+	event_bucket_write(dp, bc->interval, bc->burst * bc->interval, tat);
+	clock_set(dp, now);
+	a = attempt_n(dp, bc->burst + 3);
+	assert_int_equal(a.events, bc->burst);
+	assert_int_equal(a.suppressed, 3);
+
+	/* Each event took an interval off the bucket, from the first event's time on. */
+	first = rings[0].got[0].time;
+	full = event_bucket_read(dp).tat;
+	assert_int_equal(full, first + bc->burst * bc->interval);
+
+	edge = first + bc->interval;
+	a = attempt_before(dp, edge);
+	assert_int_equal(a.events, 0);
+	assert_int_equal(event_bucket_read(dp).tat, full);
+	a = attempt_at(dp, edge);
+	assert_int_equal(a.events, 1);
+	last = rings[0].got[rings[0].count - 1].time;
+	assert_true((int64_t)(last - edge) >= 0);
+	/* An interval past the later of the bucket's time and the event's. */
+	assert_int_equal(event_bucket_read(dp).tat,
+			 ((int64_t)(last - full) > 0 ? last : full) + bc->interval);
+	assert_int_equal(attempt_n(dp, 1).events, 0);
+
+	clock_set(dp, edge + 2 * bc->interval);
+	assert_int_equal(attempt_n(dp, 5).events, bc->burst < 2 ? bc->burst : 2);
+}
+
+static void the_bucket_at_its_edges(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(bucket_cases); i++)
+		burst_then_refill(&bucket_cases[i], 3600 * SEC, 0);
+}
+
+/* The same with the clock, and the bucket, straddling 2^64. */
+static void the_bucket_across_the_clock_wrap(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(bucket_cases); i++) {
+		const struct bucket_case *bc = &bucket_cases[i];
+		/* Half an interval before the wrap: the burst and the refill end after it. */
+		uint64_t now = -(bc->interval / 2);
+
+		burst_then_refill(bc, now, now - 100 * bc->interval);
+		/* The burst came before the wrap, the refill after it. */
+		assert_true(rings[0].got[0].time >= now);
+		assert_true(rings[0].got[rings[0].count - 1].time < 4 * bc->interval);
+	}
+}
+
+/*
+ * A full bucket's first event asks for exactly one interval of room, at
+ * any time: a burst window 1 ns shorter sends nothing. A bucket no sync
+ * wrote (interval 0) sends nothing either.
+ */
+static void the_burst_window_to_the_ns(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(bucket_cases); i++) {
+		const struct bucket_case *bc = &bucket_cases[i];
+		struct fw_datapath *dp = start(FW_LOG_RULES);
+
+		clock_set(dp, 3600 * SEC);
+		event_bucket_write(dp, bc->interval, bc->interval - 1, 0);
+		assert_int_equal(attempt_n(dp, 3).events, 0);
+		event_bucket_write(dp, bc->interval, bc->interval, 0);
+		assert_int_equal(attempt_n(dp, 3).events, 1);
+	}
+
+	struct fw_datapath *dp = start(FW_LOG_RULES);
+
+	event_bucket_write(dp, 0, 0, 0);
+	assert_int_equal(attempt_n(dp, 3).suppressed, 3);
+	event_bucket_write(dp, 0, 100 * SEC, 0);
+	assert_int_equal(attempt_n(dp, 3).suppressed, 3);
 }
 
 /* Sends a logged frame to each port from..to, one run each. */
@@ -526,6 +697,9 @@ int main(void)
 		cmocka_unit_test_teardown(logged_rules_log_pass_and_drop, rings_close),
 		cmocka_unit_test_teardown(ban_drops_log_with_their_origin, rings_close),
 		cmocka_unit_test_teardown(limit_excess_logs_once, rings_close),
+		cmocka_unit_test_teardown(the_bucket_at_its_edges, rings_close),
+		cmocka_unit_test_teardown(the_bucket_across_the_clock_wrap, rings_close),
+		cmocka_unit_test_teardown(the_burst_window_to_the_ns, rings_close),
 		cmocka_unit_test_teardown(every_ring_gets_every_event, rings_close),
 		cmocka_unit_test_teardown(a_full_ring_loses_for_its_slot_alone, rings_close),
 	};
