@@ -81,7 +81,7 @@ static struct fw_datapath *start(uint32_t log)
 	return dp;
 }
 
-/* limit-80's policy: an event every interval, burst at once, per rule. */
+/* limit-80's policy: a packet every interval, burst at once, per rule. */
 static void limit_write(struct fw_datapath *dp, uint64_t interval, uint32_t burst)
 {
 	const uint32_t id = LIMIT_80;
@@ -90,17 +90,12 @@ static void limit_write(struct fw_datapath *dp, uint64_t interval, uint32_t burs
 	assert_int_equal(bpf_map_update_elem(defence_map_fd(dp, "fw_limits"), &id, &v, BPF_ANY), 0);
 }
 
-static size_t build(const struct pkt_spec *spec, uint8_t *frame)
-{
-	return pkt_build(spec, frame);
-}
-
 /* Runs spec once; the events it made must be exactly want_events (in ring 0). */
 static struct timed_run send_expect(struct fw_datapath *dp, const struct pkt_spec *spec,
 				    size_t want_events, const char *desc)
 {
 	uint8_t frame[PKT_MAX];
-	size_t len = build(spec, frame);
+	size_t len = pkt_build(spec, frame);
 	struct timed_run r = run_timed(dp, frame, len);
 	size_t got = event_ring_drain(&rings[0]);
 
@@ -125,7 +120,7 @@ static const char *addr_text(const __be32 addr[4], int v6, char *buf)
 static void check_event(const struct fw_event *got, struct fw_event want, const struct timed_run *r,
 			const char *desc)
 {
-	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	char text[4][INET6_ADDRSTRLEN];
 	int bad = 0;
 
 #define EV_FIELD(f)                                                                          \
@@ -153,9 +148,10 @@ static void check_event(const struct fw_event *got, struct fw_event want, const 
 #undef EV_FIELD
 	if (memcmp(got->src, want.src, sizeof(want.src)) ||
 	    memcmp(got->dst, want.dst, sizeof(want.dst))) {
-		print_error("%s: %s > %s, want %s > %s\n", desc, addr_text(got->src, got->v6, a),
-			    addr_text(got->dst, got->v6, b), addr_text(want.src, want.v6, a),
-			    addr_text(want.dst, want.v6, b));
+		print_error("%s: %s > %s, want %s > %s\n", desc, addr_text(got->src, got->v6, text[0]),
+			    addr_text(got->dst, got->v6, text[1]),
+			    addr_text(want.src, want.v6, text[2]),
+			    addr_text(want.dst, want.v6, text[3]));
 		bad++;
 	}
 	if (!bad && memcmp(got, &want, sizeof(want)))
@@ -247,17 +243,17 @@ static void record_layout(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(layout_cases); i++) {
 		const struct layout_case *lc = &layout_cases[i];
 		uint8_t frame[PKT_MAX];
+		struct timed_run r;
 
-		assert_int_equal(build(&lc->pkt, frame), lc->len);
-		struct timed_run r = send_expect(dp, &lc->pkt, 1, lc->desc);
-
+		assert_int_equal(pkt_build(&lc->pkt, frame), lc->len);
+		r = send_expect(dp, &lc->pkt, 1, lc->desc);
 		check_event(&rings[0].got[rings[0].count - 1], layout_want(lc), &r, lc->desc);
 	}
 	assert_int_equal(event_stat(dp, FW_EVENT_STAT_SENT), ARRAY_SIZE(layout_cases));
 	assert_int_equal(event_stat(dp, FW_EVENT_STAT_SUPPRESSED), 0);
 }
 
-/* Frames no rule decides: the default, fragments: drop, malformed, ARP, neighbour discovery. */
+/* Frames no rule decides: the default's, malformed, ARP, neighbour discovery. */
 static const struct pkt_spec undecided[] = {
 	{ .src = V4_NEIGHBOUR, .ipproto = IPPROTO_TCP, .dport = 1234 },
 	{ .src = V6_NEIGHBOUR, .ipproto = IPPROTO_UDP, .dport = 1234 },
@@ -329,7 +325,7 @@ static void logged_rules_log_pass_and_drop(void **state)
 	send_expect(dp, &undecided[0], 0, "the default's drop");
 	send_expect(dp, &(struct pkt_spec){ .src = V4_SRC, .ipproto = IPPROTO_TCP, .dport = 22,
 					    .frag_offset = 10 },
-		    0, "a fragment fragments: drop drops");
+		    0, "a fragment that `fragments: drop` drops");
 	send_expect(dp, &pass, 1, "a logged rule's pass beside a default drop");
 	assert_int_equal(event_stat(dp, FW_EVENT_STAT_SENT), 3);
 	assert_int_equal(event_stat(dp, FW_EVENT_STAT_SUPPRESSED), 0);
@@ -359,7 +355,7 @@ static void ban_drops_log_with_their_origin(void **state)
 		uint8_t frame[PKT_MAX];
 		struct fw_event want = {
 			.rule = FW_EVENT_NO_RULE, .origin = bans[i].origin,
-			.ifindex = lo_ifindex(), .len = build(&spec, frame), .sport = 1000,
+			.ifindex = lo_ifindex(), .len = pkt_build(&spec, frame), .sport = 1000,
 			.dport = 53, .reason = FW_STAT_DROP_BAN, .ipproto = IPPROTO_UDP,
 			.v6 = bans[i].v6,
 		};
@@ -439,7 +435,7 @@ struct attempt {
 static struct attempt attempt_n(struct fw_datapath *dp, uint32_t n)
 {
 	uint8_t frame[PKT_MAX];
-	size_t len = build(&bucket_frame, frame);
+	size_t len = pkt_build(&bucket_frame, frame);
 	uint64_t sent = event_stat(dp, FW_EVENT_STAT_SENT);
 	uint64_t suppressed = event_stat(dp, FW_EVENT_STAT_SUPPRESSED);
 	uint64_t shift = clock_shift(dp);
@@ -604,7 +600,7 @@ static void send_ports(struct fw_datapath *dp, uint32_t from, uint32_t to)
 		const struct pkt_spec spec = { .src = V4_SRC, .ipproto = IPPROTO_TCP,
 					       .dport = (uint16_t)i };
 		uint8_t frame[PKT_MAX];
-		size_t len = build(&spec, frame);
+		size_t len = pkt_build(&spec, frame);
 
 		assert_int_equal(harness_run(dp, frame, len), XDP_PASS);
 	}
