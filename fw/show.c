@@ -15,9 +15,6 @@
 #include "show.h"
 #include "text.h"
 
-/* "@" and an escaped set name, then " (4294967295 elements)". */
-#define FW_SRC_TEXT_MAX (1 + FW_ESCAPED_SIZE(FW_RULE_NAME_MAX) + 24)
-
 struct fw_rule_row {
 	const struct fw_rule_info *info;
 	const struct fw_set_info *set; /* the named set of an "@set" rule */
@@ -240,6 +237,17 @@ static void fw_row_fill(struct fw_rule_row *row, const struct fw_set_info *sets)
 			 row->more_ports ? ",..." : "");
 	else
 		strcpy(row->port, "any");
+}
+
+void fw_rule_describe(const struct fw_rule_info *r, const struct fw_set_info *sets,
+		      struct fw_rule_text *out)
+{
+	struct fw_rule_row row = { .info = r };
+
+	fw_row_fill(&row, sets);
+	snprintf(out->src, sizeof(out->src), "%s", row.src);
+	snprintf(out->port, sizeof(out->port), "%s", row.port);
+	snprintf(out->proto, sizeof(out->proto), "%s", row.proto);
 }
 
 /* A limit rule's policy; none is worth saying: the datapath drops all it matches then. */
