@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -29,6 +30,7 @@ struct fw_event_feed {
 	struct fw_event_reader me;
 	struct ring_buffer *rb;
 	uint64_t lost;  /* the slot's LOST count when last looked at */
+	struct stat pinned; /* fw_event_rings' pin when the slot was claimed */
 	fw_event_fn fn;
 	void *ctx;
 };
@@ -144,6 +146,15 @@ static int fw_feed_claim(struct fw_event_feed *feed, const struct fw_datapath *d
 	return 0;
 }
 
+static void fw_rings_pin(const char *pin_dir, struct stat *st)
+{
+	char path[PATH_MAX + 16];
+
+	snprintf(path, sizeof(path), "%s/fw_event_rings", pin_dir);
+	if (stat(path, st))
+		memset(st, 0, sizeof(*st));
+}
+
 static int fw_feed_record(void *ctx, void *data, size_t size)
 {
 	struct fw_event_feed *feed = ctx;
@@ -173,6 +184,7 @@ int fw_event_feed_open(const char *pin_dir, struct fw_event_feed **out)
 		return err; /* said */
 	}
 	err = fw_feed_claim(feed, &st.dp);
+	fw_rings_pin(pin_dir, &feed->pinned);
 	if (err && err != -EBUSY)
 		fw_error("%s: cannot set up an event reader: %s", pin_dir, strerror(-err));
 	fw_state_close(&st);
@@ -201,6 +213,14 @@ int fw_event_feed_poll(struct fw_event_feed *feed, int timeout_ms, fw_event_fn f
 	feed->fn = fn;
 	feed->ctx = ctx;
 	return timeout_ms ? ring_buffer__poll(feed->rb, timeout_ms) : ring_buffer__consume(feed->rb);
+}
+
+bool fw_event_feed_current(const struct fw_event_feed *feed)
+{
+	struct stat now;
+
+	fw_rings_pin(feed->pin_dir, &now);
+	return now.st_ino == feed->pinned.st_ino && now.st_dev == feed->pinned.st_dev;
 }
 
 uint64_t fw_event_feed_lost(struct fw_event_feed *feed)

@@ -14,7 +14,11 @@
 #include "log.h"
 #include "show.h"
 
+/* How often an idle reader makes sure the pins it follows are still there. */
+#define FW_EVENTS_CHECK_MS 1000
+
 struct fw_events_out {
+	const char *pin_dir;
 	struct fw_event_names *names;
 	bool json;
 };
@@ -65,10 +69,15 @@ static int fw_events_follow(struct fw_event_feed *feed, int sfd, struct fw_event
 
 	for (;;) {
 		uint64_t lost;
-		int n = poll(pfd, 2, -1);
+		int n = poll(pfd, 2, FW_EVENTS_CHECK_MS);
 
 		if (n < 0 && errno != EINTR)
 			return -errno;
+		if (!n && !fw_event_feed_current(feed)) {
+			fw_error("%s: the pinned state this reader followed is gone ('xdpfw down'); "
+				 "start it again to follow what is pinned now", out->pin_dir);
+			return -ENOENT;
+		}
 		if (n <= 0)
 			continue;
 		if (pfd[0].revents)
@@ -84,7 +93,7 @@ static int fw_events_follow(struct fw_event_feed *feed, int sfd, struct fw_event
 
 int fw_events_cmd(const char *pin_dir, bool json)
 {
-	struct fw_events_out out = { .json = json };
+	struct fw_events_out out = { .pin_dir = pin_dir, .json = json };
 	struct fw_event_feed *feed = NULL;
 	int sfd = fw_events_signals(), err;
 
@@ -100,7 +109,7 @@ int fw_events_cmd(const char *pin_dir, bool json)
 	if (!err) {
 		fw_info("%s: following events; Ctrl-C stops", pin_dir);
 		err = fw_events_follow(feed, sfd, &out);
-		if (err && err != -EPIPE)
+		if (err && err != -EPIPE && err != -ENOENT)
 			fw_error("%s: reading events failed: %s", pin_dir, strerror(-err));
 	}
 	fw_event_feed_close(feed);

@@ -6,7 +6,8 @@
 # rule makes none. Two readers and the daemon each get every event; a
 # reader killed with -9 leaves its slot to the next; a pipe sees each line
 # at once. A flood at 100x log_rate delivers at most log_rate x seconds +
-# burst events, and `stats` counts the rest as events_suppressed.
+# burst events, and `stats` counts the rest as events_suppressed. `down`
+# ends a reader; with nothing pinned, `events` says so.
 . "$(dirname "$0")/lib.sh"
 
 setup
@@ -194,6 +195,13 @@ check_eq "every other event counted as suppressed" "$suppressed" "$((flood - sen
 check "the reader got every event sent" wait_until 5 has_events flood "$sent"
 check_eq "and no more" "$(event_count flood)" "$sent"
 check_eq "stats shows none lost" "$(jq .events_lost "$WORK/stats.json")" 0
+
+# ---- down: a reader does not follow what is gone ----
+bg_kill "$DAEMON_PID" TERM
+check "a reader follows" reader_start gone
+check "down" xdpfw down 2>>"$WORK/cli.log"
+check "the reader ends" wait_until 5 exited "$READER_PID"
+check "saying the pinned state is gone" grep -q "the pinned state this reader followed is gone" "$WORK/gone.log"
 
 # ---- nothing pinned ----
 in_fw "$XDPFW" --pin-dir "$BPFFS/none" events >"$WORK/none.log" 2>&1
