@@ -19,6 +19,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "set_cache.h"
+#include "signals.h"
 #include "state.h"
 
 /* Expired bans stop matching by themselves; this only gives their room back. */
@@ -33,19 +34,15 @@ static uint64_t fw_monotonic_usec(void)
 }
 
 /* No work in signal handlers: every signal is read from a signalfd in the loop. */
-static int fw_signalfd_open(void)
+static int fw_daemon_signals(void)
 {
 	sigset_t mask;
-	int fd;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL))
-		return -errno;
-	fd = signalfd(-1, &mask, SFD_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	return fw_signalfd_open(&mask);
 }
 
 struct fw_daemon {
@@ -199,7 +196,7 @@ int fw_daemon_run(const char *pin_dir, const char *path)
 {
 	struct fw_daemon d = { .pin_dir = pin_dir, .path = path };
 	struct signalfd_siginfo si;
-	int sfd = fw_signalfd_open(), err = -EIO;
+	int sfd = fw_daemon_signals(), err = -EIO;
 	double reclaim_at = fw_now_ms() + FW_RECLAIM_MS;
 
 	if (sfd < 0) {

@@ -86,43 +86,42 @@ static bool fw_names_current(struct fw_event_names *names)
 	return true;
 }
 
+/* A stored name (it need not end in a NUL), or "#number" for none. */
+static const char *fw_name_or_number(const char *name, uint32_t number,
+				     char buf[FW_RULE_NAME_MAX + 12])
+{
+	size_t len = name ? strnlen(name, FW_RULE_NAME_MAX) : 0;
+
+	if (!len) {
+		snprintf(buf, FW_RULE_NAME_MAX + 12, "#%u", number);
+		return buf;
+	}
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	return buf;
+}
+
 const char *fw_event_rule_name(struct fw_event_names *names, uint32_t id,
 			       char buf[FW_RULE_NAME_MAX + 12])
 {
-	const struct fw_rule_info *info;
+	const struct fw_rule_info *info = NULL;
 
-	if (fw_names_current(names) && id < fw_datapath_ids(&names->st.dp)) {
+	if (fw_names_current(names) && id < fw_datapath_ids(&names->st.dp))
 		info = &names->st.dp.rule_infos[id];
-		if (info->sets) {
-			size_t len = strnlen(info->name, sizeof(info->name));
-
-			memcpy(buf, info->name, len);
-			buf[len] = '\0';
-			return buf;
-		}
-	}
-	snprintf(buf, FW_RULE_NAME_MAX + 12, "#%u", id);
-	return buf;
+	return fw_name_or_number(info && info->sets ? info->name : NULL, id, buf);
 }
 
 const char *fw_event_origin_name(struct fw_event_names *names, uint32_t index,
 				 char buf[FW_RULE_NAME_MAX + 12])
 {
 	struct fw_ban_origin origin;
+	bool found;
 
 	if (index == FW_BAN_ORIGIN_MANUAL)
 		return strcpy(buf, "manual");
-	if (fw_names_current(names) &&
-	    !bpf_map_lookup_elem(names->st.dp.ban_origins_fd, &index, &origin) &&
-	    origin.name[0]) {
-		size_t len = strnlen(origin.name, sizeof(origin.name));
-
-		memcpy(buf, origin.name, len);
-		buf[len] = '\0';
-		return buf;
-	}
-	snprintf(buf, FW_RULE_NAME_MAX + 12, "#%u", index);
-	return buf;
+	found = fw_names_current(names) &&
+		!bpf_map_lookup_elem(names->st.dp.ban_origins_fd, &index, &origin);
+	return fw_name_or_number(found ? origin.name : NULL, index, buf);
 }
 
 const char *fw_event_ifname(struct fw_event_names *names, uint32_t ifindex,

@@ -6,13 +6,13 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 #include <json-c/json.h>
 #include "event_text.h"
 #include "events.h"
 #include "log.h"
 #include "show.h"
+#include "signals.h"
 
 /* How often an idle reader makes sure the pins it follows are still there. */
 #define FW_EVENTS_CHECK_MS 1000
@@ -50,16 +50,12 @@ static int fw_events_print(void *ctx, const struct fw_event *ev)
 static int fw_events_signals(void)
 {
 	sigset_t mask;
-	int fd;
 
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL))
-		return -errno;
-	fd = signalfd(-1, &mask, SFD_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	return fw_signalfd_open(&mask);
 }
 
 static int fw_events_follow(struct fw_event_feed *feed, int sfd, struct fw_events_out *out)
