@@ -6,7 +6,6 @@
 #include <bpf/bpf.h>
 #include <json-c/json.h>
 #include "duration.h"
-#include "event_stats.h"
 #include "identity.h"
 #include "limit_text.h"
 #include "names.h"
@@ -307,52 +306,21 @@ int fw_show_rules(FILE *out, const struct fw_datapath *dp, bool json)
 	return err;
 }
 
-/* The events' counts, beside the packets': an event is made of one packet. */
-struct fw_event_row {
-	const char *name;
-	uint64_t count;
-};
-
-#define FW_EVENT_ROWS 3
-
-static void fw_event_rows(const struct fw_event_totals *t, struct fw_event_row rows[FW_EVENT_ROWS])
-{
-	rows[0] = (struct fw_event_row){ "events_sent", t->sent };
-	rows[1] = (struct fw_event_row){ "events_suppressed", t->suppressed };
-	rows[2] = (struct fw_event_row){ "events_lost", t->lost };
-}
-
-/* {"packets": N, "bytes": N}, or without bytes when bytes is NULL; NULL on ENOMEM. */
-static struct json_object *fw_count_json(uint64_t packets, const uint64_t *bytes)
-{
-	struct json_object *obj = json_object_new_object();
-
-	if (obj) {
-		json_object_object_add(obj, "packets", json_object_new_uint64(packets));
-		if (bytes)
-			json_object_object_add(obj, "bytes", json_object_new_uint64(*bytes));
-	}
-	return obj;
-}
-
-static int fw_stats_json(FILE *out, const struct fw_stat_value *stats,
-			 const struct fw_event_row *events)
+static int fw_stats_json(FILE *out, const struct fw_stat_value *stats)
 {
 	struct json_object *doc = json_object_new_object();
 	int err = doc ? 0 : -ENOMEM;
 
-	for (int i = 0; i < FW_STAT_COUNT + FW_EVENT_ROWS && !err; i++) {
-		bool event = i >= FW_STAT_COUNT;
-		uint64_t bytes = event ? 0 : stats[i].bytes;
-		struct json_object *stat =
-			event ? fw_count_json(events[i - FW_STAT_COUNT].count, NULL)
-			      : fw_count_json(stats[i].packets, &bytes);
+	for (int i = 0; i < FW_STAT_COUNT && !err; i++) {
+		struct json_object *stat = json_object_new_object();
 
-		if (!stat || json_object_object_add(doc, event ? events[i - FW_STAT_COUNT].name
-							       : fw_stat_names[i], stat)) {
-			json_object_put(stat);
+		if (!stat) {
 			err = -ENOMEM;
+			break;
 		}
+		json_object_object_add(stat, "packets", json_object_new_uint64(stats[i].packets));
+		json_object_object_add(stat, "bytes", json_object_new_uint64(stats[i].bytes));
+		json_object_object_add(doc, fw_stat_names[i], stat);
 	}
 	if (!err)
 		err = fw_json_print(out, doc, JSON_C_TO_STRING_PRETTY);
@@ -363,26 +331,18 @@ static int fw_stats_json(FILE *out, const struct fw_stat_value *stats,
 	return err;
 }
 
-/* The events' rows say packets only: an event keeps no count of bytes. */
 int fw_show_stats(FILE *out, const struct fw_datapath *dp, bool json)
 {
 	struct fw_stat_value stats[FW_STAT_COUNT];
-	struct fw_event_row events[FW_EVENT_ROWS];
-	struct fw_event_totals totals;
 	int err = fw_stats_read(dp, stats);
 
-	if (!err)
-		err = fw_event_totals_read(dp, &totals);
 	if (err)
 		return err;
-	fw_event_rows(&totals, events);
 	if (json)
-		return fw_stats_json(out, stats, events);
-	fprintf(out, "%-17s  %14s  %16s\n", "COUNTER", "PACKETS", "BYTES");
+		return fw_stats_json(out, stats);
+	fprintf(out, "%-16s  %14s  %16s\n", "COUNTER", "PACKETS", "BYTES");
 	for (int i = 0; i < FW_STAT_COUNT; i++)
-		fprintf(out, "%-17s  %14" PRIu64 "  %16" PRIu64 "\n", fw_stat_names[i],
+		fprintf(out, "%-16s  %14" PRIu64 "  %16" PRIu64 "\n", fw_stat_names[i],
 			(uint64_t)stats[i].packets, (uint64_t)stats[i].bytes);
-	for (int i = 0; i < FW_EVENT_ROWS; i++)
-		fprintf(out, "%-17s  %14" PRIu64 "  %16s\n", events[i].name, events[i].count, "-");
 	return 0;
 }

@@ -3,8 +3,7 @@
  * `xdpfw rules` and `stats` print what the pinned maps hold, and any process
  * that can write them can put any bytes in a rule name: the JSON must stay
  * valid and give the name back exactly, and the table must stay one line
- * per rule with no control byte reaching the terminal. `stats` counts the
- * events too: sent, held back by log_rate (events_suppressed), lost.
+ * per rule with no control byte reaching the terminal.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 #include <json-c/json.h>
 #include "harness.h"
 #include "identity.h"
@@ -163,62 +160,14 @@ static void stats_json_has_every_counter(void **state)
 	struct json_object *doc = parsed(text, len, json_type_object);
 
 	(void)state;
-	assert_int_equal(json_object_object_length(doc), FW_STAT_COUNT + 3);
+	assert_int_equal(json_object_object_length(doc), FW_STAT_COUNT);
 	field(doc, "drop_rule"); /* bench/wire.sh reads this one */
 	json_object_object_foreach(doc, name, stat) {
 		assert_true(json_object_is_type(field(stat, "packets"), json_type_int));
-		/* An event is one packet, and keeps no bytes. */
-		if (strncmp(name, "events_", 7))
-			assert_true(json_object_is_type(field(stat, "bytes"), json_type_int));
-		else
-			assert_int_equal(json_object_object_length(stat), 1);
+		assert_true(json_object_is_type(field(stat, "bytes"), json_type_int));
+		(void)name;
 	}
 	json_object_put(doc);
-	free(text);
-}
-
-/* Sets one counter of fw_event_stats on every CPU: value on the first, 1 on the others. */
-static void set_event_stat(uint32_t slot, uint64_t first, int cpus)
-{
-	uint64_t *percpu = calloc(cpus, sizeof(*percpu));
-
-	assert_non_null(percpu);
-	for (int cpu = 0; cpu < cpus; cpu++)
-		percpu[cpu] = cpu ? 1 : first;
-	assert_int_equal(bpf_map_update_elem(rules_in_force()->event_stats_fd, &slot, percpu,
-					     BPF_ANY), 0);
-	free(percpu);
-}
-
-/* events_sent, events_suppressed and events_lost: summed over the CPUs, and over every ring. */
-static void stats_count_events(void **state)
-{
-	int cpus = libbpf_num_possible_cpus();
-	struct json_object *doc;
-	char *text, row[64];
-	size_t len;
-
-	(void)state;
-	assert_true(cpus > 0);
-	set_event_stat(FW_EVENT_STAT_SENT, 100, cpus);
-	set_event_stat(FW_EVENT_STAT_SUPPRESSED, 2000, cpus);
-	set_event_stat(FW_EVENT_STAT_LOST0, 30, cpus);
-	set_event_stat(FW_EVENT_STAT_LOST0 + FW_EVENT_READERS - 1, 4, cpus);
-	text = shown(fw_show_stats, true, &len);
-	doc = parsed(text, len, json_type_object);
-	assert_int_equal(json_object_get_int64(field(field(doc, "events_sent"), "packets")),
-			 100 + cpus - 1);
-	assert_int_equal(json_object_get_int64(field(field(doc, "events_suppressed"), "packets")),
-			 2000 + cpus - 1);
-	assert_int_equal(json_object_get_int64(field(field(doc, "events_lost"), "packets")),
-			 30 + 4 + 2 * (cpus - 1));
-	json_object_put(doc);
-	free(text);
-
-	text = shown(fw_show_stats, false, &len);
-	snprintf(row, sizeof(row), "\nevents_suppressed  %14d  %16s\n", 2000 + cpus - 1, "-");
-	if (!strstr(text, row))
-		fail_msg("no row \"%s\" in:\n%s", row + 1, text);
 	free(text);
 }
 
@@ -228,7 +177,6 @@ int main(void)
 		cmocka_unit_test(rules_json_gives_every_name_back_exactly),
 		cmocka_unit_test(rules_table_escapes_control_characters),
 		cmocka_unit_test(stats_json_has_every_counter),
-		cmocka_unit_test(stats_count_events),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
