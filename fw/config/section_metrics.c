@@ -145,7 +145,14 @@ void cfg_read_metrics(struct cfg_parser *p, const struct cfg_node *n)
 			      "metrics must be one value ADDR:PORT, found a list; quote an IPv6 address with its brackets: \"[::1]:9740\"");
 		return;
 	}
-	if (!cfg_text(&p->diags, n, &cfg_metrics_ctx, "metrics") || !cfg_metrics_parse(p, n, &m))
+	if (!cfg_text(&p->diags, n, &cfg_metrics_ctx, "metrics"))
+		return;
+	if (!n->len) {
+		cfg_ctx_error(&p->diags, &cfg_metrics_ctx, n->line, n->col,
+			      "metrics is empty; write ADDR:PORT, %s, or remove the key", CFG_METRICS_HINT);
+		return;
+	}
+	if (!cfg_metrics_parse(p, n, &m))
 		return;
 	m.text = strdup(n->text);
 	if (!m.text) {

@@ -164,6 +164,9 @@ static const struct message_case cases[] = {
 	{ .name = "metrics_url", .yaml = S("  metrics: http://127.0.0.1:9740/\n"),
 	  .want = { { "2:12", "settings: metrics \"http://127.0.0.1:9740/\" is a URL; write only the address and port the daemon listens on (it serves /metrics there)" } } },
 	{ .name = "metrics_bool", .yaml = S("  metrics: on\n"), .want = { { "2:12", "metrics is the YAML boolean on, not text" } } },
+	{ .name = "metrics_empty", .yaml = S("  metrics: \"\"\n"),
+	  .want = { { "2:12", "settings: metrics is empty; write ADDR:PORT, e.g. 127.0.0.1:9740, or [::1]:9740 (quoted in YAML), or remove the key" } }, .exact = true },
+	{ .name = "metrics_null", .yaml = S("  metrics:\n"), .want = { { "2:11", "settings: metrics is empty; give it a value or remove the key" } }, .exact = true },
 	{ .name = "metrics_mapping", .yaml = S("  metrics: {addr: 127.0.0.1}\n"), .want = { { "2:12", "metrics must be a single value, found a mapping" } } },
 	{ .name = "metrics_twice", .yaml = S("  metrics: 127.0.0.1:1\n  metrics: 127.0.0.1:2\n"), .want = { { "3:3", "duplicate key \"metrics\" (first at line 2)" } } },
 	/* warnings: the config stays valid */
