@@ -3,7 +3,9 @@
  * Event readers' slots in real pinned maps: each reader claims its own slot
  * with its own ring, the ninth finds them all taken, a reader that dies
  * without giving its slot back (kill -9) or whose pid now names another
- * process loses it to the next, and closing gives it back.
+ * process loses it to the next, and closing gives it back. Frames of a
+ * logged rule run through the program reach every reader whole, and a
+ * reader whose ring overflows is told how many it lost.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -15,11 +17,15 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <bpf/bpf.h>
 #include <cmocka.h>
 #include "apply.h"
 #include "conf_dir.h"
 #include "events.h"
+#include "harness.h"
+#include "pkt.h"
 #include "pin.h"
 #include "state.h"
 
@@ -186,6 +192,100 @@ static void close_leaves_a_slot_taken_over(void **state)
 	clear_slot((uint32_t)slot);
 }
 
+struct got {
+	struct fw_event last;
+	size_t count;
+};
+
+static int count_event(void *ctx, const struct fw_event *ev)
+{
+	struct got *got = ctx;
+
+	got->last = *ev;
+	got->count++;
+	return 0;
+}
+
+/* Runs a TCP SYN from 198.18.0.9:40000 to port 22 through the pinned program repeat times. */
+static size_t run_ssh(uint32_t repeat)
+{
+	struct pkt_spec spec = { .src = "198.18.0.9", .dst = "198.18.0.1",
+				 .ipproto = IPPROTO_TCP, .sport = 40000, .dport = 22,
+				 .tcp_flags = 0x02 };
+	uint8_t frame[PKT_MAX];
+	size_t len = pkt_build(&spec, frame);
+	struct fw_state st;
+
+	assert_int_equal(fw_state_peek(&st, pin_dir), 0);
+	harness_run_repeat(&st.dp, frame, len, repeat);
+	fw_state_close(&st);
+	return len;
+}
+
+static const char logged[] = "settings:\n  log_rate: 1000000/s\n  log_burst: 1000000\n"
+			     "rules:\n  - name: ssh\n    port: 22\n    proto: tcp\n"
+			     "    log: true\n";
+
+static void every_reader_gets_every_event(void **state)
+{
+	struct fw_event_feed *feeds[2];
+	struct got got[2] = { 0 };
+	size_t len;
+
+	(void)state;
+	assert_int_equal(fw_config_enforce(pin_dir, conf_dir_write(&confs, "l.yaml", logged),
+					   NULL), 0);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(fw_event_feed_open(pin_dir, &feeds[i]), 0);
+	len = run_ssh(10);
+	for (int i = 0; i < 2; i++) {
+		const struct fw_event *ev = &got[i].last;
+		char src[INET_ADDRSTRLEN];
+
+		assert_int_equal(fw_event_feed_poll(feeds[i], 1000, count_event, &got[i]), 10);
+		assert_int_equal(got[i].count, 10);
+		assert_int_equal(ev->reason, FW_STAT_DROP_RULE);
+		assert_int_equal(ev->ipproto, IPPROTO_TCP);
+		assert_int_equal(ev->sport, 40000);
+		assert_int_equal(ev->dport, 22);
+		assert_int_equal(ev->len, len);
+		assert_false(ev->v6);
+		assert_string_equal(inet_ntop(AF_INET, ev->src, src, sizeof(src)), "198.18.0.9");
+		assert_int_equal(fw_event_feed_lost(feeds[i]), 0);
+	}
+	assert_int_equal(got[0].last.rule, got[1].last.rule);
+	close_all(feeds, 2);
+	assert_int_equal(fw_config_enforce(pin_dir, conf_dir_write(&confs, "c.yaml", config),
+					   NULL), 0);
+}
+
+/* More than a ring holds, unread: what did not fit is the reader's loss, and said. */
+static void a_full_ring_counts_its_losses(void **state)
+{
+	const uint32_t sent = FW_EVENT_RING_BYTES / sizeof(struct fw_event) + 1000;
+	struct fw_event_feed *feed;
+	struct got got = { 0 };
+	uint64_t lost;
+	int n;
+
+	(void)state;
+	assert_int_equal(fw_config_enforce(pin_dir, conf_dir_write(&confs, "l.yaml", logged),
+					   NULL), 0);
+	assert_int_equal(fw_event_feed_open(pin_dir, &feed), 0);
+	run_ssh(sent);
+	do
+		n = fw_event_feed_poll(feed, 0, count_event, &got);
+	while (n > 0);
+	assert_int_equal(n, 0);
+	lost = fw_event_feed_lost(feed);
+	assert_true(lost > 0);
+	assert_int_equal(got.count + lost, sent);
+	assert_int_equal(fw_event_feed_lost(feed), 0); /* said once */
+	fw_event_feed_close(feed);
+	assert_int_equal(fw_config_enforce(pin_dir, conf_dir_write(&confs, "c.yaml", config),
+					   NULL), 0);
+}
+
 static void nothing_pinned(void **state)
 {
 	struct fw_event_feed *feed = (struct fw_event_feed *)1;
@@ -203,6 +303,8 @@ int main(void)
 		cmocka_unit_test(dead_reader_loses_its_slot),
 		cmocka_unit_test(reused_pid_is_no_owner),
 		cmocka_unit_test(close_leaves_a_slot_taken_over),
+		cmocka_unit_test(every_reader_gets_every_event),
+		cmocka_unit_test(a_full_ring_counts_its_losses),
 		cmocka_unit_test(nothing_pinned),
 	};
 
