@@ -1,7 +1,8 @@
 #!/bin/bash
 # The daemon's /metrics with a real Prometheus (Debian's prometheus and
 # promtool): `promtool check metrics` passes on what /metrics serves and on
-# `stats --prometheus`, which has the same series; no address is a label; a
+# `stats --prometheus`, which has the same series and which node_exporter's
+# textfile collector reads without an error; no address is a label; a
 # Prometheus server on 127.0.0.1 scrapes the daemon every second and its HTTP
 # API returns the packet counts `rules --json` gives after real frames, and the
 # stats; the shipped alert rules load into it and pass `promtool check rules`
@@ -15,7 +16,7 @@
 setup
 require_xdpfw
 sniff_start
-for tool in curl promtool prometheus ss; do
+for tool in curl promtool prometheus prometheus-node-exporter ss; do
 	command -v "$tool" >/dev/null || die "missing tool: $tool (make deps)"
 done
 CONTRIB=$ROOT/contrib/prometheus
@@ -119,6 +120,23 @@ check "stats --prometheus prints the text" grep -qx 'xdpfw_rules 3' "$WORK/cli.p
 check "promtool check metrics passes on stats --prometheus" said promtool check metrics <"$WORK/cli.prom"
 check "stats --prometheus has the series of /metrics" \
 	diff <(series "$WORK/m1.prom") <(series "$WORK/cli.prom")
+
+# node_exporter's textfile collector reads what stats --prometheus writes.
+mkdir -p "$WORK/textfile"
+xdpfw stats --prometheus >"$WORK/textfile/xdpfw.prom.tmp" &&
+	mv "$WORK/textfile/xdpfw.prom.tmp" "$WORK/textfile/xdpfw.prom"
+NPORT=$(free_port $((PPORT + 1)))
+bg_start "$WORK/node_exporter.log" nsenter --net="/run/netns/$FW_NS" prometheus-node-exporter \
+	--collector.disable-defaults --collector.textfile \
+	--collector.textfile.directory="$WORK/textfile" --web.listen-address="127.0.0.1:$NPORT"
+NODE_PID=$BG_PID
+node_scrape() { in_fw curl -sf --max-time 5 -o "$WORK/node.prom" "http://127.0.0.1:$NPORT/metrics"; }
+check "node_exporter serves" wait_until 20 node_scrape
+check_eq "its textfile collector reads the file without an error" \
+	"$(sample "$WORK/node.prom" node_textfile_scrape_error)" 0
+check_eq "and exports xdpfw's metrics" "$(sample "$WORK/node.prom" xdpfw_rules)" 3
+bg_kill "$NODE_PID"
+
 check_eq "one successful reload counted" \
 	"$(sample "$WORK/m1.prom" 'xdpfw_reloads_total{result="success"}')" 1
 
