@@ -5,10 +5,10 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 #include "ban_maps.h"
 #include "ban_origins.h"
 #include "bans.h"
+#include "event_stats.h"
 #include "log.h"
 #include "metrics_text.h"
 #include "names.h"
@@ -162,29 +162,6 @@ static int fw_scrape_reloads(struct fw_prom_buf *b, const struct fw_datapath *dp
 	return 0;
 }
 
-/* out[key] = the sum over the CPUs of a PERCPU_ARRAY of __u64. */
-static int fw_percpu_sums(int fd, uint32_t keys, uint64_t *out)
-{
-	int cpus = libbpf_num_possible_cpus();
-	uint64_t *percpu;
-	int err = 0;
-
-	if (cpus < 0)
-		return cpus;
-	percpu = calloc(cpus, sizeof(*percpu));
-	if (!percpu)
-		return -ENOMEM;
-	for (uint32_t key = 0; key < keys && !err; key++) {
-		out[key] = 0;
-		if (bpf_map_lookup_elem(fd, &key, percpu))
-			err = -errno;
-		for (int cpu = 0; cpu < cpus && !err; cpu++)
-			out[key] += percpu[cpu];
-	}
-	free(percpu);
-	return err;
-}
-
 static int fw_event_readers_count(const struct fw_datapath *dp, uint64_t *count)
 {
 	struct fw_event_reader reader;
@@ -200,15 +177,13 @@ static int fw_event_readers_count(const struct fw_datapath *dp, uint64_t *count)
 
 static int fw_scrape_events(struct fw_prom_buf *b, const struct fw_datapath *dp)
 {
-	uint64_t stats[FW_EVENT_STAT_COUNT], lost = 0, readers;
-	int err = fw_percpu_sums(dp->event_stats_fd, FW_EVENT_STAT_COUNT, stats);
+	uint64_t stats[FW_EVENT_STAT_COUNT], readers;
+	int err = fw_event_stats_read(dp->event_stats_fd, stats);
 
 	if (!err)
 		err = fw_event_readers_count(dp, &readers);
 	if (err)
 		return err;
-	for (int slot = 0; slot < FW_EVENT_READERS; slot++)
-		lost += stats[FW_EVENT_STAT_LOST0 + slot];
 	fw_prom_single(b, "xdpfw_events_total", "counter",
 		       "Events of logged rules, bans and limits that log_rate let through to the "
 		       "readers.", stats[FW_EVENT_STAT_SENT]);
@@ -216,7 +191,8 @@ static int fw_scrape_events(struct fw_prom_buf *b, const struct fw_datapath *dp)
 		       "Events settings.log_rate held back: counted, never sent.",
 		       stats[FW_EVENT_STAT_SUPPRESSED]);
 	fw_prom_single(b, "xdpfw_events_lost_total", "counter",
-		       "Events a reader's full ring could not take, summed over the readers.", lost);
+		       "Events a reader's full ring could not take, summed over the readers.",
+		       fw_event_stats_lost(stats));
 	fw_prom_single(b, "xdpfw_event_readers", "gauge",
 		       "Readers of events with a ring of their own: the daemon's journal writer "
 		       "and each xdpfw events.", readers);
