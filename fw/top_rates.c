@@ -108,7 +108,8 @@ void fw_top_view_sort(struct fw_top_view *v, enum fw_top_order order)
 		[FW_TOP_BY_NAME] = fw_top_by_name,
 	};
 
-	qsort(v->rows, v->count, sizeof(*v->rows), cmp[order < FW_TOP_ORDERS ? order : 0]);
+	if (v->count)
+		qsort(v->rows, v->count, sizeof(*v->rows), cmp[order < FW_TOP_ORDERS ? order : 0]);
 }
 
 void fw_top_view_free(struct fw_top_view *v)

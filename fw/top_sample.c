@@ -139,7 +139,8 @@ void fw_top_interfaces(const char *pin_dir, char *out, size_t size)
 
 		fw_escape(name, sizeof(name), d_name, strlen(d_name));
 		if (used < size)
-			used += (size_t)snprintf(out + used, size - used, "%s%s", i ? ", " : "", name);
+			used += (size_t)snprintf(out + used, size - used, "%s%s", i ? ", " : "",
+						 name);
 		free(entries[i]);
 	}
 	if (n >= 0)

@@ -97,6 +97,11 @@ else
 	ok "after new maps: top says it"
 fi
 
+# last_line_says TEXT: the screen's last line (the footer) says TEXT, at the pane's size now.
+last_line_says() { capture top1 && [ "$(wc -l <"$SCREEN")" -eq "$1" ] && tail -n 1 "$SCREEN" | grep -qF "$2"; }
+tmx resize-window -t top1 -x 100 -y 20
+check "resized to 100x20: redrawn to fit, the footer on line 20" wait_until 5 last_line_says 20 "q quit"
+check "resized: the busy rule still on top" wait_until 5 busy_on_top top1
 tmx send-keys -t top1 s
 check "s: sorted by bytes/s" wait_until 5 shows top1 "sort: bytes/s"
 tmx send-keys -t top1 q

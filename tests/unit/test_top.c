@@ -18,7 +18,7 @@ static struct fw_top_rule rule(const char *name, uint64_t packets, uint64_t byte
 	return r;
 }
 
-/* A sample at `seconds` of rules, which must come sorted by name, as fw_top_sample_read() sorts them. */
+/* A sample at `seconds` of rules, sorted by name as fw_top_sample_read() sorts them. */
 static struct fw_top_sample sample(double seconds, struct fw_top_rule *rules, size_t count)
 {
 	return (struct fw_top_sample){ .when_ns = (uint64_t)(seconds * SECOND), .rules = rules,
@@ -150,7 +150,7 @@ static void test_sort_busiest_first_ties_by_name(void **state)
 	assert_string_equal(order_of(&v, buf, sizeof(buf)), "d b e a c");
 	fw_top_view_sort(&v, FW_TOP_BY_NAME);
 	assert_string_equal(order_of(&v, buf, sizeof(buf)), "a b c d e");
-	/* However the rows come, equal rates keep their places: no jitter from one second to the next. */
+	/* However the rows come, equal rates keep their places: no jitter from second to second. */
 	for (int round = 0; round < 5; round++) {
 		struct fw_top_row first = v.rows[0];
 
