@@ -36,7 +36,7 @@ struct fw_top {
 	const char *pin_dir;
 	struct fw_state st;
 	bool peeked;
-	uint32_t prog_id;
+	uint32_t prog_id; /* of the last maps peeked at */
 	struct fw_top_sample now; /* the last sample, once has_now; view's rows point into it */
 	bool has_now;
 	struct fw_top_view view;
@@ -70,9 +70,11 @@ static void fw_top_unpeek(struct fw_top *t)
 	t->peeked = false;
 }
 
+/* Peeks at the pins, and says so when they hold other maps than the last peek found. */
 static int fw_top_peek(struct fw_top *t)
 {
 	int err = fw_state_peek(&t->st, t->pin_dir);
+	uint32_t id;
 
 	if (err == -ENOENT)
 		fw_top_say(t, "nothing is pinned here any more: waiting for 'xdpfw run' or 'apply'");
@@ -80,13 +82,17 @@ static int fw_top_peek(struct fw_top *t)
 		fw_top_say(t, "cannot read the pinned state: %s", strerror(-err));
 	if (err)
 		return err;
-	t->prog_id = fw_top_prog_id(&t->st.dp);
+	id = fw_top_prog_id(&t->st.dp);
 	t->peeked = true;
-	if (t->prog_id)
-		return 0;
-	fw_top_unpeek(t);
-	fw_top_say(t, "the maps are being replaced: waiting");
-	return -EAGAIN;
+	if (!id) {
+		fw_top_unpeek(t);
+		fw_top_say(t, "the maps are being replaced: waiting");
+		return -EAGAIN;
+	}
+	if (t->prog_id && id != t->prog_id)
+		fw_top_say(t, "a reload replaced the maps: showing the new ones");
+	t->prog_id = id;
+	return 0;
 }
 
 /* Numbers that can no longer be read again are not shown as if they were current. */
@@ -106,10 +112,8 @@ static void fw_top_tick(struct fw_top *t)
 	int err;
 
 	fw_top_interfaces(t->pin_dir, t->interfaces, sizeof(t->interfaces));
-	if (t->peeked && fw_top_pinned_prog_id(t->pin_dir) != t->prog_id) {
+	if (t->peeked && fw_top_pinned_prog_id(t->pin_dir) != t->prog_id)
 		fw_top_unpeek(t);
-		fw_top_say(t, "a reload replaced the maps");
-	}
 	if (!t->peeked && fw_top_peek(t)) {
 		fw_top_forget(t);
 		return;
