@@ -6,8 +6,9 @@
  *
  * usage: pktban OBJ_DIR XDP_FILTER_OBJ REPEAT REPS MODE ...
  *   base BASELINE_OBJ N...  N source drop rules (bench/addrs.h), no bans, no
- *        limits: xdpfw against issue 9's xdpfw holding the same rules
- *        (bench/baseline.h); a miss and a hit.
+ *        limits, no logging: xdpfw against an earlier xdpfw holding the same
+ *        rules (bench/baseline.h; BASELINE_OBJ in build/bench/issueK/ is
+ *        issue K's, named xdpfw_issueK); a miss and a hit.
  *   ban N RULES  RULES source rules and N bans per family written straight
  *        into fw_bans4/6, against the same rules without bans and the floors
  *        holding the N banned addresses (and parse alone, which the miss
@@ -21,9 +22,11 @@
  *   pb,MODE,N,FAMILY,CASE,PROG,MEDIAN,MIN,MAX,XDP_ACTION
  *   fill,FAMILY,N,SECONDS   (ban: writing N bans in one batch)
  *   check,MODE,FAMILY,WHAT,VALUE   (the datapath did the work measured: the
- *        banned source's packet count, a limit rule's buckets)
+ *        banned source's packet count, a limit rule's buckets; base: the
+ *        FW_PARAM_LOG word, 0 when nothing logs)
  */
 #include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,8 +163,19 @@ static void pb_setup_end(void)
 	bench_cpus_restore(&pb_pinned);
 }
 
+/* "xdpfw_issueK" for build/bench/issueK/xdpfw.bpf.o. */
+static void pb_baseline_name(const char *path, char *out, size_t size)
+{
+	char dir[4096];
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	snprintf(out, size, "xdpfw_%s", basename(dirname(dir)));
+}
+
 static void pb_base(struct pb_run *run, const char *baseline, uint32_t n)
 {
+	char old_name[64];
+	uint32_t log = 0;
 	struct bench_sources src, none = { 0 };
 	struct bench_split s = bench_split(n);
 	struct bpf_object *old, *floor;
@@ -179,6 +193,10 @@ static void pb_base(struct pb_run *run, const char *baseline, uint32_t n)
 	pb_hold(run, bench_obj_prog(old, "xdpfw"));
 	pb_hold(run, bench_obj_prog(floor, "floor_drop"));
 	pb_overhead(run, floor);
+	pb_baseline_name(baseline, old_name, sizeof(old_name));
+	if (fw_param_read(&dp, FW_PARAM_LOG, &log))
+		pb_die("FW_PARAM_LOG", EIO);
+	printf("check,base,any,log_param,%u\n", log);
 	for (int v6 = 0; v6 < 2; v6++) {
 		uint32_t count = v6 ? s.v6 : s.v4;
 
@@ -188,7 +206,7 @@ static void pb_base(struct pb_run *run, const char *baseline, uint32_t n)
 
 			pb_frame(&f, v6, hit, count / 2);
 			pb_add(&c, "xdpfw", dp.prog_fd, &f);
-			pb_add(&c, "xdpfw_issue9", bench_obj_prog(old, "xdpfw"), &f);
+			pb_add(&c, old_name, bench_obj_prog(old, "xdpfw"), &f);
 			pb_time(run, &c);
 		}
 	}
