@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Issue 11's targets and section of RESULTS.md: events and metrics, from
-# $R/pktlog.csv (bench/pktbase.sh against issue 10's datapath), wirelog.csv
+# $R/pktlog.csv (bench/pktbase.sh against issue 10's datapath), pktlogcost.csv
+# (bench/pktban.c log), wirelog.csv
 # (bench/wire.sh cases xdpfw_native and xdpfw_log), scrape.csv
 # (bench/scrape.sh) and events.csv (bench/events.sh). Uses report_issue10.sh's
 # i10_* readers.
@@ -123,6 +124,7 @@ report_issue11() {
 	echo "## 7. Events and metrics (issue 11)"
 	echo
 	report_issue11_pkt
+	report_issue11_logcost
 	report_issue11_wire
 	report_issue11_scrape
 	report_issue11_events
@@ -158,6 +160,34 @@ report_issue11_pkt() {
 				(med[k,"xdpfw_issue10"] > 0 ? sprintf("%.3f×", med[k,"xdpfw"] / med[k,"xdpfw_issue10"]) : "—"), v[k]
 		}
 	}' "$R/pktlog.csv"
+	echo
+}
+
+report_issue11_logcost() {
+	echo "### What logging costs a rule's hit (ns, \`BPF_PROG_TEST_RUN\`, not a target)"
+	echo
+	no_results pktlogcost && return
+	echo "1000 drop rules loaded four times, the four programs timed in turn as above; the hit frame's rule decides in each:"
+	echo "nothing logs; logging on (\`FW_PARAM_LOG\`) for another rule; the hit rule logs and \`log_rate\` holds every"
+	echo "event back; it logs and every event is sent, into one ring that a thread on the other CPU drains (\`ring_buffer__poll\`)."
+	echo
+	echo "| family | nothing logs | logging on, rule unlogged | rule logs, held back | rule logs, sent |"
+	echo "|---|---:|---:|---:|---:|"
+	awk -F, '$1=="pb" && $2=="log" {
+		if (!($4 in seen)) { seen[$4]=1; order[++n]=$4 }
+		med[$4,$6]=$7; cell[$4,$6]=sprintf("%.1f (%.1f–%.1f)", $7, $8, $9)
+	}
+	function rel(f, p) { return med[f,"xdpfw"] > 0 ? sprintf(", %.2f×", med[f,p] / med[f,"xdpfw"]) : "" }
+	END {
+		for (i=1; i<=n; i++) {
+			f=order[i]
+			printf "| %s | %s | %s%s | %s%s | %s%s |\n", f, cell[f,"xdpfw"], cell[f,"xdpfw_log_other"], rel(f, "xdpfw_log_other"),
+				cell[f,"xdpfw_log_held"], rel(f, "xdpfw_log_held"), cell[f,"xdpfw_log_sent"], rel(f, "xdpfw_log_sent")
+		}
+	}' "$R/pktlogcost.csv"
+	echo
+	awk -F, '$1=="check" && $2=="log" {v[$4]=$5}
+	END {printf "Events held back: %d; sent: %d, of which %d lost to a full ring; the thread read %d.\n", v["held"], v["sent"], v["lost"], v["read"]}' "$R/pktlogcost.csv"
 	echo
 }
 

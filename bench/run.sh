@@ -5,8 +5,8 @@
 # bench/RESULTS.md and bench/results.png. Needs root. BENCH_QUICK=1: a shorter run.
 # Each section writes its CSV under build/bench/results and the report is
 # regenerated after each, so a failing section leaves the others' results.
-# BENCH_ONLY="NAME..." runs only those sections (issue 11's: pktlog wirelog
-# scrape events), keeps the others' CSVs, and writes the report to
+# BENCH_ONLY="NAME..." runs only those sections (issue 11's: pktlog
+# pktlogcost wirelog scrape events), keeps the others' CSVs, and writes the report to
 # build/bench/RESULTS.md unless RESULTS_MD says where.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -65,6 +65,7 @@ section wireban bench/wireban.sh "$WIRE_SECS" "$WIRE_REPS" 1000
 section banfile bench/banfile.sh "$CTL_REPS" 1000000
 section crowdsec bench/crowdsec.sh "$CS_REPS" 1000
 section pktlog env BASELINE=issue10 bench/pktbase.sh "$PC_REPEAT" "$PB_REPS" 1000 1000000
+section pktlogcost bench/holdns.sh pktban "$PC_REPEAT" 11 log 1000
 section wirelog bench/wireban.sh "$WIRE_SECS" "$WIRE_REPS" 1000 xdpfw_native xdpfw_log
 section scrape bench/scrape.sh "$SCRAPES" 100000
 section events bench/events.sh "$EV_REPS" 100000 "$EV_SECS"
