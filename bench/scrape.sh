@@ -29,7 +29,7 @@ url=http://127.0.0.1:$port/metrics
 MKCONF_SETTINGS="metrics: 127.0.0.1:$port" "$ROOT/bench/mkconf.sh" "$N" >"$WORK/xdpfw.yaml"
 pin=$WORK/bpffs/scrape
 daemon_start "$pin" "$WORK/xdpfw.yaml"
-kill -0 "$DAEMON" 2>/dev/null || missing "xdpfw run did not start: $(tail -n 1 "$WORK/daemon.log" | tr , ' ')"
+kill -0 "$DAEMON" 2>/dev/null || missing "xdpfw run did not start: $(head -n 1 "$WORK/daemon.log" | tr , ' ')"
 # The listener is up once something answers on it; nothing is fetched.
 for _ in $(seq 1 100); do
 	ss -Hltn "sport = :$port" | grep -q . && break
