@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 #include <json-c/json.h>
 #include "duration.h"
+#include "event_stats.h"
 #include "identity.h"
 #include "limit_text.h"
 #include "names.h"
@@ -13,9 +14,6 @@
 #include "set_info.h"
 #include "show.h"
 #include "text.h"
-
-/* "@" and an escaped set name, then " (4294967295 elements)". */
-#define FW_SRC_TEXT_MAX (1 + FW_ESCAPED_SIZE(FW_RULE_NAME_MAX) + 24)
 
 struct fw_rule_row {
 	const struct fw_rule_info *info;
@@ -241,6 +239,17 @@ static void fw_row_fill(struct fw_rule_row *row, const struct fw_set_info *sets)
 		strcpy(row->port, "any");
 }
 
+void fw_rule_describe(const struct fw_rule_info *r, const struct fw_set_info *sets,
+		      struct fw_rule_text *out)
+{
+	struct fw_rule_row row = { .info = r };
+
+	fw_row_fill(&row, sets);
+	snprintf(out->src, sizeof(out->src), "%s", row.src);
+	snprintf(out->port, sizeof(out->port), "%s", row.port);
+	snprintf(out->proto, sizeof(out->proto), "%s", row.proto);
+}
+
 /* A limit rule's policy; none is worth saying: the datapath drops all it matches then. */
 static int fw_row_limit_read(const struct fw_datapath *dp, uint32_t id, struct fw_rule_row *row)
 {
@@ -301,7 +310,8 @@ int fw_show_rules(FILE *out, const struct fw_datapath *dp, bool json)
 	return err;
 }
 
-static int fw_stats_json(FILE *out, const struct fw_stat_value *stats)
+static int fw_stats_json(FILE *out, const struct fw_stat_value *stats,
+			 const uint64_t events[FW_EVENT_STAT_COUNT])
 {
 	struct json_object *doc = json_object_new_object();
 	int err = doc ? 0 : -ENOMEM;
@@ -317,10 +327,17 @@ static int fw_stats_json(FILE *out, const struct fw_stat_value *stats)
 		json_object_object_add(stat, "bytes", json_object_new_uint64(stats[i].bytes));
 		json_object_object_add(doc, fw_stat_names[i], stat);
 	}
-	if (!err)
+	if (!err) {
+		json_object_object_add(doc, "events_sent",
+				       json_object_new_uint64(events[FW_EVENT_STAT_SENT]));
+		json_object_object_add(doc, "events_suppressed",
+				       json_object_new_uint64(events[FW_EVENT_STAT_SUPPRESSED]));
+		json_object_object_add(doc, "events_lost",
+				       json_object_new_uint64(fw_event_stats_lost(events)));
 		err = fw_json_print(out, doc, JSON_C_TO_STRING_PRETTY);
-	else
+	} else {
 		json_object_put(doc);
+	}
 	if (!err)
 		fputc('\n', out);
 	return err;
@@ -329,15 +346,22 @@ static int fw_stats_json(FILE *out, const struct fw_stat_value *stats)
 int fw_show_stats(FILE *out, const struct fw_datapath *dp, bool json)
 {
 	struct fw_stat_value stats[FW_STAT_COUNT];
+	uint64_t events[FW_EVENT_STAT_COUNT];
 	int err = fw_stats_read(dp, stats);
 
+	err = err ?: fw_event_stats_read(dp->event_stats_fd, events);
 	if (err)
 		return err;
 	if (json)
-		return fw_stats_json(out, stats);
-	fprintf(out, "%-16s  %14s  %16s\n", "COUNTER", "PACKETS", "BYTES");
+		return fw_stats_json(out, stats, events);
+	fprintf(out, "%-17s  %14s  %16s\n", "COUNTER", "PACKETS", "BYTES");
 	for (int i = 0; i < FW_STAT_COUNT; i++)
-		fprintf(out, "%-16s  %14" PRIu64 "  %16" PRIu64 "\n", fw_stat_names[i],
+		fprintf(out, "%-17s  %14" PRIu64 "  %16" PRIu64 "\n", fw_stat_names[i],
 			(uint64_t)stats[i].packets, (uint64_t)stats[i].bytes);
+	/* Events: sent within log_rate, held back by it, lost to a reader's full ring. */
+	fprintf(out, "\n%-17s  %14s\n", "EVENTS", "COUNT");
+	fprintf(out, "%-17s  %14" PRIu64 "\n%-17s  %14" PRIu64 "\n%-17s  %14" PRIu64 "\n",
+		"events_sent", events[FW_EVENT_STAT_SENT], "events_suppressed",
+		events[FW_EVENT_STAT_SUPPRESSED], "events_lost", fw_event_stats_lost(events));
 	return 0;
 }
