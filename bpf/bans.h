@@ -16,8 +16,13 @@ static __always_inline int fw_ban_live(const struct fw_ban_value *ban)
 	return ban && (!ban->expires || fw_before(fw_now(), ban->expires));
 }
 
-/* The source's exact ban, else its longest prefix ban; bans says which maps hold any. */
-static __noinline int fw_banned(__u32 bans, const struct fw_packet *pkt, __u64 len)
+#define FW_NOT_BANNED (-1)
+
+/*
+ * The source's exact ban, else its longest prefix ban; bans says which maps
+ * hold any. Returns the ban's origin, for its event, or FW_NOT_BANNED.
+ */
+static __noinline __s64 fw_banned(__u32 bans, const struct fw_packet *pkt, __u64 len)
 {
 	struct fw_ban_value *ban = 0;
 
@@ -40,10 +45,10 @@ static __noinline int fw_banned(__u32 bans, const struct fw_packet *pkt, __u64 l
 		}
 	}
 	if (!fw_ban_live(ban))
-		return 0;
+		return FW_NOT_BANNED;
 	__sync_fetch_and_add(&ban->packets, 1);
 	__sync_fetch_and_add(&ban->bytes, len);
-	return 1;
+	return ban->origin;
 }
 
 /*

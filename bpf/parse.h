@@ -120,7 +120,7 @@ static __always_inline int fw_parse_l2(struct fw_cursor *c, __be16 *ethertype)
 #define FW_IPV4_PLAIN 0x45 /* version 4, no options */
 
 static __always_inline int fw_parse_ipv4(struct fw_cursor *c, struct fw_packet *pkt,
-					 __u8 *ipproto, int *later_fragment)
+					 __u8 *ipproto, int *later_fragment, struct fw_event *ev)
 {
 	struct iphdr *ip = c->pos;
 	__u8 version_ihl;
@@ -140,6 +140,10 @@ static __always_inline int fw_parse_ipv4(struct fw_cursor *c, struct fw_packet *
 		c->pos += ip->ihl * 4;
 	}
 	pkt->src[0] = ip->saddr;
+	if (ev) {
+		ev->src[0] = ip->saddr;
+		ev->dst[0] = ip->daddr;
+	}
 	if (ip->frag_off & bpf_htons(FW_IPV4_FRAG_OFFSET | FW_IPV4_MORE_FRAGS)) {
 		pkt->fragment = 1;
 		*later_fragment = (ip->frag_off & bpf_htons(FW_IPV4_FRAG_OFFSET)) != 0;
@@ -158,7 +162,7 @@ static __always_inline int fw_is_ext(__u8 nexthdr, int ipv6)
 }
 
 static __always_inline int fw_parse_ipv6(struct fw_cursor *c, struct fw_packet *pkt,
-					 __u8 *ipproto)
+					 __u8 *ipproto, struct fw_event *ev)
 {
 	struct ipv6hdr *ip6 = c->pos;
 	const __be32 *src;
@@ -182,6 +186,12 @@ static __always_inline int fw_parse_ipv6(struct fw_cursor *c, struct fw_packet *
 		pkt->src[2] = src[2];
 		pkt->src[3] = src[3];
 		pkt->v6 = 1;
+	}
+	if (ev) {
+		/* As the header has it: a v4-mapped source stays 16 bytes. */
+		__builtin_memcpy(ev->src, src, sizeof(ev->src));
+		__builtin_memcpy(ev->dst, ip6->daddr.in6_u.u6_addr32, sizeof(ev->dst));
+		ev->v6 = 1;
 	}
 	*ipproto = ip6->nexthdr;
 	c->pos = ip6 + 1;
@@ -285,7 +295,7 @@ static __always_inline int fw_parse_ext(struct fw_cursor *c, struct fw_packet *p
  * type. Leaves c->pos past the header read.
  */
 static __always_inline enum fw_parse_result fw_parse_l4(struct fw_cursor *c, struct fw_packet *pkt,
-							__u8 ipproto, int ipv6)
+							__u8 ipproto, int ipv6, struct fw_event *ev)
 {
 	struct udphdr *ports = c->pos; /* TCP and UDP keep the destination port at byte 2 */
 	struct fw_icmp_hdr *icmp = c->pos;
@@ -298,6 +308,8 @@ static __always_inline enum fw_parse_result fw_parse_l4(struct fw_cursor *c, str
 		flags = ((__u8 *)c->pos)[FW_TCP_FLAGS_OFFSET] & (FW_TCP_SYN | FW_TCP_ACK);
 		pkt->proto = flags == FW_TCP_SYN ? FW_PROTO_TCP_SYN : FW_PROTO_TCP;
 		pkt->dport = bpf_ntohs(ports->dest);
+		if (ev)
+			ev->sport = bpf_ntohs(ports->source);
 		c->pos += sizeof(struct tcphdr);
 		return FW_PARSE_IP;
 	case IPPROTO_UDP:
@@ -305,6 +317,8 @@ static __always_inline enum fw_parse_result fw_parse_l4(struct fw_cursor *c, str
 			return FW_PARSE_MALFORMED;
 		pkt->proto = FW_PROTO_UDP;
 		pkt->dport = bpf_ntohs(ports->dest);
+		if (ev)
+			ev->sport = bpf_ntohs(ports->source);
 		c->pos = ports + 1;
 		return FW_PARSE_IP;
 	case IPPROTO_ICMP:
@@ -338,9 +352,14 @@ static __always_inline __u8 fw_fragment_proto(__u8 ipproto, int ipv6)
 	return FW_PROTO_OTHER;
 }
 
-/* Fills pkt from the frame at [data, data_end). */
-static __always_inline enum fw_parse_result fw_parse(void *data, void *data_end,
-						     struct fw_packet *pkt)
+/*
+ * Fills pkt from the frame at [data, data_end), and ev's addresses, ports
+ * and protocol unless ev is NULL: a constant NULL on the hot path, which
+ * the inlining folds away, so only the event path reads those fields.
+ */
+static __always_inline enum fw_parse_result fw_parse_event(void *data, void *data_end,
+							   struct fw_packet *pkt,
+							   struct fw_event *ev)
 {
 	struct fw_cursor c = { .pos = data, .end = data_end, .data = data };
 	int later_fragment = 0, ipv6;
@@ -352,14 +371,14 @@ static __always_inline enum fw_parse_result fw_parse(void *data, void *data_end,
 		return FW_PARSE_MALFORMED;
 	/* One walk per version, so each is compiled for its own headers only. */
 	if (ethertype == bpf_htons(ETH_P_IP)) {
-		if (fw_parse_ipv4(&c, pkt, &ipproto, &later_fragment) ||
+		if (fw_parse_ipv4(&c, pkt, &ipproto, &later_fragment, ev) ||
 		    (ipproto == IPPROTO_AH && !later_fragment &&
 		     fw_parse_ext(&c, pkt, &ipproto, &later_fragment, 0)))
 			return FW_PARSE_MALFORMED;
 		ipv6 = 0;
 	} else if (ethertype == bpf_htons(ETH_P_IPV6)) {
 		/* TCP and UDP first: the common packet skips the extension header test. */
-		if (fw_parse_ipv6(&c, pkt, &ipproto) ||
+		if (fw_parse_ipv6(&c, pkt, &ipproto, ev) ||
 		    (ipproto != IPPROTO_TCP && ipproto != IPPROTO_UDP && fw_is_ext(ipproto, 1) &&
 		     fw_parse_ext(&c, pkt, &ipproto, &later_fragment, 1)))
 			return FW_PARSE_MALFORMED;
@@ -371,13 +390,23 @@ static __always_inline enum fw_parse_result fw_parse(void *data, void *data_end,
 		pkt->proto = fw_fragment_proto(ipproto, ipv6);
 		result = FW_PARSE_IP;
 	} else {
-		result = fw_parse_l4(&c, pkt, ipproto, ipv6);
+		result = fw_parse_l4(&c, pkt, ipproto, ipv6, ev);
+	}
+	if (ev) {
+		ev->dport = pkt->dport;
+		ev->ipproto = ipproto;
 	}
 	/*
 	 * Every header read ends by c.pos, so this one test bounds them all by
 	 * the IP length fields, an IPv4 total length below IHL*4 included.
 	 */
 	return c.pos > c.ip_end ? FW_PARSE_MALFORMED : result;
+}
+
+static __always_inline enum fw_parse_result fw_parse(void *data, void *data_end,
+						     struct fw_packet *pkt)
+{
+	return fw_parse_event(data, data_end, pkt, 0);
 }
 
 #endif /* XDPFW_PARSE_H */

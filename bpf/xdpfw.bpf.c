@@ -5,6 +5,7 @@
 #include "clock.h"
 #include "bans.h"
 #include "limit.h"
+#include "events.h"
 
 static __always_inline int fw_ref_found(const struct fw_rule_ref *ref)
 {
@@ -220,17 +221,22 @@ static __always_inline void fw_counter_add(struct fw_rule_counter *counter, __u6
 }
 
 /* Counts the packet on the rule that decided it, a limit rule's excess too. */
-static __always_inline int fw_count_rule(const struct fw_rule_ref *ref, __u64 len,
-					 const struct fw_packet *pkt)
+static __always_inline int fw_count_rule(struct xdp_md *volatile *ctx,
+					 const struct fw_rule_ref *ref,
+					 __u64 len, const struct fw_packet *pkt)
 {
 	__u32 id = ref->id;
 	struct fw_rule_counter *counter = bpf_map_lookup_elem(&fw_counters, &id);
+	int reason;
 
 	if (counter)
 		fw_counter_add(counter, len);
 	if (ref->action == FW_ACTION_LIMIT)
-		return fw_limit(id, pkt);
-	return ref->action == FW_ACTION_DROP ? FW_STAT_DROP_RULE : FW_STAT_PASS_RULE;
+		reason = fw_limit(id, pkt);
+	else
+		reason = ref->action == FW_ACTION_DROP ? FW_STAT_DROP_RULE : FW_STAT_PASS_RULE;
+	fw_log_rule(ctx, &id, reason);
+	return reason;
 }
 
 /*
@@ -250,6 +256,9 @@ static __always_inline enum fw_stat fw_decide(struct xdp_md *ctx, __u64 len)
 	struct fw_packet pkt = {};
 	const struct fw_rule_ref *ref;
 	__u32 active, bans;
+	__s64 origin;
+	/* On the stack, not in a register the lookups want: only an event reads it back. */
+	struct xdp_md *volatile event_ctx = ctx;
 
 	switch (fw_parse(data, data_end, &pkt)) {
 	case FW_PARSE_MALFORMED:
@@ -263,8 +272,11 @@ static __always_inline enum fw_stat fw_decide(struct xdp_md *ctx, __u64 len)
 	}
 
 	bans = fw_param(FW_PARAM_BANS);
-	if (__builtin_expect(bans != 0, 0) && fw_banned(bans, &pkt, len))
+	if (__builtin_expect(bans != 0, 0) &&
+	    (origin = fw_banned(bans, &pkt, len)) != FW_NOT_BANNED) {
+		fw_log_ban(&event_ctx, origin);
 		return FW_STAT_DROP_BAN;
+	}
 
 	active = fw_param(FW_PARAM_ACTIVE);
 	if (pkt.fragment && (active & FW_ACTIVE_FRAGMENTS_DROP))
@@ -273,7 +285,7 @@ static __always_inline enum fw_stat fw_decide(struct xdp_md *ctx, __u64 len)
 	fw_classify_syn(active, &pkt);
 	ref = fw_match(active, &pkt);
 	if (ref)
-		return fw_count_rule(ref, len, &pkt);
+		return fw_count_rule(&event_ctx, ref, len, &pkt);
 	if (active & FW_ACTIVE_DEFAULT_DROP)
 		return FW_STAT_DROP_DEFAULT;
 	return FW_STAT_PASS_DEFAULT;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <inttypes.h>
 #include <malloc.h>
 #include <poll.h>
 #include <signal.h>
@@ -155,6 +156,22 @@ static void fw_daemon_reclaim(struct fw_daemon *d)
 	fw_state_close(&st);
 }
 
+/* Events that came go to the journal; the ones the ring could not take are counted. */
+static void fw_daemon_drain(struct fw_daemon *d)
+{
+	uint64_t lost;
+
+	if (fw_event_feed_poll(d->events, 0, fw_journal_event, d->journal) < 0) {
+		fw_error("%s: reading events failed; the journal gets no more until a reload",
+			 d->pin_dir);
+		fw_daemon_events_stop(d);
+		return;
+	}
+	lost = fw_event_feed_lost(d->events);
+	if (lost)
+		fw_error("%" PRIu64 " events lost: the journal writer fell behind its ring", lost);
+}
+
 /* The next signal, or si_signo 0 when none came in ms; events that came meanwhile go to the journal. */
 static int fw_daemon_wait(struct fw_daemon *d, int sfd, int ms, struct signalfd_siginfo *si)
 {
@@ -167,11 +184,8 @@ static int fw_daemon_wait(struct fw_daemon *d, int sfd, int ms, struct signalfd_
 	si->ssi_signo = 0;
 	if (n <= 0)
 		return n < 0 && errno != EINTR ? -errno : 0;
-	if (pfd[1].revents && fw_event_feed_poll(d->events, 0, fw_journal_event, d->journal) < 0) {
-		fw_error("%s: reading events failed; the journal gets no more until a reload",
-			 d->pin_dir);
-		fw_daemon_events_stop(d);
-	}
+	if (pfd[1].revents)
+		fw_daemon_drain(d);
 	if (!(pfd[0].revents & POLLIN))
 		return 0;
 	got = read(sfd, si, sizeof(*si));

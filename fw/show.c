@@ -118,6 +118,7 @@ static struct json_object *fw_rule_json(const struct fw_rule_row *row)
 	if (r->tcp_flags & FW_TCP_FLAGS_SYN)
 		json_object_object_add(obj, "tcp_flags", json_object_new_string("syn"));
 	json_object_object_add(obj, "action", json_object_new_string(fw_info_action(r)));
+	json_object_object_add(obj, "log", json_object_new_boolean(r->flags & FW_RULE_LOG));
 	if (row->has_limit)
 		fw_limit_json_add(obj, &row->limit);
 	json_object_object_add(obj, "packets", json_object_new_uint64(row->counter.packets));
@@ -157,11 +158,11 @@ static const char *fw_row_limit(const struct fw_rule_row *row, char text[FW_LIMI
 	return row->has_limit ? fw_limit_text(text, FW_LIMIT_TEXT_MAX, &row->limit) : "-";
 }
 
-/* The LIMIT column is there only when some rule has a limit. */
+/* The LOG and LIMIT columns are there only when some rule logs, or has a limit. */
 static void fw_rules_table(FILE *out, const struct fw_rule_row *rows, size_t n)
 {
 	char name[FW_ESCAPED_SIZE(FW_RULE_NAME_MAX)], limit[FW_LIMIT_TEXT_MAX];
-	int name_w = 4, src_w = 3, port_w = 4, proto_w = 6, limit_w = 0;
+	int name_w = 4, src_w = 3, port_w = 4, proto_w = 6, limit_w = 0, log_w = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		name_w = fw_max(name_w, (int)strlen(fw_escape(name, sizeof(name), rows[i].info->name,
@@ -169,19 +170,23 @@ static void fw_rules_table(FILE *out, const struct fw_rule_row *rows, size_t n)
 		src_w = fw_max(src_w, (int)strlen(rows[i].src));
 		port_w = fw_max(port_w, (int)strlen(rows[i].port));
 		proto_w = fw_max(proto_w, (int)strlen(rows[i].proto));
+		if (rows[i].info->flags & FW_RULE_LOG)
+			log_w = 3;
 		if (rows[i].has_limit || rows[i].limit_missing)
 			limit_w = fw_max(fw_max(limit_w, 5),
 					 (int)strlen(fw_row_limit(&rows[i], limit)));
 	}
-	fprintf(out, "%-*s  %-*s  %*s  %-*s  %-6s  %-*s%s%12s  %14s\n", name_w, "NAME", src_w, "SRC",
-		port_w, "PORT", proto_w, "PROTO", "ACTION", limit_w, limit_w ? "LIMIT" : "",
-		limit_w ? "  " : "", "PACKETS", "BYTES");
+	fprintf(out, "%-*s  %-*s  %*s  %-*s  %-6s  %-*s%s%-*s%s%12s  %14s\n", name_w, "NAME", src_w,
+		"SRC", port_w, "PORT", proto_w, "PROTO", "ACTION", log_w, log_w ? "LOG" : "",
+		log_w ? "  " : "", limit_w, limit_w ? "LIMIT" : "", limit_w ? "  " : "", "PACKETS",
+		"BYTES");
 	for (size_t i = 0; i < n; i++) {
 		const struct fw_rule_info *r = rows[i].info;
 
-		fprintf(out, "%-*s  %-*s  %*s  %-*s  %-6s  %-*s%s%12" PRIu64 "  %14" PRIu64 "\n",
+		fprintf(out, "%-*s  %-*s  %*s  %-*s  %-6s  %-*s%s%-*s%s%12" PRIu64 "  %14" PRIu64 "\n",
 			name_w, fw_escape(name, sizeof(name), r->name, fw_name_len(r)), src_w,
 			rows[i].src, port_w, rows[i].port, proto_w, rows[i].proto, fw_info_action(r),
+			log_w, log_w ? (r->flags & FW_RULE_LOG ? "yes" : "-") : "", log_w ? "  " : "",
 			limit_w, limit_w ? fw_row_limit(&rows[i], limit) : "", limit_w ? "  " : "",
 			(uint64_t)rows[i].counter.packets, (uint64_t)rows[i].counter.bytes);
 	}

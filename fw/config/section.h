@@ -137,8 +137,6 @@ struct cfg_rate_kind {
 	const char *example; /* "20/s" */
 };
 
-extern const struct cfg_rate_kind cfg_limit_rate;
-
 /*
  * section_limit.c: "N/s", "N/m" or "N/h" as a token bucket's ns per token
  * (rounded up) and one second's worth of tokens (at least 1), the default

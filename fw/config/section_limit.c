@@ -33,7 +33,7 @@ struct cfg_rate_unit {
 
 static const struct cfg_rate_unit cfg_rate_units[] = { { 's', 1 }, { 'm', 60 }, { 'h', 3600 } };
 
-const struct cfg_rate_kind cfg_limit_rate = {
+static const struct cfg_rate_kind cfg_limit_rate = {
 	.key = "rate",
 	.what = "packets",
 	.zero = "would drop every packet; give a rate of at least 1, or drop them all with a rule without limit",

@@ -49,38 +49,53 @@ static bool cfg_is_address(int family, const char *host, size_t len, char buf[IN
 	return inet_pton(family, buf, &addr) == 1;
 }
 
+/* An IPv4 literal has none: a name. */
+static bool cfg_has_letter(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (isalpha((unsigned char)s[i]))
+			return true;
+	return false;
+}
+
 /* Says what is wrong with an address that is not the literal it should be. */
 static void cfg_metrics_bad_host(struct cfg_parser *p, const struct cfg_node *n, const char *host,
 				 size_t len, bool bracketed)
 {
+	const struct cfg_ctx *ctx = &cfg_metrics_ctx;
 	char buf[INET6_ADDRSTRLEN];
-	bool letters = false;
 
-	for (size_t i = 0; i < len; i++)
-		letters |= isalpha((unsigned char)host[i]) && !isxdigit((unsigned char)host[i]);
 	if (!len)
-		cfg_ctx_error(&p->diags, &cfg_metrics_ctx, n->line, n->col,
+		cfg_ctx_error(&p->diags, ctx, n->line, n->col,
 			      "metrics \"%s\" has no address before the port; write 127.0.0.1:PORT for this host only, or 0.0.0.0:PORT for every address",
 			      n->text);
-	else if (bracketed && cfg_is_address(AF_INET, host, len, buf))
-		cfg_ctx_error(&p->diags, &cfg_metrics_ctx, n->line, n->col,
-			      "metrics \"%s\": brackets are for IPv6 addresses; write %s:PORT", n->text,
-			      buf);
-	else if (!bracketed && memchr(host, ':', len))
-		cfg_ctx_error(&p->diags, &cfg_metrics_ctx, n->line, n->col,
-			      "metrics \"%s\": write an IPv6 address in brackets, and the whole value in quotes: \"[::1]:9740\"",
-			      n->text);
 	else if (memchr(host, '%', len))
-		cfg_ctx_error(&p->diags, &cfg_metrics_ctx, n->line, n->col,
+		cfg_ctx_error(&p->diags, ctx, n->line, n->col,
 			      "metrics \"%s\": a zone (%%IFACE) is not supported; listen on an address that needs none, %s",
 			      n->text, CFG_METRICS_HINT);
-	else if (letters)
-		cfg_ctx_error(&p->diags, &cfg_metrics_ctx, n->line, n->col,
+	else if (bracketed && cfg_is_address(AF_INET, host, len, buf))
+		cfg_ctx_error(&p->diags, ctx, n->line, n->col,
+			      "metrics \"%s\": brackets are for IPv6 addresses; write %s:PORT", n->text,
+			      buf);
+	else if (bracketed)
+		cfg_ctx_error(&p->diags, ctx, n->line, n->col,
+			      "metrics \"%s\": %.*s is not an IPv6 address; write e.g. \"[::1]:9740\"",
+			      n->text, (int)len, host);
+	else if (strstr(n->text, "://"))
+		cfg_ctx_error(&p->diags, ctx, n->line, n->col,
+			      "metrics \"%s\" is a URL; write only the address and port the daemon listens on (it serves /metrics there), %s",
+			      n->text, CFG_METRICS_HINT);
+	else if (memchr(host, ':', len))
+		cfg_ctx_error(&p->diags, ctx, n->line, n->col,
+			      "metrics \"%s\": write an IPv6 address in brackets, and the whole value in quotes: \"[::1]:9740\"",
+			      n->text);
+	else if (cfg_has_letter(host, len))
+		cfg_ctx_error(&p->diags, ctx, n->line, n->col,
 			      "metrics \"%s\" names a host; xdpfw does not resolve names, so write the address to listen on, %s",
 			      n->text, CFG_METRICS_HINT);
 	else
-		cfg_ctx_error(&p->diags, &cfg_metrics_ctx, n->line, n->col,
-			      "metrics \"%s\" is not an IPv4 or IPv6 address with a port; write ADDR:PORT, %s",
+		cfg_ctx_error(&p->diags, ctx, n->line, n->col,
+			      "metrics \"%s\" is not an IPv4 address with a port; write ADDR:PORT, %s",
 			      n->text, CFG_METRICS_HINT);
 }
 
@@ -130,7 +145,14 @@ void cfg_read_metrics(struct cfg_parser *p, const struct cfg_node *n)
 			      "metrics must be one value ADDR:PORT, found a list; quote an IPv6 address with its brackets: \"[::1]:9740\"");
 		return;
 	}
-	if (!cfg_text(&p->diags, n, &cfg_metrics_ctx, "metrics") || !cfg_metrics_parse(p, n, &m))
+	if (!cfg_text(&p->diags, n, &cfg_metrics_ctx, "metrics"))
+		return;
+	if (!n->len) {
+		cfg_ctx_error(&p->diags, &cfg_metrics_ctx, n->line, n->col,
+			      "metrics is empty; write ADDR:PORT, %s, or remove the key", CFG_METRICS_HINT);
+		return;
+	}
+	if (!cfg_metrics_parse(p, n, &m))
 		return;
 	m.text = strdup(n->text);
 	if (!m.text) {

@@ -121,6 +121,7 @@ bool cfg_bool(struct cfg_diags *d, const struct cfg_node *n, const struct cfg_ct
 	      const char *key, bool *out)
 {
 	if (n->kind == CFG_SCALAR && cfg_is_bool(n)) {
+		/* y, yes, true, on in the cases cfg_is_bool() allows */
 		*out = strchr("yYtT", n->text[0]) || !strcasecmp(n->text, "on");
 		return true;
 	}

@@ -115,6 +115,8 @@ static void rules_json_gives_every_name_back_exactly(void **state)
 			assert_int_equal(json_object_get_int(field(rule, "port")), 1000 + i);
 			assert_string_equal(json_object_get_string(field(rule, "proto")), "tcp");
 			assert_string_equal(json_object_get_string(field(rule, "action")), "drop");
+			assert_true(json_object_is_type(field(rule, "log"), json_type_boolean));
+			assert_false(json_object_get_boolean(field(rule, "log")));
 			assert_int_equal(json_object_get_int64(field(rule, "packets")), 0);
 			assert_int_equal(json_object_get_int64(field(rule, "bytes")), 0);
 			if (i == 1)

@@ -6,7 +6,8 @@
  * says FW_RULE_LOG for a rule with `log: true`. A reload that flips `log`
  * alone keeps the rule's id and counters and rewrites its flag, even for a
  * rule whose entry the sync would otherwise leave alone; an unchanged
- * policy keeps the bucket's state; new maps get the policy too.
+ * policy keeps the bucket's state; new maps get the policy too. `rules`
+ * shows which rules log.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -18,9 +19,11 @@
 #include <string.h>
 #include <cmocka.h>
 #include <bpf/bpf.h>
+#include <json-c/json.h>
 #include "harness.h"
 #include "identity.h"
 #include "log_policy.h"
+#include "show.h"
 #include "sync.h"
 #include "sync_log.h"
 
@@ -321,6 +324,97 @@ static void test_new_maps_get_the_policy(void **state)
 	free(rs.rules);
 }
 
+static char *shown(bool json)
+{
+	char *text = NULL;
+	size_t len;
+	FILE *out = open_memstream(&text, &len);
+
+	assert_non_null(out);
+	assert_int_equal(fw_show_rules(out, datapath(), json), 0);
+	assert_int_equal(fclose(out), 0);
+	return text;
+}
+
+/* The table's line of a rule: the one that starts with its name. */
+static const char *row_of(const char *text, const char *name)
+{
+	for (const char *line = text; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
+		if (!strncmp(line, name, strlen(name)) && line[strlen(name)] == ' ')
+			return line;
+	fail_msg("no row %s in:\n%s", name, text);
+	return NULL;
+}
+
+static void assert_row(const char *text, const char *name, const char *part)
+{
+	const char *row = row_of(text, name), *end = strchr(row, '\n');
+	const char *at = strstr(row, part);
+
+	if (!at || (end && at > end))
+		fail_msg("no \"%s\" in the row of %s:\n%s", part, name, text);
+}
+
+static bool json_log_of(struct json_object *doc, const char *name)
+{
+	for (size_t i = 0; i < json_object_array_length(doc); i++) {
+		struct json_object *rule = json_object_array_get_idx(doc, i), *log;
+
+		if (strcmp(json_object_get_string(json_object_object_get(rule, "name")), name))
+			continue;
+		if (!json_object_object_get_ex(rule, "log", &log) ||
+		    !json_object_is_type(log, json_type_boolean))
+			fail_msg("rule %s: no boolean \"log\" in %s", name,
+				 json_object_to_json_string(rule));
+		return json_object_get_boolean(log);
+	}
+	fail_msg("no rule %s in the JSON", name);
+	return false;
+}
+
+static void test_rules_show_log(void **state)
+{
+	struct fw_ruleset rs;
+	struct json_object *doc;
+	char *text;
+
+	(void)state;
+	example(&rs);
+	rs.rules[SSH].log = true;
+	sync_rules(&rs);
+	text = shown(false);
+	if (!strstr(text, "  ACTION  LOG  LIMIT "))
+		fail_msg("no LOG column before LIMIT in:\n%s", text);
+	assert_row(text, "ssh-others", "  drop    yes  -  ");
+	assert_row(text, "web", "  pass    -    -  ");
+	assert_row(text, "dns-flood", "  drop    -    100/s burst 5 per source  ");
+	free(text);
+
+	text = shown(true);
+	doc = json_tokener_parse(text);
+	assert_non_null(doc);
+	assert_true(json_log_of(doc, "ssh-others"));
+	assert_false(json_log_of(doc, "web"));
+	assert_false(json_log_of(doc, "dns-flood"));
+	json_object_put(doc);
+	free(text);
+
+	/* Nothing logs: no LOG column, and "log": false everywhere. */
+	rs.rules[SSH].log = false;
+	sync_rules(&rs);
+	text = shown(false);
+	assert_null(strstr(text, "LOG"));
+	assert_row(text, "ssh-others", "  drop    -  ");
+	free(text);
+	text = shown(true);
+	doc = json_tokener_parse(text);
+	assert_non_null(doc);
+	assert_false(json_log_of(doc, "ssh-others"));
+	json_object_put(doc);
+	free(text);
+	free(rs.rules);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -332,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_policy_defaults),
 		cmocka_unit_test(test_datapath_sync_writes_it),
 		cmocka_unit_test(test_new_maps_get_the_policy),
+		cmocka_unit_test(test_rules_show_log),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
