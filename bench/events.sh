@@ -8,8 +8,9 @@
 # dispatcher's rebuild (bench/hold.h). A fresh reader each repetition, stopped
 # once it printed every event sent (or 3 s after the last was sent).
 # usage: bench/events.sh REPS RATE SECONDS   Prints CSV:
-#   events,REP,PACKETS,SECONDS,SENT,SUPPRESSED,LOST,LINES,NAMED,LATE_CALLS
-#   (NAMED: lines that name the rule, "r7"; or missing,REASON)
+#   events,REP,PACKETS,SECONDS,SENT,SUPPRESSED,LOST,LINES,NAMED,LAG_MS
+#   (NAMED: lines that name the rule, "r7"; LAG_MS: the most the pacer fell
+#   behind, bench/evpace; or missing,REASON)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B=$ROOT/build/bench
@@ -61,7 +62,7 @@ for rep in $(seq 1 "$REPS"); do
 		missing "xdpfw events holds no ring: $(head -n 1 "$WORK/events.err" | tr , ' ')"
 	out=$(taskset -c "$CPU" "$B/evpace" "$pin" pace "$RATE" "$SECS" "$BATCH")
 	IFS=, read -r _ packets secs sent suppressed lost <<<"$(grep '^pace,' <<<"$out")"
-	late=$(grep '^late,' <<<"$out" | cut -d, -f2)
+	lag=$(grep '^lag,' <<<"$out" | cut -d, -f2)
 	for _ in $(seq 1 60); do
 		[ "$(wc -l <"$WORK/events.json")" -ge "$((sent - lost))" ] && break
 		sleep 0.05
@@ -71,5 +72,5 @@ for rep in $(seq 1 "$REPS"); do
 	READER=
 	lines=$(wc -l <"$WORK/events.json")
 	named=$(grep -c '"r7"' "$WORK/events.json" || true)
-	echo "events,$rep,$packets,$secs,$sent,$suppressed,$lost,$lines,$named,$late"
+	echo "events,$rep,$packets,$secs,$sent,$suppressed,$lost,$lines,$named,$lag"
 done

@@ -10,8 +10,8 @@
  *        evpace PIN_DIR readers   prints readers,SLOTS (owned, holding a ring)
  *        evpace PIN_DIR pace RATE SECONDS BATCH
  *            prints pace,PACKETS,SECONDS,SENT,SUPPRESSED,LOST (what the
- *            counts grew by while it ran) and late,CALLS (calls that
- *            started more than one batch behind their time)
+ *            counts grew by while it ran) and lag,MS (the most a call
+ *            started behind its time; the calls after it catch up)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -100,8 +100,8 @@ static void ev_sleep_until(double ns)
 static int ev_pace(const char *pin_dir, double rate, double seconds, uint32_t batch)
 {
 	int prog = ev_open(pin_dir, FW_PIN_PROG), stats = ev_open(pin_dir, "fw_event_stats");
-	unsigned long long calls = (unsigned long long)(rate * seconds / batch), late = 0;
-	double period = batch / rate * 1e9, start, end;
+	unsigned long long calls = (unsigned long long)(rate * seconds / batch);
+	double period = batch / rate * 1e9, start, end, lag = 0;
 	struct ev_counts before, after;
 	uint8_t frame[PKT_MAX];
 	uint32_t off;
@@ -113,10 +113,10 @@ static int ev_pace(const char *pin_dir, double rate, double seconds, uint32_t ba
 	for (unsigned long long k = 0; k < calls; k++) {
 		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = len,
 			    .repeat = batch);
-		double due = start + k * period;
+		double due = start + k * period, now = bench_now_ns();
 
-		if (bench_now_ns() > due + period)
-			late++;
+		if (now - due > lag)
+			lag = now - due;
 		ev_sleep_until(due);
 		if (bpf_prog_test_run_opts(prog, &opts)) {
 			perror("evpace: BPF_PROG_TEST_RUN");
@@ -128,7 +128,7 @@ static int ev_pace(const char *pin_dir, double rate, double seconds, uint32_t ba
 	printf("pace,%llu,%.4f,%llu,%llu,%llu\n", calls * batch, (end - start) / 1e9,
 	       after.sent - before.sent, after.suppressed - before.suppressed,
 	       after.lost - before.lost);
-	printf("late,%llu\n", late);
+	printf("lag,%.2f\n", lag / 1e6);
 	return 0;
 }
 

@@ -1,11 +1,14 @@
 #!/bin/bash
 # Issue 11's metrics target: `xdpfw run` of N rules with settings.metrics on
 # 127.0.0.1 (a free port), then SCRAPES scrapes of /metrics by curl, each
-# timed for the whole body, and the daemon's VmRSS before the first and after
-# each; then `xdpfw stats --prometheus`, the same text without the daemon.
+# timed for the whole body, the daemon's VmRSS before the first and after
+# each, once the scrape let go of the maps it mapped in (as many BPF map
+# mappings in /proc/PID/maps as before it), and its peak (VmHWM, reset before
+# the first); then `xdpfw stats --prometheus`, the same text without the daemon.
 # usage: bench/scrape.sh SCRAPES N   Prints CSV:
-#   rss,N,KB   scrape,N,I,SECONDS,BYTES,HTTP_CODE,RSS_KB   series,N,RULE_PACKET_SERIES
-#   prom,N,SECONDS,BYTES   (or missing,REASON when the daemon serves no metrics)
+#   rss,N,KB   scrape,N,I,SECONDS,BYTES,HTTP_CODE,RSS_KB,PEAK_KB
+#   series,N,RULE_PACKET_SERIES   prom,N,SECONDS,BYTES
+#   (or missing,REASON when the daemon serves no metrics)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck disable=SC2034 # B is read by ctl_lib.sh
@@ -37,10 +40,18 @@ for _ in $(seq 1 100); do
 done
 ss -Hltn "sport = :$port" | grep -q . || missing "the daemon does not listen on 127.0.0.1:$port"
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$DAEMON/status"; }
+peak() { awk '/^VmHWM/ {print $2}' "/proc/$DAEMON/status"; }
+mapped() { grep -c bpf-map "/proc/$DAEMON/maps" || true; }
+echo 5 >"/proc/$DAEMON/clear_refs" # VmHWM starts again from VmRSS
+mapped0=$(mapped)
 echo "rss,$N,$(rss)"
 for i in $(seq 1 "$SCRAPES"); do
 	out=$(curl -s -o "$WORK/body" -w '%{time_total},%{size_download},%{http_code}' "$url" || true)
-	echo "scrape,$N,$i,$out,$(rss)"
+	for _ in $(seq 1 100); do
+		[ "$(mapped)" -le "$mapped0" ] && break
+		sleep 0.02
+	done
+	echo "scrape,$N,$i,$out,$(rss),$(peak)"
 done
 echo "series,$N,$(grep -c '^xdpfw_rule_packets_total{' "$WORK/body" || true)"
 t=$(now)

@@ -7,7 +7,8 @@
 # (xdpfw_ban, not run by default: 198.18.0.7 banned among WIRE_BANS addresses,
 # its rule made a pass rule, so only the ban drops it. xdpfw_log, not run by
 # default either: 198.18.0.7's rule says `log: true`, settings.log_rate is
-# WIRE_LOG_RATE a second, and `xdpfw events --json` reads on another CPU;
+# WIRE_LOG_RATE a second (log_burst 1 % of that), and `xdpfw events --json`
+# reads on another CPU;
 # it adds the lines
 #   logstat,CASE,REP,SENT,SUPPRESSED,LOST   (what fw_event_stats grew by)
 #   events,CASE,LINES,SENT,LOST,LOG_RATE    (the reader's lines, all reps))
@@ -93,7 +94,8 @@ load() {
 		rm -f "$WORK/bans.txt"
 		echo xdp ;;
 	xdpfw_log)
-		MKCONF_LOG=7 MKCONF_SETTINGS="log_rate: $LOG_RATE/s" \
+		# A burst of 1% of a second: a fresh bucket's burst would pass more than a flood's steady state.
+		MKCONF_LOG=7 MKCONF_SETTINGS="log_rate: $LOG_RATE/s; log_burst: $((LOG_RATE / 100 + 1))" \
 			"$ROOT/bench/mkconf.sh" "$RULES" wb native >"$WORK/wire.yaml"
 		nsx "$XDPFW" --pin-dir "$WORK/bpffs/xdpfw" apply "$WORK/wire.yaml" 2>"$WORK/apply.log" ||
 			{ cat "$WORK/apply.log" >&2; return 1; }
