@@ -5,6 +5,8 @@
  * what failed; until the switch, nothing the packets see has changed.
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include "apply.h"
 #include "attach.h"
@@ -140,6 +142,7 @@ int fw_config_enforce_keep(const char *pin_dir, const char *path, struct fw_set_
 			   struct fw_config *kept)
 {
 	struct fw_apply a = { .cache = cache, .started = fw_now_ms() };
+	char done[PATH_MAX + 160];
 	int err;
 
 	fw_load_ahead_init(&a.ahead);
@@ -150,13 +153,14 @@ int fw_config_enforce_keep(const char *pin_dir, const char *path, struct fw_set_
 		err = fw_apply_locked(&a);
 		fw_state_close(&a.st);
 	}
+	/* Said by the journal writer: with the reload's fields, when the journal takes them. */
 	if (!err)
-		fw_info("%s: %zu rules in force (+%zu -%zu ~%zu) in %.1f ms (parse %.1f ms, kernel "
-			"%.1f ms)", path, a.cfg.rules.count, a.report.added, a.report.removed,
-			a.report.changed, fw_now_ms() - a.started, a.parsed - a.started,
-			fw_now_ms() - a.parsed);
+		snprintf(done, sizeof(done), "%s: %zu rules in force (+%zu -%zu ~%zu) in %.1f ms "
+			 "(parse %.1f ms, kernel %.1f ms)", path, a.cfg.rules.count,
+			 a.report.added, a.report.removed, a.report.changed,
+			 fw_now_ms() - a.started, a.parsed - a.started, fw_now_ms() - a.parsed);
 	fw_reloads_record(pin_dir, !err);
-	fw_journal_reload(path, !err, a.cfg.rules.count, err ? strerror(-err) : NULL);
+	fw_journal_reload(path, !err, a.cfg.rules.count, err ? strerror(-err) : done);
 	if (!err && kept) {
 		*kept = a.cfg;
 		memset(&a.cfg, 0, sizeof(a.cfg));

@@ -6,6 +6,7 @@
 #include "ban_cmd.h"
 #include "bans.h"
 #include "duration.h"
+#include "journal.h"
 #include "log.h"
 #include "sets.h"
 #include "state.h"
@@ -118,6 +119,8 @@ int fw_ban_cmd(const char *pin_dir, const struct fw_ban_args *args)
 	}
 	opened = fw_now_ms();
 	refused = fw_bans_add(&st.dp, prefixes, count, duration, args->reason);
+	if (refused >= 0)
+		fw_journal_bans(&st.dp, prefixes, count, duration, args->reason, refused);
 	fw_state_close(&st);
 	fw_debug("ban: read %.1f ms, state %.1f ms, maps %.1f ms", read - started, opened - read,
 		 fw_now_ms() - opened);
@@ -141,9 +144,9 @@ int fw_ban_cmd(const char *pin_dir, const struct fw_ban_args *args)
 /* A ban that is not there (expired, or never made) is said, and not an error. */
 int fw_unban_cmd(const char *pin_dir, const struct fw_ban_args *args)
 {
-	struct fw_prefix *prefixes = NULL;
+	struct fw_prefix *prefixes = NULL, *held;
 	struct fw_state st;
-	size_t count = 0;
+	size_t count = 0, lifting;
 	long invalid, missing;
 
 	if (!fw_ban_usage(args, "unban"))
@@ -153,8 +156,12 @@ int fw_unban_cmd(const char *pin_dir, const struct fw_ban_args *args)
 		free(prefixes);
 		return 1;
 	}
+	lifting = fw_journal_bans_held(&st.dp, prefixes, count, &held);
 	missing = fw_bans_remove(&st.dp, prefixes, count, false);
 	fw_state_close(&st);
+	if (missing >= 0 && held)
+		fw_journal_unbans(held, lifting, "manual");
+	free(held);
 	free(prefixes);
 	if (missing < 0)
 		return 1;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include "bans.h"
 #include "crowdsec.h"
+#include "journal.h"
 #include "log.h"
 #include "state.h"
 
@@ -76,6 +77,7 @@ static int fw_cs_add(const struct fw_datapath *dp, struct fw_cs_plan *plan, doub
 		out->calls++;
 		if (refused < 0)
 			return (int)refused;
+		fw_journal_bans(dp, plan->run, j - i, order[i]->duration, order[i]->origin, refused);
 		out->refused += (size_t)refused;
 		out->banned += j - i - (size_t)refused;
 		plan->next = j;
@@ -142,6 +144,8 @@ static int fw_cs_remove(const struct fw_datapath *dp, const struct fw_cs_stream 
 		err = (int)missing;
 	else
 		out->unbanned = n_lift - (size_t)missing;
+	if (missing == 0) /* else a ban went meanwhile, and which is not known */
+		fw_journal_unbans(lift, n_lift, "crowdsec");
 	free(owned);
 	free(lift);
 	return err;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <inttypes.h>
 #include <malloc.h>
 #include <poll.h>
 #include <signal.h>
@@ -18,6 +19,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "set_cache.h"
+#include "signals.h"
 #include "state.h"
 
 /* Expired bans stop matching by themselves; this only gives their room back. */
@@ -32,19 +34,15 @@ static uint64_t fw_monotonic_usec(void)
 }
 
 /* No work in signal handlers: every signal is read from a signalfd in the loop. */
-static int fw_signalfd_open(void)
+static int fw_daemon_signals(void)
 {
 	sigset_t mask;
-	int fd;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL))
-		return -errno;
-	fd = signalfd(-1, &mask, SFD_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	return fw_signalfd_open(&mask);
 }
 
 struct fw_daemon {
@@ -155,6 +153,22 @@ static void fw_daemon_reclaim(struct fw_daemon *d)
 	fw_state_close(&st);
 }
 
+/* Events that came go to the journal; the ones the ring could not take are counted. */
+static void fw_daemon_drain(struct fw_daemon *d)
+{
+	uint64_t lost;
+
+	if (fw_event_feed_poll(d->events, 0, fw_journal_event, d->journal) < 0) {
+		fw_error("%s: reading events failed; the journal gets no more until a reload",
+			 d->pin_dir);
+		fw_daemon_events_stop(d);
+		return;
+	}
+	lost = fw_event_feed_lost(d->events);
+	if (lost)
+		fw_error("%" PRIu64 " events lost: the journal writer fell behind its ring", lost);
+}
+
 /* The next signal, or si_signo 0 when none came in ms; events that came meanwhile go to the journal. */
 static int fw_daemon_wait(struct fw_daemon *d, int sfd, int ms, struct signalfd_siginfo *si)
 {
@@ -167,11 +181,8 @@ static int fw_daemon_wait(struct fw_daemon *d, int sfd, int ms, struct signalfd_
 	si->ssi_signo = 0;
 	if (n <= 0)
 		return n < 0 && errno != EINTR ? -errno : 0;
-	if (pfd[1].revents && fw_event_feed_poll(d->events, 0, fw_journal_event, d->journal) < 0) {
-		fw_error("%s: reading events failed; the journal gets no more until a reload",
-			 d->pin_dir);
-		fw_daemon_events_stop(d);
-	}
+	if (pfd[1].revents)
+		fw_daemon_drain(d);
 	if (!(pfd[0].revents & POLLIN))
 		return 0;
 	got = read(sfd, si, sizeof(*si));
@@ -185,7 +196,7 @@ int fw_daemon_run(const char *pin_dir, const char *path)
 {
 	struct fw_daemon d = { .pin_dir = pin_dir, .path = path };
 	struct signalfd_siginfo si;
-	int sfd = fw_signalfd_open(), err = -EIO;
+	int sfd = fw_daemon_signals(), err = -EIO;
 	double reclaim_at = fw_now_ms() + FW_RECLAIM_MS;
 
 	if (sfd < 0) {

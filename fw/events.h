@@ -7,6 +7,7 @@
 #define FW_EVENTS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "xdpfw.h"
 
 struct fw_event_feed;
@@ -24,6 +25,10 @@ int fw_event_feed_open(const char *pin_dir, struct fw_event_feed **out);
 int fw_event_feed_fd(const struct fw_event_feed *feed);
 /* Waits up to timeout_ms (0: not at all) and hands every waiting event to fn. */
 int fw_event_feed_poll(struct fw_event_feed *feed, int timeout_ms, fw_event_fn fn, void *ctx);
+/* Events the feed's full ring could not take since the last call (the reader fell behind). */
+uint64_t fw_event_feed_lost(struct fw_event_feed *feed);
+/* Whether the pins are still those it reads: `down` (and a new start) leaves it reading nothing. */
+bool fw_event_feed_current(const struct fw_event_feed *feed);
 /* Gives the slot back; NULL is fine. */
 void fw_event_feed_close(struct fw_event_feed *feed);
 

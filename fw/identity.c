@@ -6,6 +6,11 @@
 #include "hashtab.h"
 #include "identity.h"
 
+static uint32_t fw_rule_flags(const struct fw_rule *r)
+{
+	return r->log ? FW_RULE_LOG : 0;
+}
+
 void fw_rule_info_from_rule(struct fw_rule_info *info, const struct fw_rule *r, uint8_t sets)
 {
 	memset(info, 0, sizeof(*info));
@@ -23,6 +28,7 @@ void fw_rule_info_from_rule(struct fw_rule_info *info, const struct fw_rule *r, 
 	info->action = fw_rule_ref_action(r);
 	info->sets = sets;
 	info->line = r->line > 0 ? (uint32_t)r->line : 0;
+	info->flags = fw_rule_flags(r);
 }
 
 int fw_rule_infos_dump(const struct fw_datapath *dp, uint32_t **ids, struct fw_rule_info **infos,
@@ -151,9 +157,11 @@ static int fw_plan_rule(struct fw_identity_plan *plan, const struct fw_datapath 
 			plan->report.changed++;
 		else
 			plan->report.kept++;
+		/* `log` flipped alone keeps the rule as it is, but its entry says it now. */
 		if (old->sets == sets && old->action == action &&
 		    old->set_id == (r->has_src ? r->set_ref : 0) &&
-		    old->line == (uint32_t)(r->line > 0 ? r->line : 0))
+		    old->line == (uint32_t)(r->line > 0 ? r->line : 0) &&
+		    old->flags == fw_rule_flags(r))
 			return 0; /* nothing to write */
 	} else {
 		err = fw_id_take(ids, &r->id);

@@ -7,8 +7,14 @@
 
 extern bool fw_verbose;
 
-/* Routes libbpf's messages here too: all of them with -v (fw_verbose), none without. */
+/*
+ * Routes libbpf's messages here too: all of them with -v (fw_verbose), none
+ * without. Under systemd (stderr is the JOURNAL_STREAM), messages go to the
+ * journal directly, with their priority.
+ */
 void fw_log_init(void);
+/* Whether messages go to the journal: stderr is its stream. */
+bool fw_log_to_journal(void);
 
 void fw_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fw_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

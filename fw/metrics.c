@@ -1,31 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0
-/* STUB: the metrics helper replaces this file. */
+/* `xdpfw stats --prometheus`: the text of /metrics, for node_exporter's textfile collector. */
 #include <errno.h>
-#include <stddef.h>
+#include <string.h>
+#include "log.h"
 #include "metrics.h"
+#include "metrics_text.h"
 
 int fw_metrics_write(FILE *out, const char *pin_dir)
 {
-	(void)out, (void)pin_dir;
-	return -ENOSYS;
-}
+	static char chunk[64 * 1024];
+	struct fw_scrape *s;
+	int err = fw_scrape_open(pin_dir, &s);
+	ssize_t n;
 
-int fw_metrics_start(const char *pin_dir, const struct fw_metrics_listen *listen,
-		     struct fw_metrics_server **out)
-{
-	(void)pin_dir, (void)listen;
-	*out = NULL;
-	return -ENOSYS;
-}
-
-bool fw_metrics_serves(const struct fw_metrics_server *server,
-		       const struct fw_metrics_listen *listen)
-{
-	(void)server, (void)listen;
-	return false;
-}
-
-void fw_metrics_stop(struct fw_metrics_server *server)
-{
-	(void)server;
+	if (err == -ENOENT)
+		fw_error("%s: nothing is pinned here; start xdpfw with 'xdpfw run' or 'xdpfw "
+			 "apply'", pin_dir);
+	if (err)
+		return err;
+	while ((n = fw_scrape_read(s, chunk, sizeof(chunk))) > 0)
+		if (fwrite(chunk, 1, (size_t)n, out) != (size_t)n)
+			break;
+	fw_scrape_close(s);
+	if (n < 0) {
+		fw_error("%s: reading the maps for the metrics failed: %s", pin_dir,
+			 strerror((int)-n));
+		return (int)n;
+	}
+	if (fflush(out) || ferror(out)) {
+		fw_error("writing the metrics failed: %s", strerror(errno));
+		return -EIO;
+	}
+	return 0;
 }

@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 #include <json-c/json.h>
 #include "duration.h"
+#include "event_stats.h"
 #include "identity.h"
 #include "limit_text.h"
 #include "names.h"
@@ -13,9 +14,6 @@
 #include "set_info.h"
 #include "show.h"
 #include "text.h"
-
-/* "@" and an escaped set name, then " (4294967295 elements)". */
-#define FW_SRC_TEXT_MAX (1 + FW_ESCAPED_SIZE(FW_RULE_NAME_MAX) + 24)
 
 struct fw_rule_row {
 	const struct fw_rule_info *info;
@@ -120,6 +118,7 @@ static struct json_object *fw_rule_json(const struct fw_rule_row *row)
 	if (r->tcp_flags & FW_TCP_FLAGS_SYN)
 		json_object_object_add(obj, "tcp_flags", json_object_new_string("syn"));
 	json_object_object_add(obj, "action", json_object_new_string(fw_info_action(r)));
+	json_object_object_add(obj, "log", json_object_new_boolean(r->flags & FW_RULE_LOG));
 	if (row->has_limit)
 		fw_limit_json_add(obj, &row->limit);
 	json_object_object_add(obj, "packets", json_object_new_uint64(row->counter.packets));
@@ -159,11 +158,11 @@ static const char *fw_row_limit(const struct fw_rule_row *row, char text[FW_LIMI
 	return row->has_limit ? fw_limit_text(text, FW_LIMIT_TEXT_MAX, &row->limit) : "-";
 }
 
-/* The LIMIT column is there only when some rule has a limit. */
+/* The LOG and LIMIT columns are there only when some rule logs, or has a limit. */
 static void fw_rules_table(FILE *out, const struct fw_rule_row *rows, size_t n)
 {
 	char name[FW_ESCAPED_SIZE(FW_RULE_NAME_MAX)], limit[FW_LIMIT_TEXT_MAX];
-	int name_w = 4, src_w = 3, port_w = 4, proto_w = 6, limit_w = 0;
+	int name_w = 4, src_w = 3, port_w = 4, proto_w = 6, limit_w = 0, log_w = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		name_w = fw_max(name_w, (int)strlen(fw_escape(name, sizeof(name), rows[i].info->name,
@@ -171,19 +170,23 @@ static void fw_rules_table(FILE *out, const struct fw_rule_row *rows, size_t n)
 		src_w = fw_max(src_w, (int)strlen(rows[i].src));
 		port_w = fw_max(port_w, (int)strlen(rows[i].port));
 		proto_w = fw_max(proto_w, (int)strlen(rows[i].proto));
+		if (rows[i].info->flags & FW_RULE_LOG)
+			log_w = 3;
 		if (rows[i].has_limit || rows[i].limit_missing)
 			limit_w = fw_max(fw_max(limit_w, 5),
 					 (int)strlen(fw_row_limit(&rows[i], limit)));
 	}
-	fprintf(out, "%-*s  %-*s  %*s  %-*s  %-6s  %-*s%s%12s  %14s\n", name_w, "NAME", src_w, "SRC",
-		port_w, "PORT", proto_w, "PROTO", "ACTION", limit_w, limit_w ? "LIMIT" : "",
-		limit_w ? "  " : "", "PACKETS", "BYTES");
+	fprintf(out, "%-*s  %-*s  %*s  %-*s  %-6s  %-*s%s%-*s%s%12s  %14s\n", name_w, "NAME", src_w,
+		"SRC", port_w, "PORT", proto_w, "PROTO", "ACTION", log_w, log_w ? "LOG" : "",
+		log_w ? "  " : "", limit_w, limit_w ? "LIMIT" : "", limit_w ? "  " : "", "PACKETS",
+		"BYTES");
 	for (size_t i = 0; i < n; i++) {
 		const struct fw_rule_info *r = rows[i].info;
 
-		fprintf(out, "%-*s  %-*s  %*s  %-*s  %-6s  %-*s%s%12" PRIu64 "  %14" PRIu64 "\n",
+		fprintf(out, "%-*s  %-*s  %*s  %-*s  %-6s  %-*s%s%-*s%s%12" PRIu64 "  %14" PRIu64 "\n",
 			name_w, fw_escape(name, sizeof(name), r->name, fw_name_len(r)), src_w,
 			rows[i].src, port_w, rows[i].port, proto_w, rows[i].proto, fw_info_action(r),
+			log_w, log_w ? (r->flags & FW_RULE_LOG ? "yes" : "-") : "", log_w ? "  " : "",
 			limit_w, limit_w ? fw_row_limit(&rows[i], limit) : "", limit_w ? "  " : "",
 			(uint64_t)rows[i].counter.packets, (uint64_t)rows[i].counter.bytes);
 	}
@@ -239,6 +242,17 @@ static void fw_row_fill(struct fw_rule_row *row, const struct fw_set_info *sets)
 			 row->more_ports ? ",..." : "");
 	else
 		strcpy(row->port, "any");
+}
+
+void fw_rule_describe(const struct fw_rule_info *r, const struct fw_set_info *sets,
+		      struct fw_rule_text *out)
+{
+	struct fw_rule_row row = { .info = r };
+
+	fw_row_fill(&row, sets);
+	snprintf(out->src, sizeof(out->src), "%s", row.src);
+	snprintf(out->port, sizeof(out->port), "%s", row.port);
+	snprintf(out->proto, sizeof(out->proto), "%s", row.proto);
 }
 
 /* A limit rule's policy; none is worth saying: the datapath drops all it matches then. */
@@ -301,7 +315,8 @@ int fw_show_rules(FILE *out, const struct fw_datapath *dp, bool json)
 	return err;
 }
 
-static int fw_stats_json(FILE *out, const struct fw_stat_value *stats)
+static int fw_stats_json(FILE *out, const struct fw_stat_value *stats,
+			 const uint64_t events[FW_EVENT_STAT_COUNT])
 {
 	struct json_object *doc = json_object_new_object();
 	int err = doc ? 0 : -ENOMEM;
@@ -317,10 +332,17 @@ static int fw_stats_json(FILE *out, const struct fw_stat_value *stats)
 		json_object_object_add(stat, "bytes", json_object_new_uint64(stats[i].bytes));
 		json_object_object_add(doc, fw_stat_names[i], stat);
 	}
-	if (!err)
+	if (!err) {
+		json_object_object_add(doc, "events_sent",
+				       json_object_new_uint64(events[FW_EVENT_STAT_SENT]));
+		json_object_object_add(doc, "events_suppressed",
+				       json_object_new_uint64(events[FW_EVENT_STAT_SUPPRESSED]));
+		json_object_object_add(doc, "events_lost",
+				       json_object_new_uint64(fw_event_stats_lost(events)));
 		err = fw_json_print(out, doc, JSON_C_TO_STRING_PRETTY);
-	else
+	} else {
 		json_object_put(doc);
+	}
 	if (!err)
 		fputc('\n', out);
 	return err;
@@ -329,15 +351,22 @@ static int fw_stats_json(FILE *out, const struct fw_stat_value *stats)
 int fw_show_stats(FILE *out, const struct fw_datapath *dp, bool json)
 {
 	struct fw_stat_value stats[FW_STAT_COUNT];
+	uint64_t events[FW_EVENT_STAT_COUNT];
 	int err = fw_stats_read(dp, stats);
 
+	err = err ?: fw_event_stats_read(dp->event_stats_fd, events);
 	if (err)
 		return err;
 	if (json)
-		return fw_stats_json(out, stats);
-	fprintf(out, "%-16s  %14s  %16s\n", "COUNTER", "PACKETS", "BYTES");
+		return fw_stats_json(out, stats, events);
+	fprintf(out, "%-17s  %14s  %16s\n", "COUNTER", "PACKETS", "BYTES");
 	for (int i = 0; i < FW_STAT_COUNT; i++)
-		fprintf(out, "%-16s  %14" PRIu64 "  %16" PRIu64 "\n", fw_stat_names[i],
+		fprintf(out, "%-17s  %14" PRIu64 "  %16" PRIu64 "\n", fw_stat_names[i],
 			(uint64_t)stats[i].packets, (uint64_t)stats[i].bytes);
+	/* Events: sent within log_rate, held back by it, lost to a reader's full ring. */
+	fprintf(out, "\n%-17s  %14s\n", "EVENTS", "COUNT");
+	fprintf(out, "%-17s  %14" PRIu64 "\n%-17s  %14" PRIu64 "\n%-17s  %14" PRIu64 "\n",
+		"events_sent", events[FW_EVENT_STAT_SENT], "events_suppressed",
+		events[FW_EVENT_STAT_SUPPRESSED], "events_lost", fw_event_stats_lost(events));
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include "set_cache.h"
 #include "sync.h"
 #include "sync_limits.h"
+#include "sync_log.h"
 
 /* Index keys 0..count-1 of an ARRAY map, from base on. */
 static int fw_array_write(int fd, uint32_t base, const void *values, size_t count)
@@ -86,8 +87,11 @@ static void fw_identities_write(const struct fw_datapath *dp, const struct fw_ru
 		fw_counter_reset(dp, plan->fresh_ids[i]);
 	for (size_t i = 0; i < plan->write_count; i++) {
 		const struct fw_info_write *w = &plan->writes[i];
+		struct fw_rule_info info;
 
-		fw_rule_info_from_rule(&dp->rule_infos[w->id], &rs->rules[w->rule], w->sets);
+		/* Built aside: the datapath reads flags of a rule in force, never a zeroed one. */
+		fw_rule_info_from_rule(&info, &rs->rules[w->rule], w->sets);
+		dp->rule_infos[w->id] = info;
 	}
 }
 
@@ -225,11 +229,13 @@ static int fw_sync_sets(struct fw_datapath *dp, uint8_t active, const struct fw_
 		err = fw_set_write(dp, next, compiled, image ? &image->entries : NULL);
 	if (!err)
 		err = fw_set_infos_write(dp, next, rs);
-	/* Outside the sets: what the new set's limit rules and never_ban need, in place first. */
+	/* Outside the sets: what the new set's limit rules, never_ban and events need, in place first. */
 	if (!err)
 		err = fw_limits_write(dp, rs);
 	if (!err)
 		err = fw_bans_set_never(dp, &rs->never_ban);
+	if (!err)
+		err = fw_log_write(dp, rs);
 	dp->blank = false;
 	fw_debug("sync: %s %.1f ms, write %s %.1f ms", image ? "idle set known" : "clear idle set",
 		 t1 - t0, image ? "the difference" : "all", fw_now_ms() - t1);

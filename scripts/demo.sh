@@ -134,6 +134,25 @@ show "ping6 $PEER6 -> $FW6 (over the limit: banned for 10m)" dropped ping_ok "$P
 xdpfw bans | sed 's/^/  /'
 xdpfw unban "$PEER6" | sed 's/^/  /'
 
+step "Seeing what it does: log: true on drop-telnet, xdpfw events, Prometheus on 127.0.0.1:9740"
+sed -i '/^  - name: drop-telnet$/,/^    action: drop$/ s/^    action: drop$/&\n    log: true/' "$CONFIG"
+sed -i 's/^settings:$/&\n  metrics: 127.0.0.1:9740/' "$CONFIG"
+echo "  + drop-telnet: log: true; settings: metrics: 127.0.0.1:9740"
+daemon_reload || exit 1
+bg_start "$WORK/events.txt" nsenter --net="/run/netns/$FW_NS" "$XDPFW" --pin-dir "$PIN_DIR" events
+EVENTS_PID=$BG_PID
+wait_until 10 grep -qs 'following events' "$WORK/events.txt"
+show "TCP $PEER4 -> $FW4:23 (drop-telnet, logged)" dropped tcp_ok "$PEER4" "$FW4" 23
+wait_until 5 grep -q drop-telnet "$WORK/events.txt"
+kill -INT "$EVENTS_PID"
+wait "$EVENTS_PID" 2>/dev/null
+echo "  xdpfw events:"
+grep -v 'following events' "$WORK/events.txt" | sed 's/^/    /'
+echo "  curl http://127.0.0.1:9740/metrics (some of it):"
+in_fw curl -s http://127.0.0.1:9740/metrics |
+	grep -E '^xdpfw_(rule_packets_total\{rule="drop-telnet"|packets_total\{reason="drop_(rule|ban)"|reloads_total|events_suppressed)' |
+	sed 's/^/    /'
+
 step "xdpfw stats: why packets were passed or dropped"
 xdpfw stats | sed 's/^/  /'
 

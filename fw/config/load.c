@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "checks.h"
+#include "log_policy.h"
 
 static void cfg_init(struct cfg_parser *p, const char *name,
 		     const struct fw_config_options *opts, struct fw_config *out)
@@ -21,6 +22,7 @@ static void cfg_init(struct cfg_parser *p, const char *name,
 	out->rules.fragments = FW_FRAGMENTS_INSPECT;
 	out->capacity = FW_DEFAULT_CAPACITY;
 	out->max_bans = FW_DEFAULT_MAX_BANS;
+	fw_log_policy_fill(&out->rules.log); /* the defaults, so a config states its policy */
 }
 
 /* One reading of the text, by the fast lane or by libyaml; the outcome is left in p. */
@@ -42,6 +44,8 @@ static void cfg_parse_pass(struct cfg_parser *p, const char *text, size_t len, b
 		cfg_load_sets(p);
 	if (!p->reader.stopped && !p->diags.err)
 		cfg_check_rules(p);
+	if (!p->reader.stopped && !p->diags.err)
+		cfg_check_log(p);
 	cfg_reader_end(&p->reader);
 }
 
@@ -192,6 +196,7 @@ void fw_config_free(struct fw_config *cfg)
 	free(cfg->rules.rules);
 	free(cfg->crowdsec.url);
 	free(cfg->crowdsec.api_key_file);
+	free(cfg->metrics.text);
 	fw_ruleset_free_sets(&cfg->rules);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -17,6 +17,7 @@
 #include "value.h"
 
 #define CFG_MAX_RULES 16777216u
+#define CFG_BURST_MAX 1000000000u /* a token bucket's burst, for limit: and log_burst */
 #define CFG_PORTS_TEXT_MAX 96 /* a port list in a message, cut short with "..." */
 
 /* What the cross-rule checks need to know about each rule. */
@@ -53,6 +54,12 @@ struct cfg_never_ban_item {
 	int col;
 };
 
+/* Where a value was written; line 0: it was not. */
+struct cfg_place {
+	int line;
+	int col;
+};
+
 struct cfg_parser {
 	const char *name; /* for messages */
 	struct fw_config_options opts;
@@ -73,6 +80,10 @@ struct cfg_parser {
 	size_t never_ban_count;
 	int never_ban_line; /* where its list starts; 0: not given, or not valid */
 	int never_ban_col;
+	/* settings' log keys, for warnings once the rules are read */
+	struct cfg_place log_rate;
+	struct cfg_place log_burst;
+	struct cfg_place limit_log;
 	bool capacity_ok;  /* settings.max_rules is valid or defaulted */
 	bool capacity_set; /* settings.max_rules was given */
 };
@@ -85,6 +96,14 @@ void cfg_read_interfaces(struct cfg_parser *p, const struct cfg_node *list);
 void cfg_read_settings(struct cfg_parser *p, const struct cfg_node *map);
 /* A file the config names, as opened: relative to the config's folder, unless absolute; malloc'd. */
 char *cfg_relative_path(const char *config, const char *file);
+/* section_log.c: log_rate, log_burst, ban_log, limit_log (each NULL when not given). */
+void cfg_read_log_settings(struct cfg_parser *p, const struct cfg_node *rate,
+			   const struct cfg_node *burst, const struct cfg_node *bans,
+			   const struct cfg_node *limits);
+/* Once the rules are read: warns of log settings that can do nothing. */
+void cfg_check_log(struct cfg_parser *p);
+/* section_metrics.c: settings.metrics, ADDR:PORT. */
+void cfg_read_metrics(struct cfg_parser *p, const struct cfg_node *n);
 /* section_crowdsec.c: the crowdsec section, whose key is at line. */
 void cfg_read_crowdsec(struct cfg_parser *p, int line, const struct cfg_node *map);
 /* section_sets.c: the sets as written; their list files are read by cfg_load_sets(). */
@@ -109,6 +128,26 @@ int cfg_read_rules(struct cfg_parser *p, yaml_event_t *start);
 void cfg_rule_limit(struct cfg_parser *p, size_t idx, const struct cfg_node *limit,
 		    const struct cfg_node *ban_for, const struct cfg_node *action,
 		    const struct cfg_ctx *ctx);
+/* What a rate counts, for its messages: a limit's packets, or settings.log_rate's events. */
+struct cfg_rate_kind {
+	const char *key;     /* "rate" */
+	const char *what;    /* "packets" */
+	const char *zero;    /* after "KEY 0/s ": why 0 is refused and what to do */
+	const char *top;     /* after "KEY N/s is more than 1000000000/s, ": the same */
+	const char *example; /* "20/s" */
+};
+
+/*
+ * section_limit.c: "N/s", "N/m" or "N/h" as a token bucket's ns per token
+ * (rounded up) and one second's worth of tokens (at least 1), the default
+ * burst; false once reported.
+ */
+bool cfg_rate(struct cfg_diags *d, const struct cfg_node *n, const struct cfg_ctx *ctx,
+	      const struct cfg_rate_kind *kind, uint64_t *interval, uint32_t *per_second);
+/* Whether a burst of tokens at interval keeps the bucket's window in range; reported at burst if not. */
+bool cfg_burst_fits(struct cfg_diags *d, const struct cfg_ctx *ctx, const char *key,
+		    const struct cfg_node *burst, uint32_t tokens, uint64_t interval,
+		    const char *rate_key, const char *rate);
 /* ports.c: `port` as a number, a range "A-B" or a list of those, into r; false once reported. */
 bool cfg_rule_ports(struct cfg_parser *p, struct fw_rule *r, const struct cfg_node *n,
 		    const struct cfg_ctx *ctx);

@@ -10,7 +10,6 @@
 
 /* 1 ns per packet: the finest interval the bucket counts. */
 #define CFG_RATE_MAX_PER_SEC 1000000000ull
-#define CFG_BURST_MAX 1000000000u
 /* burst * interval, the bucket's window, stays far from the datapath's signed 64-bit clock math. */
 #define CFG_WINDOW_MAX (1ull << 62)
 #define CFG_BAN_FOR_MIN FW_NS_PER_SEC
@@ -34,23 +33,32 @@ struct cfg_rate_unit {
 
 static const struct cfg_rate_unit cfg_rate_units[] = { { 's', 1 }, { 'm', 60 }, { 'h', 3600 } };
 
-/* The packets a rate names and the seconds it counts them over; false once reported. */
-static bool cfg_rate(struct cfg_diags *d, const struct cfg_node *n, const struct cfg_ctx *ctx,
-		     uint64_t *packets, uint32_t *seconds)
+static const struct cfg_rate_kind cfg_limit_rate = {
+	.key = "rate",
+	.what = "packets",
+	.zero = "would drop every packet; give a rate of at least 1, or drop them all with a rule without limit",
+	.top = "the most a limit counts (one packet per ns); lower it, or remove the limit",
+	.example = "20/s",
+};
+
+/* The tokens a rate names and the seconds it counts them over; false once reported. */
+static bool cfg_rate_parts(struct cfg_diags *d, const struct cfg_node *n,
+			   const struct cfg_ctx *ctx, const struct cfg_rate_kind *kind,
+			   uint64_t *packets, uint32_t *seconds)
 {
 	const char *s = n->text;
 	uint64_t count = 0;
 	size_t i;
 
-	if (!cfg_text(d, n, ctx, "rate"))
+	if (!cfg_text(d, n, ctx, kind->key))
 		return false;
 	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++)
 		if (count <= CFG_RATE_MAX_PER_SEC * 3600)
 			count = count * 10 + (uint64_t)(s[i] - '0');
 	if (i && !s[i]) {
 		cfg_ctx_error(d, ctx, n->line, n->col,
-			      "rate %s has no unit; write %s/s (per second), %s/m (per minute) or %s/h (per hour)",
-			      s, s, s, s);
+			      "%s %s has no unit; write %s/s (per second), %s/m (per minute) or %s/h (per hour)",
+			      kind->key, s, s, s, s);
 		return false;
 	}
 	*seconds = 0;
@@ -60,24 +68,47 @@ static bool cfg_rate(struct cfg_diags *d, const struct cfg_node *n, const struct
 				*seconds = cfg_rate_units[u].seconds;
 	if (!*seconds) {
 		cfg_ctx_error(d, ctx, n->line, n->col,
-			      "rate \"%s\" is not a rate; write packets per second, minute or hour as N/s, N/m or N/h, e.g. 20/s",
-			      s);
+			      "%s \"%s\" is not a rate; write %s per second, minute or hour as N/s, N/m or N/h, e.g. %s",
+			      kind->key, s, kind->what, kind->example);
 		return false;
 	}
 	if (!count) {
-		cfg_ctx_error(d, ctx, n->line, n->col,
-			      "rate %s would drop every packet; give a rate of at least 1, or drop them all with a rule without limit",
-			      s);
+		cfg_ctx_error(d, ctx, n->line, n->col, "%s %s %s", kind->key, s, kind->zero);
 		return false;
 	}
 	if (count > CFG_RATE_MAX_PER_SEC * *seconds) {
-		cfg_ctx_error(d, ctx, n->line, n->col,
-			      "rate %s is more than %llu/s, the most a limit counts (one packet per ns); lower it, or remove the limit",
-			      s, CFG_RATE_MAX_PER_SEC);
+		cfg_ctx_error(d, ctx, n->line, n->col, "%s %s is more than %llu/s, %s", kind->key, s,
+			      CFG_RATE_MAX_PER_SEC, kind->top);
 		return false;
 	}
 	*packets = count;
 	return true;
+}
+
+bool cfg_rate(struct cfg_diags *d, const struct cfg_node *n, const struct cfg_ctx *ctx,
+	      const struct cfg_rate_kind *kind, uint64_t *interval, uint32_t *per_second)
+{
+	uint64_t count;
+	uint32_t seconds;
+
+	if (!cfg_rate_parts(d, n, ctx, kind, &count, &seconds))
+		return false;
+	*interval = (seconds * FW_NS_PER_SEC + count - 1) / count;
+	/* Rounded up: a rate below one a second still lets one through at once. */
+	*per_second = (uint32_t)((count + seconds - 1) / seconds);
+	return true;
+}
+
+bool cfg_burst_fits(struct cfg_diags *d, const struct cfg_ctx *ctx, const char *key,
+		    const struct cfg_node *burst, uint32_t tokens, uint64_t interval,
+		    const char *rate_key, const char *rate)
+{
+	if (tokens <= CFG_WINDOW_MAX / interval)
+		return true;
+	cfg_ctx_error(d, ctx, burst->line, burst->col,
+		      "%s %u at %s %s takes more than a century to refill; lower the %s", key,
+		      tokens, rate_key, rate, key);
+	return false;
 }
 
 /* limit: the mapping; false once reported. */
@@ -87,8 +118,7 @@ static bool cfg_limit_fields(struct cfg_parser *p, struct fw_rule_limit *out,
 	const struct cfg_ctx ctx = { .section = "limit of rule", .name = rule_ctx->name,
 				     .number = idx + 1 };
 	const struct cfg_node *values[LK_COUNT];
-	uint64_t packets = 0, period;
-	uint32_t seconds = 0;
+	uint32_t per_second = 0;
 	size_t known = 0;
 	bool ok;
 	int per;
@@ -107,7 +137,8 @@ static bool cfg_limit_fields(struct cfg_parser *p, struct fw_rule_limit *out,
 	if (!values[LK_RATE] && 2 * known == map->nkids)
 		cfg_ctx_error(&p->diags, rule_ctx, map->line, map->col,
 			      "limit has no rate; add rate: N/s (or N/m, N/h), e.g. {rate: 20/s}");
-	ok = values[LK_RATE] && cfg_rate(&p->diags, values[LK_RATE], &ctx, &packets, &seconds);
+	ok = values[LK_RATE] && cfg_rate(&p->diags, values[LK_RATE], &ctx, &cfg_limit_rate,
+					 &out->interval, &per_second);
 	if (values[LK_BURST])
 		ok &= cfg_uint(&p->diags, values[LK_BURST], &ctx, "burst", 1, CFG_BURST_MAX,
 			       &out->burst);
@@ -120,18 +151,12 @@ static bool cfg_limit_fields(struct cfg_parser *p, struct fw_rule_limit *out,
 	}
 	if (!ok)
 		return false;
-	period = seconds * FW_NS_PER_SEC;
-	out->interval = (period + packets - 1) / packets;
-	/* The default: one second's worth of packets, rounded up. */
+	/* The default: one second's worth of packets. */
 	if (!values[LK_BURST])
-		out->burst = (uint32_t)((packets + seconds - 1) / seconds);
-	else if (out->burst > CFG_WINDOW_MAX / out->interval) {
-		cfg_ctx_error(&p->diags, &ctx, values[LK_BURST]->line, values[LK_BURST]->col,
-			      "burst %u at rate %s takes more than a century to refill; lower the burst",
-			      out->burst, values[LK_RATE]->text);
-		ok = false;
-	}
-	return ok;
+		out->burst = per_second;
+	return !values[LK_BURST] ||
+	       cfg_burst_fits(&p->diags, &ctx, "burst", values[LK_BURST], out->burst,
+			      out->interval, "rate", values[LK_RATE]->text);
 }
 
 void cfg_rule_limit(struct cfg_parser *p, size_t idx, const struct cfg_node *limit,

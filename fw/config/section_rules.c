@@ -10,11 +10,12 @@
 #include "sets.h"
 
 enum cfg_rule_key {
-	RK_NAME, RK_SRC, RK_PORT, RK_PROTO, RK_ACTION, RK_TCP_FLAGS, RK_LIMIT, RK_BAN_FOR, RK_COUNT
+	RK_NAME, RK_SRC, RK_PORT, RK_PROTO, RK_ACTION, RK_TCP_FLAGS, RK_LIMIT, RK_BAN_FOR, RK_LOG,
+	RK_COUNT
 };
 
 static const char *const cfg_rule_keys[RK_COUNT] = {
-	"name", "src", "port", "proto", "action", "tcp_flags", "limit", "ban_for",
+	"name", "src", "port", "proto", "action", "tcp_flags", "limit", "ban_for", "log",
 };
 
 static const int cfg_proto_order[] = { FW_PROTO_TCP, FW_PROTO_UDP, FW_PROTO_ICMP,
@@ -259,6 +260,8 @@ static int cfg_add_rule(struct cfg_parser *p, const struct cfg_node *item)
 					  &action))
 		r->action = (uint8_t)action;
 	cfg_rule_limit(p, idx, values[RK_LIMIT], values[RK_BAN_FOR], values[RK_ACTION], &ctx);
+	if (values[RK_LOG])
+		cfg_bool(&p->diags, values[RK_LOG], &ctx, "log", &r->log);
 	return 0;
 }
 

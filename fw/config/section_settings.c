@@ -4,11 +4,14 @@
 #include "section.h"
 
 enum cfg_setting_key {
-	SK_DEFAULT_ACTION, SK_FRAGMENTS, SK_MAX_RULES, SK_MAX_BANS, SK_NEVER_BAN, SK_COUNT
+	SK_DEFAULT_ACTION, SK_FRAGMENTS, SK_MAX_RULES, SK_MAX_BANS, SK_NEVER_BAN, SK_LOG_RATE,
+	SK_LOG_BURST, SK_BAN_LOG, SK_LIMIT_LOG, SK_METRICS, SK_COUNT
 };
 
-static const char *const cfg_setting_keys[SK_COUNT] = { "default_action", "fragments",
-							 "max_rules", "max_bans", "never_ban" };
+static const char *const cfg_setting_keys[SK_COUNT] = {
+	"default_action", "fragments", "max_rules", "max_bans", "never_ban", "log_rate",
+	"log_burst", "ban_log", "limit_log", "metrics",
+};
 
 /* Per address family and kind of ban map (DESIGN §1b): 64M is gigabytes of kernel memory. */
 #define CFG_MAX_BANS (1u << 26)
@@ -54,5 +57,9 @@ void cfg_read_settings(struct cfg_parser *p, const struct cfg_node *map)
 			 &cfg->max_bans);
 	if (values[SK_NEVER_BAN])
 		cfg_read_never_ban(p, values[SK_NEVER_BAN]);
+	cfg_read_log_settings(p, values[SK_LOG_RATE], values[SK_LOG_BURST], values[SK_BAN_LOG],
+			      values[SK_LIMIT_LOG]);
+	if (values[SK_METRICS])
+		cfg_read_metrics(p, values[SK_METRICS]);
 }
 

@@ -117,6 +117,32 @@ static bool cfg_all_digits(const char *s)
 	return true;
 }
 
+bool cfg_bool(struct cfg_diags *d, const struct cfg_node *n, const struct cfg_ctx *ctx,
+	      const char *key, bool *out)
+{
+	if (n->kind == CFG_SCALAR && cfg_is_bool(n)) {
+		/* y, yes, true, on in the cases cfg_is_bool() allows */
+		*out = strchr("yYtT", n->text[0]) || !strcasecmp(n->text, "on");
+		return true;
+	}
+	if (n->kind == CFG_BROKEN)
+		return false;
+	if (n->kind != CFG_SCALAR)
+		cfg_ctx_error(d, ctx, n->line, n->col, "%s must be true or false, found %s", key,
+			      cfg_kind_name(n));
+	else if (cfg_is_null(n))
+		cfg_ctx_error(d, ctx, n->line, n->col,
+			      "%s is empty; write true or false, or remove the key", key);
+	else if (!n->plain)
+		cfg_ctx_error(d, ctx, n->line, n->col,
+			      "%s \"%s\" is quoted text; write true or false without quotes", key,
+			      n->text);
+	else
+		cfg_ctx_error(d, ctx, n->line, n->col,
+			      "%s \"%s\" is not true or false; write true or false", key, n->text);
+	return false;
+}
+
 bool cfg_uint(struct cfg_diags *d, const struct cfg_node *n, const struct cfg_ctx *ctx,
 	      const char *key, uint32_t min, uint32_t max, uint32_t *out)
 {

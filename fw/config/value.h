@@ -24,6 +24,9 @@ bool cfg_is_text(const struct cfg_node *n);
 const struct cfg_node *cfg_find(const struct cfg_node *map, const char *key);
 bool cfg_text(struct cfg_diags *d, const struct cfg_node *n, const struct cfg_ctx *ctx,
 	      const char *key);
+/* true or false (YAML 1.1 also reads yes/no, on/off as booleans); false once reported. */
+bool cfg_bool(struct cfg_diags *d, const struct cfg_node *n, const struct cfg_ctx *ctx,
+	      const char *key, bool *out);
 bool cfg_uint(struct cfg_diags *d, const struct cfg_node *n, const struct cfg_ctx *ctx,
 	      const char *key, uint32_t min, uint32_t max, uint32_t *out);
 bool cfg_enum(struct cfg_diags *d, const struct cfg_node *n, const struct cfg_ctx *ctx,

@@ -74,6 +74,7 @@ covers man/xdpfw.yaml.5 interfaces name mode native generic auto
 covers man/xdpfw.yaml.5 settings default_action fragments inspect max_rules 131072
 covers man/xdpfw.yaml.5 rules src port proto tcp udp icmp icmpv6 any action drop pass
 covers man/xdpfw.yaml.5 "WHICH RULE DECIDES" FRAGMENTS ICMP "LINK ESSENTIALS" ARP "MALFORMED PACKETS" EXAMPLES
+covers man/xdpfw.yaml.5 log log_rate log_burst ban_log limit_log metrics EVENTS events_suppressed 100/s "[::1]:9740"
 
 # Example addresses come from the documentation ranges 198.18.0.0/15 and
 # 2001:2::/48 only. Both pages are read as rendered text.

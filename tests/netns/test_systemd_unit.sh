@@ -1,8 +1,10 @@
 #!/bin/bash
 # shellcheck disable=SC2317 # helpers run through check() and the trap
-# systemd/xdpfw.service: `systemd-analyze verify` is silent on it, it has what
-# DESIGN §1 and the install step rely on, and the capabilities it grants are
-# enough for xdpfw to load, pin and attach the datapath.
+# systemd/xdpfw.service: `systemd-analyze verify` is silent on it, and on it
+# with the drop-in its comment gives for another metrics port; it has what
+# DESIGN §1 and the install step rely on, lets the daemon bind the default
+# metrics port and no other, and the capabilities it grants are enough for
+# xdpfw to load, pin and attach the datapath.
 # Needs: make (build/xdpfw), systemd, man-db; root, bpffs and setpriv
 # (util-linux) for the capability check, which is skipped without them.
 set -u
@@ -70,6 +72,20 @@ check "the binary directory is the @SBINDIR@ placeholder" uses_placeholder
 # The CrowdSec bouncer reaches a Local API on localhost; nothing else by default.
 check "IP traffic denied" has_line "IPAddressDeny=any"
 check "IP traffic allowed to localhost only" [ "$(values IPAddressAllow | sorted_words)" = localhost ]
+# settings.metrics: the default port may be bound, and no other IP port.
+check "SocketBindDeny=any" has_line "SocketBindDeny=any"
+check "SocketBindAllow is exactly tcp:9740" [ "$(values SocketBindAllow | sorted_words)" = tcp:9740 ]
+check "xdpfw(8) names the unit's metrics port" grep -qF 'SocketBindAllow=tcp:9740' man/xdpfw.8
+# The drop-in the unit's comment gives for another port: the "#   " lines
+# just before SocketBindAllow=.
+metrics_dropin() {
+	awk '/^#   / { block = block substr($0, 5) "\n"; next }
+		/^SocketBindAllow=/ { printf "%s", block; exit }
+		{ block = "" }' "$unit"
+}
+dropin=$(metrics_dropin)
+check "the unit's comment shows the drop-in for another metrics port" \
+	grep -qE '^SocketBindAllow=tcp:[0-9]+$' <<<"$dropin"
 
 # --- systemd-analyze verify on a copy that names a real binary ---------------
 # verify also runs man(1) on Documentation=, so the repo's pages are put on a
@@ -85,14 +101,23 @@ else
 	mkdir -p "$tmp/man/man5" "$tmp/man/man8"
 	cp man/xdpfw.8 "$tmp/man/man8/" 2>/dev/null
 	cp man/xdpfw.yaml.5 "$tmp/man/man5/" 2>/dev/null
-	out=$(MANPATH=$tmp/man SYSTEMD_LOG_COLOR=0 systemd-analyze verify "$tmp/xdpfw.service" 2>&1)
-	rc=$?
-	if [ "$rc" -eq 0 ] && [ -z "$out" ]; then
-		pass "systemd-analyze verify prints nothing"
-	else
-		fail "systemd-analyze verify prints nothing (exit $rc)"
-		printf '%s\n' "$out" | sed 's/^/#   /'
-	fi
+	verify() {
+		local desc=$1 out rc
+		out=$(MANPATH=$tmp/man SYSTEMD_LOG_COLOR=0 systemd-analyze verify "$tmp/xdpfw.service" 2>&1)
+		rc=$?
+		if [ "$rc" -eq 0 ] && [ -z "$out" ]; then
+			pass "$desc"
+		else
+			fail "$desc (exit $rc)"
+			printf '%s\n' "$out" | sed 's/^/#   /'
+		fi
+	}
+	verify "systemd-analyze verify prints nothing"
+	# verify reads the drop-ins beside the unit, as systemd would.
+	mkdir -p "$tmp/xdpfw.service.d"
+	printf '%s\n' "$dropin" >"$tmp/xdpfw.service.d/metrics.conf"
+	verify "systemd-analyze verify prints nothing with the metrics drop-in"
+	rm -r "$tmp/xdpfw.service.d"
 	# Exposure 2.4 when written; 3.0 leaves room but catches a lost hardening block.
 	out=$(systemd-analyze security --offline=true --threshold=30 --no-pager \
 		"$tmp/xdpfw.service" 2>&1)

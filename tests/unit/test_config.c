@@ -827,7 +827,7 @@ static void test_diag_escapes_config_text(void **state)
 		{ "interfaces:\n  - name: \"e\\e\"\n  - name: \"e\\e\"\n",
 		  NAME ":3:11: interface \"e\\e\" is listed twice (first at line 2); list each interface once" },
 		{ "rules:\n  - name: r\n    port: 22\n    \"po\\r\\nrt\": 22\n",
-		  NAME ":4:5: rule \"r\": unknown key \"po\\r\\nrt\"; expected one of name, src, port, proto, action, tcp_flags, limit, ban_for" },
+		  NAME ":4:5: rule \"r\": unknown key \"po\\r\\nrt\"; expected one of name, src, port, proto, action, tcp_flags, limit, ban_for, log" },
 		{ "rules:\n  - name: r\n    src: \"a\\\\b\\x7f\\t\"\n",
 		  NAME ":3:10: rule \"r\": src \"a\\\\b\\x7f\\t\" is not an IPv4 or IPv6 address, a prefix or \"@set\"; "
 		  "write e.g. 198.18.0.1, 198.18.0.0/15, 2001:2::/48 or \"@office\"" },
