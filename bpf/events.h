@@ -39,28 +39,37 @@ static __always_inline int fw_event_allowed(__u64 now)
 }
 
 /*
- * The event of the packet in ctx, which reason decided (rule, or a ban of
- * origin). The frame is parsed again for what the decision did not keep:
- * the hot path's parse never fills those fields.
+ * Sends the event of the packet in ctx, which reason decided (rule, or a
+ * ban of origin), the bucket having let it through at now. The frame is
+ * parsed again for what the decision did not keep: the hot path's parse
+ * never fills those fields.
  */
-static __noinline int fw_event(struct xdp_md *ctx, __u32 rule, __u32 origin, __u32 reason)
+static __noinline int fw_event_send(struct xdp_md *ctx, __u32 rule, __u32 origin, __u32 reason,
+				    __u64 now)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	struct fw_event ev = { .rule = rule, .origin = origin, .reason = reason };
+	struct fw_event ev = { .time = now, .rule = rule, .origin = origin, .reason = reason };
 	struct fw_packet pkt = {};
 
-	ev.time = fw_now();
-	if (!fw_event_allowed(ev.time)) {
-		fw_event_count(FW_EVENT_STAT_SUPPRESSED);
-		return 0;
-	}
-	fw_event_count(FW_EVENT_STAT_SENT);
 	ev.ifindex = ctx->ingress_ifindex;
 	ev.len = data_end - data;
 	fw_parse_event(data, data_end, &pkt, &ev);
 	bpf_loop(FW_EVENT_READERS, fw_event_copy, &ev, 0);
 	return 0;
+}
+
+/* The bucket's say: an event it holds back costs a clock read and a count, and builds nothing. */
+static __always_inline void fw_event(struct xdp_md *ctx, __u32 rule, __u32 origin, __u32 reason)
+{
+	__u64 now = fw_now();
+
+	if (!fw_event_allowed(now)) {
+		fw_event_count(FW_EVENT_STAT_SUPPRESSED);
+		return;
+	}
+	fw_event_count(FW_EVENT_STAT_SENT);
+	fw_event_send(ctx, rule, origin, reason, now);
 }
 
 /* Rule id decided the packet: an event if the rule logs, or for a limit's excess with limit_log. */
@@ -75,7 +84,15 @@ static __noinline int fw_event_rule(struct xdp_md *ctx, __u32 id, __u32 reason, 
 		if (!info || !(info->flags & FW_RULE_LOG))
 			return 0;
 	}
-	return fw_event(ctx, id, 0, reason);
+	fw_event(ctx, id, 0, reason);
+	return 0;
+}
+
+/* A ban of origin dropped the packet. */
+static __noinline int fw_event_ban(struct xdp_md *ctx, __u32 origin)
+{
+	fw_event(ctx, FW_EVENT_NO_RULE, origin, FW_STAT_DROP_BAN);
+	return 0;
 }
 
 /*
@@ -96,7 +113,7 @@ static __always_inline void fw_log_rule(struct xdp_md *volatile *ctx, const __u3
 static __always_inline void fw_log_ban(struct xdp_md *volatile *ctx, __u32 origin)
 {
 	if (__builtin_expect(fw_param(FW_PARAM_LOG) & FW_LOG_BANS, 0))
-		fw_event(*ctx, FW_EVENT_NO_RULE, origin, FW_STAT_DROP_BAN);
+		fw_event_ban(*ctx, origin);
 }
 
 #endif /* XDPFW_EVENTS_H */
