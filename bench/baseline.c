@@ -12,7 +12,7 @@
 
 static void baseline_die(const char *what, int err)
 {
-	fprintf(stderr, "bench: issue 9 baseline: %s: %s\n", what, strerror(err < 0 ? -err : err));
+	fprintf(stderr, "bench: baseline datapath: %s: %s\n", what, strerror(err < 0 ? -err : err));
 	exit(1);
 }
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The datapath as issue 9 left it (the last commit before bans and limits,
- * BENCH10_BASELINE in mk/bench10.mk, built from git there), loaded beside
- * the current one with the same rules: the "costs what it costs today" target.
+ * The datapath as an earlier issue left it (issue 9's, the last commit before
+ * bans and limits, and issue 10's, the last before events: BENCH_BASELINE_issueK
+ * in mk/bench10.mk and mk/bench11.mk, built from git there), loaded beside the
+ * current one with the same rules: the "costs what it costs today" targets.
  */
 #ifndef BENCH_BASELINE_H
 #define BENCH_BASELINE_H
@@ -11,7 +12,7 @@
 
 struct bpf_object;
 
-/* The policy bits that commit knows (FW_ACTIVE_SET .. FW_ACTIVE_PREFIX6). */
+/* The policy bits every baseline knows (FW_ACTIVE_SET .. FW_ACTIVE_PREFIX6). */
 #define BENCH_BASELINE_ACTIVE_BITS 0x3fu
 
 /*

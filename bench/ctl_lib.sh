@@ -33,12 +33,13 @@ map_memlock() {
 memlock() { map_memlock "$1" | awk '{s += $2} END {print s + 0}'; }
 
 # daemon_start PIN CONFIG: `xdpfw run` in the background, logging to
-# $WORK/daemon.log, until it enforces.
+# $WORK/daemon.log, until it enforces (or exits).
 daemon_start() {
 	"$XDPFW" --pin-dir "$1" run "$2" 2>"$WORK/daemon.log" &
 	DAEMON=$!
 	for _ in $(seq 1 600); do
 		grep -q running "$WORK/daemon.log" && break
+		kill -0 "$DAEMON" 2>/dev/null || break
 		sleep 0.1
 	done
 }

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Issue 10's per-packet costs through BPF_PROG_TEST_RUN. The programs a
+ * Issue 10's and 11's per-packet costs through BPF_PROG_TEST_RUN. The programs a
  * ratio compares are timed in turn (bench_measure_turns), so the ratio
  * holds on a machine whose speed drifts.
  *
  * usage: pktban OBJ_DIR XDP_FILTER_OBJ REPEAT REPS MODE ...
  *   base BASELINE_OBJ N...  N source drop rules (bench/addrs.h), no bans, no
- *        limits: xdpfw against issue 9's xdpfw holding the same rules
- *        (bench/baseline.h); a miss and a hit.
+ *        limits, no logging: xdpfw against an earlier xdpfw holding the same
+ *        rules (bench/baseline.h; BASELINE_OBJ in build/bench/issueK/ is
+ *        issue K's, named xdpfw_issueK); a miss and a hit.
  *   ban N RULES  RULES source rules and N bans per family written straight
  *        into fw_bans4/6, against the same rules without bans and the floors
  *        holding the N banned addresses (and parse alone, which the miss
@@ -17,16 +18,26 @@
  *        the rules plus an (any, 53, udp) limit rule, hit from a source no
  *        rule names; against a plain drop rule, the parse + hit + atomic floor
  *        and that floor with a clock read and a compare-and-swap for the add.
+ *   log RULES    issue 11: what logging costs a rule's hit (pb_log), the
+ *        RULES source rules in four loads: nothing logs; logging on but the
+ *        hit rule does not log; it logs and log_rate holds every event back;
+ *        it logs and every event goes into one ring a thread drains.
  * Prints CSV lines:
  *   pb,MODE,N,FAMILY,CASE,PROG,MEDIAN,MIN,MAX,XDP_ACTION
  *   fill,FAMILY,N,SECONDS   (ban: writing N bans in one batch)
  *   check,MODE,FAMILY,WHAT,VALUE   (the datapath did the work measured: the
- *        banned source's packet count, a limit rule's buckets)
+ *        banned source's packet count, a limit rule's buckets; base: the
+ *        FW_PARAM_LOG word, 0 when nothing logs; log: the events held back,
+ *        sent, lost and read)
  */
 #include <errno.h>
+#include <libgen.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "addrs.h"
@@ -160,8 +171,19 @@ static void pb_setup_end(void)
 	bench_cpus_restore(&pb_pinned);
 }
 
+/* "xdpfw_issueK" for build/bench/issueK/xdpfw.bpf.o. */
+static void pb_baseline_name(const char *path, char *out, size_t size)
+{
+	char dir[4096];
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	snprintf(out, size, "xdpfw_%s", basename(dirname(dir)));
+}
+
 static void pb_base(struct pb_run *run, const char *baseline, uint32_t n)
 {
+	char old_name[64];
+	uint32_t log = 0;
 	struct bench_sources src, none = { 0 };
 	struct bench_split s = bench_split(n);
 	struct bpf_object *old, *floor;
@@ -179,6 +201,10 @@ static void pb_base(struct pb_run *run, const char *baseline, uint32_t n)
 	pb_hold(run, bench_obj_prog(old, "xdpfw"));
 	pb_hold(run, bench_obj_prog(floor, "floor_drop"));
 	pb_overhead(run, floor);
+	pb_baseline_name(baseline, old_name, sizeof(old_name));
+	if (fw_param_read(&dp, FW_PARAM_LOG, &log))
+		pb_die("FW_PARAM_LOG", EIO);
+	printf("check,base,any,log_param,%u\n", log);
 	for (int v6 = 0; v6 < 2; v6++) {
 		uint32_t count = v6 ? s.v6 : s.v4;
 
@@ -188,7 +214,7 @@ static void pb_base(struct pb_run *run, const char *baseline, uint32_t n)
 
 			pb_frame(&f, v6, hit, count / 2);
 			pb_add(&c, "xdpfw", dp.prog_fd, &f);
-			pb_add(&c, "xdpfw_issue9", bench_obj_prog(old, "xdpfw"), &f);
+			pb_add(&c, old_name, bench_obj_prog(old, "xdpfw"), &f);
 			pb_time(run, &c);
 		}
 	}
@@ -374,11 +400,165 @@ static void pb_limit(struct pb_run *run, uint32_t n)
 	bench_sources_free(&src);
 }
 
+/* A ring in slot 0 of fw_event_rings, drained by a thread on a CPU the timing leaves free. */
+struct pb_drain {
+	struct ring_buffer *rb;
+	int ring_fd;
+	int cpu;
+	atomic_int stop;
+	unsigned long long events;
+	pthread_t thread;
+};
+
+static int pb_drain_one(void *ctx, void *data, size_t size)
+{
+	(void)data, (void)size;
+	((struct pb_drain *)ctx)->events++;
+	return 0;
+}
+
+static void *pb_drain_run(void *arg)
+{
+	struct pb_drain *d = arg;
+
+	if (d->cpu >= 0)
+		bench_cpu_pin(d->cpu);
+	while (!d->stop)
+		ring_buffer__poll(d->rb, 10); /* as a reader would: asleep until events wait */
+	ring_buffer__consume(d->rb);
+	return NULL;
+}
+
+static void pb_drain_start(struct pb_drain *d, const struct fw_datapath *dp)
+{
+	uint32_t slot = 0;
+
+	d->cpu = -1;
+	for (int cpu = 0; cpu < CPU_SETSIZE && cpu < sysconf(_SC_NPROCESSORS_ONLN); cpu++)
+		if (!CPU_ISSET(cpu, &pb_pinned)) {
+			d->cpu = cpu;
+			break;
+		}
+	d->ring_fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "pb_ring", 0, 0, FW_EVENT_RING_BYTES, NULL);
+	if (d->ring_fd < 0 || bpf_map_update_elem(dp->event_rings_fd, &slot, &d->ring_fd, BPF_ANY))
+		pb_die("an event ring", errno);
+	d->rb = ring_buffer__new(d->ring_fd, pb_drain_one, d, NULL);
+	if (!d->rb || pthread_create(&d->thread, NULL, pb_drain_run, d))
+		pb_die("the ring's reader", errno);
+}
+
+static void pb_drain_stop(struct pb_drain *d)
+{
+	d->stop = 1;
+	pthread_join(d->thread, NULL);
+	ring_buffer__free(d->rb);
+	close(d->ring_fd);
+}
+
+static uint64_t pb_event_stat(const struct fw_datapath *dp, uint32_t index)
+{
+	int cpus = libbpf_num_possible_cpus();
+	uint64_t *values = pb_alloc(cpus > 0 ? cpus : 1, sizeof(*values)), sum = 0;
+
+	if (cpus > 0 && !bpf_map_lookup_elem(dp->event_stats_fd, &index, values))
+		for (int c = 0; c < cpus; c++)
+			sum += values[c];
+	free(values);
+	return sum;
+}
+
+/* Logging on for rules, rule id logged, and the log_rate bucket: every event sent, or none. */
+static void pb_log_on(const struct fw_datapath *dp, uint32_t id, int send)
+{
+	struct fw_limit_value bucket = { .interval = send ? 1 : 1ull << 40,
+					 .burst_window = send ? 1ull << 62 : 0 };
+	struct fw_rule_info info;
+	uint32_t zero = 0;
+
+	if (bpf_map_lookup_elem(dp->rule_info_fd, &id, &info))
+		pb_die("fw_rule_info", errno);
+	info.flags |= FW_RULE_LOG;
+	if (bpf_map_update_elem(dp->rule_info_fd, &id, &info, BPF_ANY) ||
+	    bpf_map_update_elem(dp->log_fd, &zero, &bucket, BPF_ANY) ||
+	    fw_param_write(dp, FW_PARAM_LOG, FW_LOG_RULES))
+		pb_die("turning logging on", errno ? errno : EIO);
+}
+
+/*
+ * What logging costs a rule's hit: nothing logs; logging on but the hit
+ * rule does not log; it logs and log_rate holds every event back; it logs
+ * and every event goes to one ring that a thread drains.
+ */
+static void pb_log(struct pb_run *run, uint32_t n)
+{
+	struct bench_split s = bench_split(n);
+	struct fw_datapath plain, other, held, sent;
+	struct bench_sources src, none = { 0 };
+	struct bpf_object *floor;
+	struct pb_drain drain = { 0 };
+	struct fw_ruleset rs;
+
+	if (!s.v4 || !s.v6)
+		pb_die("log needs rules of both families", EINVAL);
+	pb_setup_begin();
+	bench_sources_for(&src, n);
+	bench_rules_for(&rs, &src, 0);
+	pb_load(&plain, &rs);
+	pb_load(&other, &rs);
+	pb_load(&held, &rs);
+	pb_load(&sent, &rs);
+	pb_log_on(&other, 0, 0); /* a rule no frame here hits */
+	for (int v6 = 0; v6 < 2; v6++) {
+		uint32_t id = v6 ? s.v4 + s.v6 / 2 : s.v4 / 2; /* the hit frame's rule */
+
+		pb_log_on(&held, id, 0);
+		pb_log_on(&sent, id, 1);
+	}
+	floor = bench_floor_load(run->obj_dir, &none);
+	pb_drain_start(&drain, &sent);
+	pb_setup_end();
+	pb_hold(run, plain.prog_fd);
+	pb_hold(run, other.prog_fd);
+	pb_hold(run, held.prog_fd);
+	pb_hold(run, sent.prog_fd);
+	pb_hold(run, bench_obj_prog(floor, "floor_drop"));
+	pb_overhead(run, floor);
+	for (int v6 = 0; v6 < 2; v6++) {
+		struct pb_case c = { .mode = "log", .name = "hit", .n = n, .v6 = v6 };
+		struct pb_frame f;
+
+		pb_frame(&f, v6, 1, (v6 ? s.v6 : s.v4) / 2);
+		pb_add(&c, "xdpfw", plain.prog_fd, &f);
+		pb_add(&c, "xdpfw_log_other", other.prog_fd, &f);
+		pb_add(&c, "xdpfw_log_held", held.prog_fd, &f);
+		pb_add(&c, "xdpfw_log_sent", sent.prog_fd, &f);
+		pb_time(run, &c);
+	}
+	pb_drain_stop(&drain);
+	/* The work was done: events held back, sent, lost to the full ring, and read. */
+	printf("check,log,any,held,%llu\n",
+	       (unsigned long long)pb_event_stat(&held, FW_EVENT_STAT_SUPPRESSED));
+	printf("check,log,any,sent,%llu\n",
+	       (unsigned long long)pb_event_stat(&sent, FW_EVENT_STAT_SENT));
+	printf("check,log,any,lost,%llu\n",
+	       (unsigned long long)pb_event_stat(&sent, FW_EVENT_STAT_LOST0));
+	printf("check,log,any,read,%llu\n", drain.events);
+	pb_release(run);
+	bpf_object__close(floor);
+	fw_datapath_close(&plain);
+	fw_datapath_close(&other);
+	fw_datapath_close(&held);
+	fw_datapath_close(&sent);
+	free(rs.rules);
+	bench_sources_free(&src);
+}
+
 static int pb_usage(void)
 {
 	fprintf(stderr, "usage: pktban OBJ_DIR XDP_FILTER_OBJ REPEAT REPS base BASELINE_OBJ N...\n"
 			"       pktban OBJ_DIR XDP_FILTER_OBJ REPEAT REPS ban N RULES\n"
-			"       pktban OBJ_DIR XDP_FILTER_OBJ REPEAT REPS limit RULES\n");
+			"       pktban OBJ_DIR XDP_FILTER_OBJ REPEAT REPS limit RULES\n"
+			"       pktban OBJ_DIR XDP_FILTER_OBJ REPEAT REPS log RULES\n");
 	return 2;
 }
 
@@ -401,6 +581,8 @@ int main(int argc, char **argv)
 		pb_ban(&run, strtoul(argv[6], NULL, 0), strtoul(argv[7], NULL, 0));
 	} else if (!strcmp(mode, "limit") && argc == 7) {
 		pb_limit(&run, strtoul(argv[6], NULL, 0));
+	} else if (!strcmp(mode, "log") && argc == 7) {
+		pb_log(&run, strtoul(argv[6], NULL, 0));
 	} else {
 		return pb_usage();
 	}

@@ -16,6 +16,7 @@ call() { if declare -F "$1" >/dev/null; then "$1"; fi; }
 	report_targets
 	call report_issue9_targets
 	call report_issue10_targets
+	call report_issue11_targets
 	call report_suite_targets
 	report_pktcost
 	call report_wire
@@ -23,6 +24,7 @@ call() { if declare -F "$1" >/dev/null; then "$1"; fi; }
 	call report_pktset
 	call report_sets
 	call report_issue10
+	call report_issue11
 	[ -f "$ROOT/bench/ANALYSIS.md" ] && cat "$ROOT/bench/ANALYSIS.md"
 } >"$OUT.tmp"
 mv "$OUT.tmp" "$OUT"

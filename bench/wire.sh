@@ -5,7 +5,13 @@
 #   wire,CASE,REP,DROPPED,SECONDS,SOFTIRQ_TICKS,SENT
 # usage: bench/wire.sh SECONDS REPS RULES [CASE...]
 # (xdpfw_ban, not run by default: 198.18.0.7 banned among WIRE_BANS addresses,
-# its rule made a pass rule, so only the ban drops it.)
+# its rule made a pass rule, so only the ban drops it. xdpfw_log, not run by
+# default either: 198.18.0.7's rule says `log: true`, settings.log_rate is
+# WIRE_LOG_RATE a second (log_burst 1 % of that), and `xdpfw events --json`
+# reads on another CPU;
+# it adds the lines
+#   logstat,CASE,REP,SENT,SUPPRESSED,LOST   (what fw_event_stats grew by)
+#   events,CASE,LINES,SENT,LOST,LOG_RATE    (the reader's lines, all reps))
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B=$ROOT/build/bench
@@ -15,7 +21,10 @@ shift 3
 CASES=${*:-floor_drop floor_hit xdp_filter xdpfw_native xdpfw_set xdpfw_generic nft_ingress nft_input iptables_raw}
 SET_ELEMENTS=${WIRE_SET_ELEMENTS:-1000000}
 BANS=${WIRE_BANS:-1000000}
+LOG_RATE=${WIRE_LOG_RATE:-100000}
 CPU=${BENCH_CPU:-1}
+READER_CPU=$((CPU == 0 ? 1 : 0))
+READER=
 XF_OBJ=${XF_OBJ:-/usr/lib/$(gcc -dumpmachine)/bpf/xdpfilt_alw_all.o}
 WORK=$(mktemp -d /tmp/xfb-wire.XXXXXX)
 G=xfbg-$$ X=xfbx-$$
@@ -23,6 +32,7 @@ IPT=iptables-legacy
 command -v "$IPT" >/dev/null || IPT=iptables
 
 teardown() {
+	reader_stop
 	ip netns del "$G" 2>/dev/null || true
 	ip netns del "$X" 2>/dev/null || true
 }
@@ -83,6 +93,13 @@ load() {
 		fi
 		rm -f "$WORK/bans.txt"
 		echo xdp ;;
+	xdpfw_log)
+		# A burst of 1% of a second: a fresh bucket's burst would pass more than a flood's steady state.
+		MKCONF_LOG=7 MKCONF_SETTINGS="log_rate: $LOG_RATE/s; log_burst: $((LOG_RATE / 100 + 1))" \
+			"$ROOT/bench/mkconf.sh" "$RULES" wb native >"$WORK/wire.yaml"
+		nsx "$XDPFW" --pin-dir "$WORK/bpffs/xdpfw" apply "$WORK/wire.yaml" 2>"$WORK/apply.log" ||
+			{ cat "$WORK/apply.log" >&2; return 1; }
+		echo xdp ;;
 	xdpfw_set)
 		# One drop rule on the synthetic set (bench/synth.h): 198.18.0.7 is in its 198.18.0.0/24.
 		"$B/mksynth" v4 "$SET_ELEMENTS" list >"$WORK/set.txt"
@@ -130,16 +147,56 @@ drops() {
 	esac
 }
 
+# The events reader of xdpfw_log, on the CPU the generator leaves free, once it holds a ring.
+reader_start() {
+	taskset -c "$READER_CPU" "$XDPFW" --pin-dir "$WORK/bpffs/xdpfw" events --json \
+		>"$WORK/events.json" 2>"$WORK/events.err" &
+	READER=$!
+	for _ in $(seq 1 100); do
+		[ "$("$B/evpace" "$WORK/bpffs/xdpfw" readers | cut -d, -f2)" -gt 0 ] && return 0
+		kill -0 "$READER" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "bench: xdpfw events did not start: $(head -c 300 "$WORK/events.err")" >&2
+	return 1
+}
+
+# Stops the reader once it printed every event sent (or 3 s passed); "events,..." when it ran.
+reader_stop() {
+	[ -n "$READER" ] || return 0
+	local sent lost lines=0
+	IFS=, read -r _ sent _ lost < <("$B/evpace" "$WORK/bpffs/xdpfw" stats) || true
+	for _ in $(seq 1 60); do
+		lines=$(wc -l <"$WORK/events.json")
+		[ "$lines" -ge "$((${sent:-0} - ${lost:-0}))" ] && break
+		sleep 0.05
+	done
+	kill -INT "$READER" 2>/dev/null || true
+	wait "$READER" 2>/dev/null || true
+	READER=
+	echo "events,xdpfw_log,$(wc -l <"$WORK/events.json"),${sent:-},${lost:-},$LOG_RATE"
+}
+
+event_stats() { if [ -n "$READER" ]; then "$B/evpace" "$WORK/bpffs/xdpfw" stats | cut -d, -f2-; fi; }
+
 for c in $CASES; do
 	setup
-	if how=$(load "$c"); then
+	if how=$(load "$c") && { [ "$c" != xdpfw_log ] || reader_start; }; then
 		for rep in $(seq 1 "$REPS"); do
+			e0=$(event_stats)
 			d0=$(drops "$how") s0=$(softirq_ticks)
 			out=$(taskset -c "$CPU" ip netns exec "$G" "$B/wiregen" "$B" wa "$SECS")
 			d1=$(drops "$how") s1=$(softirq_ticks)
+			e1=$(event_stats)
 			IFS=, read -r _ sent secs <<<"$out"
 			echo "wire,$c,$rep,$((d1 - d0)),$secs,$((s1 - s0)),$sent"
+			if [ -n "$e0" ]; then
+				awk -v c="$c" -v r="$rep" -v a="$e0" -v b="$e1" 'BEGIN {
+					split(a, x, ","); split(b, y, ",")
+					printf "logstat,%s,%s,%d,%d,%d\n", c, r, y[1] - x[1], y[2] - x[2], y[3] - x[3] }'
+			fi
 		done
+		reader_stop
 	else
 		echo "bench: wire case $c could not be set up" >&2
 	fi

@@ -356,11 +356,13 @@ int fw_param_clear_bits(const struct fw_datapath *dp, uint32_t index, uint32_t b
 
 int fw_counter_read(const struct fw_datapath *dp, uint32_t id, struct fw_counter *out)
 {
-	const struct fw_rule_counter *c;
-
 	if (id >= fw_datapath_ids(dp))
 		return -ENOENT;
-	c = &dp->counters[id];
+	return fw_rule_counter_read(&dp->counters[id], out);
+}
+
+int fw_rule_counter_read(const struct fw_rule_counter *c, struct fw_counter *out)
+{
 	for (int tries = 0; tries < FW_COUNTER_READ_TRIES; tries++) {
 		uint64_t packets = __atomic_load_n(&c->packets_spilled, __ATOMIC_ACQUIRE);
 		uint64_t bytes = __atomic_load_n(&c->bytes_spilled, __ATOMIC_ACQUIRE);

@@ -143,6 +143,8 @@ int fw_param_clear_bits(const struct fw_datapath *dp, uint32_t index, uint32_t b
 int fw_datapath_sync(struct fw_datapath *dp, const struct fw_ruleset *rs);
 
 int fw_counter_read(const struct fw_datapath *dp, uint32_t id, struct fw_counter *out);
+/* The same from a counter of fw_counters mapped in elsewhere; -EAGAIN if a spill never ends. */
+int fw_rule_counter_read(const struct fw_rule_counter *c, struct fw_counter *out);
 /* Sets a counter no packet can reach (its id in no set in force) to these totals. */
 int fw_counter_write(const struct fw_datapath *dp, uint32_t id, const struct fw_counter *totals);
 /* Adds to a counter, safely while packets count on it too. */

@@ -2,18 +2,23 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
 #include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 #include "ban_maps.h"
 #include "ban_origins.h"
 #include "bans.h"
+#include "event_stats.h"
 #include "log.h"
 #include "metrics_text.h"
 #include "names.h"
 #include "prom_text.h"
 #include "state.h"
 
-/* Rule ids looked at for one piece of the text: a few hundred kB of it at most. */
+/*
+ * Rule ids looked at for one piece of the text: a few hundred kB of it at
+ * most, and the window of fw_rule_info and fw_counters mapped in for them.
+ */
 #define FW_SCRAPE_IDS 2048
 
 /* What comes next: the rules stream after the rest, which is read at once. */
@@ -81,11 +86,15 @@ static int fw_scrape_stats(struct fw_prom_buf *b, const struct fw_datapath *dp)
 static int fw_bans_by_origin(const struct fw_datapath *dp, uint64_t counts[FW_BAN_ORIGINS + 1])
 {
 	uint64_t now = fw_bans_clock(dp);
-	int err = 0;
+	uint32_t bits;
+	int err = fw_param_read(dp, FW_PARAM_BANS, &bits);
 
 	for (int m = 0; m < FW_BAN_MAPS && !err; m++) {
 		struct fw_ban_dump d;
 
+		/* A map whose bit is clear is empty: reading its million buckets would say so. */
+		if (!(bits & fw_ban_map_kinds[m].bit))
+			continue;
 		err = fw_ban_dump_read(dp, m, &d);
 		for (size_t i = 0; i < d.count && !err; i++) {
 			uint32_t origin = d.values[i].origin;
@@ -153,29 +162,6 @@ static int fw_scrape_reloads(struct fw_prom_buf *b, const struct fw_datapath *dp
 	return 0;
 }
 
-/* out[key] = the sum over the CPUs of a PERCPU_ARRAY of __u64. */
-static int fw_percpu_sums(int fd, uint32_t keys, uint64_t *out)
-{
-	int cpus = libbpf_num_possible_cpus();
-	uint64_t *percpu;
-	int err = 0;
-
-	if (cpus < 0)
-		return cpus;
-	percpu = calloc(cpus, sizeof(*percpu));
-	if (!percpu)
-		return -ENOMEM;
-	for (uint32_t key = 0; key < keys && !err; key++) {
-		out[key] = 0;
-		if (bpf_map_lookup_elem(fd, &key, percpu))
-			err = -errno;
-		for (int cpu = 0; cpu < cpus && !err; cpu++)
-			out[key] += percpu[cpu];
-	}
-	free(percpu);
-	return err;
-}
-
 static int fw_event_readers_count(const struct fw_datapath *dp, uint64_t *count)
 {
 	struct fw_event_reader reader;
@@ -191,15 +177,13 @@ static int fw_event_readers_count(const struct fw_datapath *dp, uint64_t *count)
 
 static int fw_scrape_events(struct fw_prom_buf *b, const struct fw_datapath *dp)
 {
-	uint64_t stats[FW_EVENT_STAT_COUNT], lost = 0, readers;
-	int err = fw_percpu_sums(dp->event_stats_fd, FW_EVENT_STAT_COUNT, stats);
+	uint64_t stats[FW_EVENT_STAT_COUNT], readers;
+	int err = fw_event_stats_read(dp->event_stats_fd, stats);
 
 	if (!err)
 		err = fw_event_readers_count(dp, &readers);
 	if (err)
 		return err;
-	for (int slot = 0; slot < FW_EVENT_READERS; slot++)
-		lost += stats[FW_EVENT_STAT_LOST0 + slot];
 	fw_prom_single(b, "xdpfw_events_total", "counter",
 		       "Events of logged rules, bans and limits that log_rate let through to the "
 		       "readers.", stats[FW_EVENT_STAT_SENT]);
@@ -207,7 +191,8 @@ static int fw_scrape_events(struct fw_prom_buf *b, const struct fw_datapath *dp)
 		       "Events settings.log_rate held back: counted, never sent.",
 		       stats[FW_EVENT_STAT_SUPPRESSED]);
 	fw_prom_single(b, "xdpfw_events_lost_total", "counter",
-		       "Events a reader's full ring could not take, summed over the readers.", lost);
+		       "Events a reader's full ring could not take, summed over the readers.",
+		       fw_event_stats_lost(stats));
 	fw_prom_single(b, "xdpfw_event_readers", "gauge",
 		       "Readers of events with a ring of their own: the daemon's journal writer "
 		       "and each xdpfw events.", readers);
@@ -241,42 +226,103 @@ static const char *fw_rule_action(const struct fw_rule_info *r)
 	return fw_action_name(r->action == FW_ACTION_LIMIT ? FW_ACTION_DROP : r->action);
 }
 
-/* The samples of the next FW_SCRAPE_IDS ids for the packets or the bytes family. */
-static int fw_scrape_rules(struct fw_scrape *s, bool bytes)
-{
-	const char *name = bytes ? "xdpfw_rule_bytes_total" : "xdpfw_rule_packets_total";
-	uint32_t ids = fw_datapath_ids(s->dp), end = s->next_id + FW_SCRAPE_IDS;
-	struct fw_prom_buf *b = &s->buf;
+/* Entries [from, from + count) of an mmapable array, in pages of their own. */
+struct fw_window {
+	void *map;
+	size_t len;
+	const char *first; /* entry `from` */
+};
 
-	if (!s->next_id)
-		fw_prom_family(b, name, "counter",
-			       bytes ? "Bytes (frame lengths) of the packets each rule in force "
-				       "matched."
-				     : "Packets each rule in force matched.");
-	for (uint32_t id = s->next_id; id < end && id < ids; id++) {
-		const struct fw_rule_info *r = &s->dp->rule_infos[id];
+static int fw_window_map(struct fw_window *w, int fd, size_t entry, uint32_t from, uint32_t count)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t start = (size_t)from * entry / page * page;
+	size_t end = (((size_t)from + count) * entry + page - 1) / page * page;
+
+	w->map = mmap(NULL, end - start, PROT_READ, MAP_SHARED, fd, (off_t)start);
+	if (w->map == MAP_FAILED) {
+		w->map = NULL;
+		return -errno;
+	}
+	w->len = end - start;
+	w->first = (const char *)w->map + ((size_t)from * entry - start);
+	return 0;
+}
+
+static void fw_window_unmap(struct fw_window *w)
+{
+	if (w->map)
+		munmap(w->map, w->len);
+	w->map = NULL;
+}
+
+static void fw_rule_sample(struct fw_prom_buf *b, bool bytes, const struct fw_rule_info *r,
+			   uint64_t v)
+{
+	if (bytes)
+		FW_PROM_LIT(b, "xdpfw_rule_bytes_total{rule=\"");
+	else
+		FW_PROM_LIT(b, "xdpfw_rule_packets_total{rule=\"");
+	fw_prom_label_value(b, r->name, strnlen(r->name, sizeof(r->name)));
+	FW_PROM_LIT(b, "\",action=\"");
+	fw_prom_str(b, fw_rule_action(r));
+	FW_PROM_LIT(b, "\"} ");
+	fw_prom_u64(b, v);
+	FW_PROM_LIT(b, "\n");
+}
+
+/* The samples of ids [from, from + count) for the packets or the bytes family. */
+static int fw_scrape_window(struct fw_scrape *s, uint32_t from, uint32_t count, bool bytes)
+{
+	struct fw_window infos, counters = { 0 };
+	int err = fw_window_map(&infos, s->dp->rule_info_fd, sizeof(struct fw_rule_info), from,
+				count);
+
+	if (!err)
+		err = fw_window_map(&counters, s->dp->counters_fd, sizeof(struct fw_rule_counter),
+				    from, count);
+	for (uint32_t i = 0; i < count && !err; i++) {
+		const struct fw_rule_info *r = (const struct fw_rule_info *)infos.first + i;
 		struct fw_counter c;
-		int err;
 
 		if (!(r->sets & (1u << s->active)))
 			continue;
-		err = fw_counter_read(s->dp, id, &c);
+		err = fw_rule_counter_read((const struct fw_rule_counter *)counters.first + i, &c);
 		if (err)
-			return err;
-		fw_prom_str(b, name);
-		fw_prom_str(b, "{rule=\"");
-		fw_prom_label_value(b, r->name, strnlen(r->name, sizeof(r->name)));
-		fw_prom_str(b, "\",action=\"");
-		fw_prom_str(b, fw_rule_action(r));
-		fw_prom_str(b, "\"} ");
-		fw_prom_u64(b, bytes ? c.bytes : c.packets);
-		fw_prom_put(b, "\n", 1);
+			break;
+		fw_rule_sample(&s->buf, bytes, r, bytes ? c.bytes : c.packets);
 		s->rules += !bytes;
 	}
-	s->next_id = end < ids ? end : 0;
+	fw_window_unmap(&counters);
+	fw_window_unmap(&infos);
+	return err ? err : s->buf.err;
+}
+
+/* The next FW_SCRAPE_IDS ids of the packets or the bytes family. */
+static int fw_scrape_rules(struct fw_scrape *s, bool bytes)
+{
+	uint32_t ids = fw_datapath_ids(s->dp), count = ids - s->next_id;
+
 	if (!s->next_id)
+		fw_prom_family(&s->buf, bytes ? "xdpfw_rule_bytes_total" : "xdpfw_rule_packets_total",
+			       "counter",
+			       bytes ? "Bytes (frame lengths) of the packets each rule in force "
+				       "matched."
+				     : "Packets each rule in force matched.");
+	if (count > FW_SCRAPE_IDS)
+		count = FW_SCRAPE_IDS;
+	if (count) {
+		int err = fw_scrape_window(s, s->next_id, count, bytes);
+
+		if (err)
+			return err;
+	}
+	s->next_id += count;
+	if (s->next_id == ids) {
+		s->next_id = 0;
 		s->part++;
-	return b->err;
+	}
+	return 0;
 }
 
 /* Fills the buffer with the next piece of the text; the part advances whether or not it wrote. */
@@ -351,7 +397,7 @@ int fw_scrape_open(const char *pin_dir, struct fw_scrape **out)
 		if (s->peeked)
 			fw_state_close(&s->st);
 		fw_prom_reset(&s->buf);
-		err = fw_state_peek(&s->st, pin_dir);
+		err = fw_state_peek_unmapped(&s->st, pin_dir);
 		s->peeked = !err;
 		s->dp = &s->st.dp;
 		if (!err)

@@ -141,7 +141,7 @@ static int fw_pin_check_map(const char *dir, int fd, const struct fw_pinned_map 
 	return -EPROTO;
 }
 
-int fw_pin_adopt(const char *dir, struct fw_datapath *dp)
+int fw_pin_open(const char *dir, struct fw_datapath *dp)
 {
 	char path[PATH_MAX];
 	uint32_t layout = 0;
@@ -178,6 +178,15 @@ int fw_pin_adopt(const char *dir, struct fw_datapath *dp)
 		err = fw_param_read(dp, FW_PARAM_CAPACITY, &dp->capacity);
 	if (!err)
 		err = fw_datapath_read_room(dp);
+	if (err)
+		fw_datapath_close(dp);
+	return err;
+}
+
+int fw_pin_adopt(const char *dir, struct fw_datapath *dp)
+{
+	int err = fw_pin_open(dir, dp);
+
 	if (!err)
 		err = fw_datapath_mmap(dp);
 	if (err)

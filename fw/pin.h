@@ -20,6 +20,11 @@ void fw_pin_unlock(int lock_fd);
  * -EPROTO (after saying so) when they come from an incompatible build.
  */
 int fw_pin_adopt(const char *dir, struct fw_datapath *dp);
+/*
+ * The same without mapping fw_rule_info, fw_counters and the tries in (the
+ * params are): mapped whole they are tens of MB of the reader's RSS.
+ */
+int fw_pin_open(const char *dir, struct fw_datapath *dp);
 
 /*
  * Replacing the pinned state takes three steps, so a crash between any two

@@ -21,6 +21,8 @@ struct fw_prom_buf {
 
 void fw_prom_put(struct fw_prom_buf *b, const char *s, size_t len);
 void fw_prom_str(struct fw_prom_buf *b, const char *s);
+/* A string literal, its length known when compiled: a sample of every rule writes several. */
+#define FW_PROM_LIT(b, lit) fw_prom_put((b), "" lit, sizeof(lit) - 1)
 void fw_prom_u64(struct fw_prom_buf *b, uint64_t v);
 /*
  * A label value as the format wants it: backslash, double quote and line

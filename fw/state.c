@@ -171,7 +171,8 @@ int fw_state_open(struct fw_state *st, const char *pin_dir, bool create)
 	return err;
 }
 
-int fw_state_peek(struct fw_state *st, const char *pin_dir)
+static int fw_state_peek_with(struct fw_state *st, const char *pin_dir,
+			      int (*adopt)(const char *dir, struct fw_datapath *dp))
 {
 	int err;
 
@@ -180,10 +181,20 @@ int fw_state_peek(struct fw_state *st, const char *pin_dir)
 	st->lock_fd = -1;
 	fw_datapath_init(&st->dp);
 	fw_datapath_init(&st->retired);
-	err = fw_pin_adopt(pin_dir, &st->dp);
+	err = adopt(pin_dir, &st->dp);
 	if (err)
 		fw_state_close(st);
 	return err;
+}
+
+int fw_state_peek(struct fw_state *st, const char *pin_dir)
+{
+	return fw_state_peek_with(st, pin_dir, fw_pin_adopt);
+}
+
+int fw_state_peek_unmapped(struct fw_state *st, const char *pin_dir)
+{
+	return fw_state_peek_with(st, pin_dir, fw_pin_open);
 }
 
 void fw_state_close(struct fw_state *st)

@@ -33,6 +33,12 @@ int fw_state_open(struct fw_state *st, const char *pin_dir, bool create);
  * nothing is pinned.
  */
 int fw_state_peek(struct fw_state *st, const char *pin_dir);
+/*
+ * fw_state_peek() without mapping the rule arrays in (fw_pin_open): for a
+ * reader that maps a window of them at a time, so that reading a hundred
+ * thousand rules does not add the arrays' tens of MB to its RSS (metrics).
+ */
+int fw_state_peek_unmapped(struct fw_state *st, const char *pin_dir);
 void fw_state_close(struct fw_state *st);
 
 /*

@@ -36,8 +36,8 @@ struct fw_top {
 	const char *pin_dir;
 	struct fw_state st;
 	bool peeked;
-	uint32_t prog_id;
-	struct fw_top_sample then, now; /* now is valid once has_now */
+	uint32_t prog_id; /* of the last maps peeked at */
+	struct fw_top_sample now; /* the last sample, once has_now; view's rows point into it */
 	bool has_now;
 	struct fw_top_view view;
 	struct fw_top_screen screen;
@@ -70,23 +70,38 @@ static void fw_top_unpeek(struct fw_top *t)
 	t->peeked = false;
 }
 
+/* Peeks at the pins, and says so when they hold other maps than the last peek found. */
 static int fw_top_peek(struct fw_top *t)
 {
 	int err = fw_state_peek(&t->st, t->pin_dir);
+	uint32_t id;
 
 	if (err == -ENOENT)
-		fw_top_say(t, "nothing is pinned (down, or between two maps): waiting");
+		fw_top_say(t, "nothing is pinned here any more: waiting for 'xdpfw run' or 'apply'");
 	else if (err)
 		fw_top_say(t, "cannot read the pinned state: %s", strerror(-err));
 	if (err)
 		return err;
-	t->prog_id = fw_top_prog_id(&t->st.dp);
+	id = fw_top_prog_id(&t->st.dp);
 	t->peeked = true;
-	if (t->prog_id)
-		return 0;
-	fw_top_unpeek(t);
-	fw_top_say(t, "the maps are being replaced: waiting");
-	return -EAGAIN;
+	if (!id) {
+		fw_top_unpeek(t);
+		fw_top_say(t, "the maps are being replaced: waiting");
+		return -EAGAIN;
+	}
+	if (t->prog_id && id != t->prog_id)
+		fw_top_say(t, "a reload replaced the maps: showing the new ones");
+	t->prog_id = id;
+	return 0;
+}
+
+/* Numbers that can no longer be read again are not shown as if they were current. */
+static void fw_top_forget(struct fw_top *t)
+{
+	fw_top_view_free(&t->view);
+	fw_top_sample_free(&t->now);
+	t->has_now = false;
+	t->screen.prog_id = 0;
 }
 
 /* A new sample, its rates to the last one, and a peek again when a reload replaced the maps. */
@@ -97,25 +112,25 @@ static void fw_top_tick(struct fw_top *t)
 	int err;
 
 	fw_top_interfaces(t->pin_dir, t->interfaces, sizeof(t->interfaces));
-	if (t->peeked && fw_top_pinned_prog_id(t->pin_dir) != t->prog_id) {
+	if (t->peeked && fw_top_pinned_prog_id(t->pin_dir) != t->prog_id)
 		fw_top_unpeek(t);
-		fw_top_say(t, "a reload replaced the maps");
-	}
-	if (!t->peeked && fw_top_peek(t))
+	if (!t->peeked && fw_top_peek(t)) {
+		fw_top_forget(t);
 		return;
+	}
 	err = fw_top_sample_read(&t->st.dp, &next);
 	err = err ?: fw_top_view_make(t->has_now ? &t->now : NULL, &next, &view);
 	if (err) {
 		fw_top_sample_free(&next);
 		fw_top_unpeek(t);
+		fw_top_forget(t);
 		fw_top_say(t, "reading the maps failed (%s): reading them again", strerror(-err));
 		return;
 	}
 	fw_top_view_sort(&view, t->screen.order);
 	fw_top_view_free(&t->view);
-	fw_top_sample_free(&t->then);
+	fw_top_sample_free(&t->now);
 	t->view = view;
-	t->then = t->now;
 	t->now = next;
 	t->has_now = true;
 	t->screen.prog_id = t->prog_id;
@@ -204,7 +219,8 @@ static void fw_top_loop(struct fw_top *t)
 							   : now + FW_TOP_TICK_MS;
 			now = fw_top_ms();
 		}
-		timeout(next - now < FW_TOP_KEY_WAIT_MS ? (int)(next - now) : FW_TOP_KEY_WAIT_MS);
+		timeout(now >= next ? 0
+			: next - now < FW_TOP_KEY_WAIT_MS ? (int)(next - now) : FW_TOP_KEY_WAIT_MS);
 		key = getch();
 		if (key == 'q' || key == 'Q')
 			break;
@@ -240,11 +256,12 @@ int fw_top_cmd(const char *pin_dir)
 			 "'xdpfw --json rules' and 'xdpfw --json stats'");
 		return 1;
 	}
+	/* -EAGAIN: peeked in the middle of a reload; the first tick peeks again. */
 	err = fw_top_peek(&t);
 	if (err == -ENOENT)
 		fw_error("%s: nothing is pinned here; start xdpfw with 'xdpfw run' or 'xdpfw "
 			 "apply'", pin_dir);
-	if (err)
+	if (err && err != -EAGAIN)
 		return 1;
 	t.status[0] = '\0';
 	fw_top_signals();
@@ -269,9 +286,7 @@ int fw_top_cmd(const char *pin_dir)
 	delscreen(screen);
 	if (err)
 		fw_error("top cannot keep its messages off the screen: %s", strerror(-err));
-	fw_top_view_free(&t.view);
-	fw_top_sample_free(&t.then);
-	fw_top_sample_free(&t.now);
+	fw_top_forget(&t);
 	fw_top_unpeek(&t);
 	return err ? 1 : 0;
 }

@@ -42,12 +42,6 @@ uint32_t fw_top_pinned_prog_id(const char *pin_dir);
 /* dp's program id, 0 when dp is a mix of old and new maps (peeked during a switch). */
 uint32_t fw_top_prog_id(const struct fw_datapath *dp);
 
-/* What a counter grew by; a counter that went down started again (new maps, a new rule). */
-static inline uint64_t fw_top_grew(uint64_t then, uint64_t now)
-{
-	return now >= then ? now - then : now;
-}
-
 struct fw_top_row {
 	const struct fw_top_rule *rule; /* in the newer sample */
 	struct fw_counter delta;        /* since the older one; 0 for a rule new since */

@@ -33,9 +33,13 @@ void fw_top_draw_init(void)
 	init_pair(FW_TOP_YELLOW, COLOR_YELLOW, -1);
 }
 
-/* Writes at (y, x), cut at the right edge (curses would wrap it); returns the column after. */
-__attribute__((format(printf, 4, 5))) static int fw_top_put(int y, int x, int attr,
-							    const char *fmt, ...)
+/*
+ * Writes at (y, x), cut at the right edge (curses would wrap it), or not
+ * at all when whole and it does not fit: a number cut short reads wrong.
+ * Returns the column after.
+ */
+__attribute__((format(printf, 5, 6))) static int fw_top_text(int y, int x, int attr, bool whole,
+							     const char *fmt, ...)
 {
 	char text[512];
 	int len, room = COLS - x;
@@ -44,13 +48,16 @@ __attribute__((format(printf, 4, 5))) static int fw_top_put(int y, int x, int at
 	va_start(ap, fmt);
 	len = vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	if (room <= 0 || y >= LINES || len < 0)
+	if (room <= 0 || y >= LINES || len < 0 || (whole && len > room))
 		return x;
 	attron(attr);
 	mvaddnstr(y, x, text, room);
 	attroff(attr);
 	return x + (len < room ? len : room);
 }
+
+#define fw_top_put(y, x, attr, ...) fw_top_text(y, x, attr, false, __VA_ARGS__)
+#define fw_top_put_whole(y, x, attr, ...) fw_top_text(y, x, attr, true, __VA_ARGS__)
 
 /* A rate as the frame shows it: "-" until there are two samples. */
 static const char *fw_top_rate_text(char buf[FW_TOP_HUMAN_MAX], const struct fw_top_view *v,
@@ -77,9 +84,9 @@ static void fw_top_draw_title(const struct fw_top_screen *scr, const struct fw_t
 	mvhline(0, 0, ' ', COLS);
 	attroff(bar);
 	x = fw_top_put(0, 0, bar | A_BOLD, " xdpfw top ");
-	x = fw_top_put(0, x, bar, " %s  prog %u", scr->interfaces[0] ? scr->interfaces
-								   : "attached nowhere",
-		       scr->prog_id);
+	x = fw_top_put(0, x, bar, " %s", scr->interfaces[0] ? scr->interfaces : "attached nowhere");
+	if (scr->prog_id)
+		x = fw_top_put(0, x, bar, "  prog %u", scr->prog_id);
 	if (s) {
 		x = fw_top_put(0, x, bar, "  %zu rules  default %s", s->rule_count,
 			       s->active & FW_ACTIVE_DEFAULT_DROP ? "drop" : "pass");
@@ -88,29 +95,30 @@ static void fw_top_draw_title(const struct fw_top_screen *scr, const struct fw_t
 				       fw_top_clock(clock, (time_t)s->reloads.last_success));
 		if (s->reloads.failed)
 			x = fw_top_put(0, x, bar | A_BOLD | fw_top_color(FW_TOP_RED),
-				       "  %llu reloads failed", (unsigned long long)s->reloads.failed);
+				       "  %llu reloads failed",
+				       (unsigned long long)s->reloads.failed);
 	}
 	fw_top_clock(clock, time(NULL));
 	if (x + (int)strlen(clock) + 2 <= COLS)
-		fw_top_put(0, COLS - (int)strlen(clock) - 1, bar, "%s", clock);
+		fw_top_put_whole(0, COLS - (int)strlen(clock) - 1, bar, "%s", clock);
 }
 
 /* The line to read first: what is dropped and passed, the bans, the events. */
 static void fw_top_draw_totals(const struct fw_top_sample *s, const struct fw_top_view *v)
 {
 	char a[FW_TOP_HUMAN_MAX], b[FW_TOP_HUMAN_MAX];
-	int x = 0;
+	int x;
 
-	x = fw_top_put(1, x, A_BOLD | fw_top_color(FW_TOP_RED), " DROP %s pkt/s",
-		       fw_top_rate_text(a, v, v->dropped.packets));
-	x = fw_top_put(1, x, 0, " %sB/s", fw_top_rate_text(b, v, v->dropped.bytes));
-	x = fw_top_put(1, x, A_BOLD | fw_top_color(FW_TOP_GREEN), "   PASS %s pkt/s",
-		       fw_top_rate_text(a, v, v->passed.packets));
-	x = fw_top_put(1, x, 0, " %sB/s", fw_top_rate_text(b, v, v->passed.bytes));
-	x = fw_top_put(1, x, A_BOLD, "   BANS %zu", s->bans);
-	x = fw_top_put(1, x, 0, "   events %s/s sent, %s/s suppressed",
-		       fw_top_rate_text(a, v, v->events_sent),
-		       fw_top_rate_text(b, v, v->events_suppressed));
+	x = fw_top_put_whole(1, 0, A_BOLD | fw_top_color(FW_TOP_RED), " DROP %s pkt/s",
+			     fw_top_rate_text(a, v, v->dropped.packets));
+	x = fw_top_put_whole(1, x, 0, " %sB/s", fw_top_rate_text(b, v, v->dropped.bytes));
+	x = fw_top_put_whole(1, x, A_BOLD, "   BANS %zu", s->bans);
+	x = fw_top_put_whole(1, x, A_BOLD | fw_top_color(FW_TOP_GREEN), "   PASS %s pkt/s",
+			     fw_top_rate_text(a, v, v->passed.packets));
+	x = fw_top_put_whole(1, x, 0, " %sB/s", fw_top_rate_text(b, v, v->passed.bytes));
+	fw_top_put_whole(1, x, 0, "   events %s/s sent, %s/s suppressed",
+			 fw_top_rate_text(a, v, v->events_sent),
+			 fw_top_rate_text(b, v, v->events_suppressed));
 }
 
 /* Each drop reason in a cell of its own, as many cells a line as fit; returns the next line. */
@@ -128,8 +136,8 @@ static int fw_top_draw_reasons(int y, const struct fw_top_view *v)
 			y++;
 			x = 1;
 		}
-		fw_top_put(y, x, v->stats[i].packets ? A_BOLD : 0, "%-14s %6s/s", fw_stat_name(i),
-			   fw_top_rate_text(rate, v, v->stats[i].packets));
+		fw_top_put_whole(y, x, v->stats[i].packets ? A_BOLD : 0, "%-14s %6s/s",
+				 fw_stat_name(i), fw_top_rate_text(rate, v, v->stats[i].packets));
 		x += cell;
 	}
 	return y + 1;
@@ -148,6 +156,18 @@ static int fw_top_width(int have, const char *text)
 	return len > have ? len : have;
 }
 
+/* Narrows SRC, then NAME, down to 12 columns each, until a row fits beside the others' columns. */
+static void fw_top_fit(int *name_w, int *src_w, int others)
+{
+	int over = others + *name_w + *src_w - COLS, cut;
+
+	cut = over > 0 && *src_w > 12 ? (over < *src_w - 12 ? over : *src_w - 12) : 0;
+	*src_w -= cut;
+	over -= cut;
+	cut = over > 0 && *name_w > 12 ? (over < *name_w - 12 ? over : *name_w - 12) : 0;
+	*name_w -= cut;
+}
+
 static const char *fw_top_action(const struct fw_rule_info *r, int *attr)
 {
 	*attr = fw_top_color(r->action == FW_ACTION_PASS ? FW_TOP_GREEN : FW_TOP_RED);
@@ -158,7 +178,7 @@ static void fw_top_draw_rules(int y, int rows, const struct fw_top_sample *s,
 			      const struct fw_top_view *v)
 {
 	struct fw_top_cells *cells = calloc(rows > 0 ? rows : 1, sizeof(*cells));
-	int name_w = 4, src_w = 3, port_w = 4, proto_w = 5, shown = 0;
+	int name_w = 4, src_w = 3, port_w = 4, proto_w = 5, shown = 0, x;
 
 	if (!cells)
 		return;
@@ -173,25 +193,30 @@ static void fw_top_draw_rules(int y, int rows, const struct fw_top_sample *s,
 		port_w = fw_top_width(port_w, cells[shown].match.port);
 		proto_w = fw_top_width(proto_w, cells[shown].match.proto);
 	}
+	/* NAME and SRC give way first; the total, last, shows where it fits whole. */
+	fw_top_fit(&name_w, &src_w, 32 + port_w + proto_w);
 	attron(A_REVERSE);
 	mvhline(y, 0, ' ', COLS);
 	attroff(A_REVERSE);
-	fw_top_put(y, 0, A_REVERSE, "%7s %8s  %-6s  %-*s  %-*s  %-*s  %-*s  %12s", "PKT/S",
-		   "BYTES/S", "ACTION", name_w, "NAME", src_w, "SRC", port_w, "PORT", proto_w,
-		   "PROTO", "PACKETS");
+	x = fw_top_put(y, 0, A_REVERSE, "%7s %8s  %-6s  %-*s  %-*s  %-*s  %-*s", "PKT/S",
+		       "BYTES/S", "ACTION", name_w, "NAME", src_w, "SRC", port_w, "PORT", proto_w,
+		       "PROTO");
+	fw_top_put_whole(y, x, A_REVERSE, "  %12s", "PACKETS");
 	for (int i = 0; i < shown; i++) {
 		const struct fw_top_row *row = &v->rows[i];
 		char pps[FW_TOP_HUMAN_MAX], bps[FW_TOP_HUMAN_MAX];
-		int x, busy = row->delta.packets ? A_BOLD : 0, action_attr;
+		int busy = row->delta.packets ? A_BOLD : 0, action_attr;
 		const char *action = fw_top_action(&row->rule->info, &action_attr);
 
-		x = fw_top_put(y + 1 + i, 0, busy, "%7s %8s", fw_top_rate_text(pps, v, row->delta.packets),
-			       fw_top_rate_text(bps, v, row->delta.bytes));
+		x = fw_top_put_whole(y + 1 + i, 0, busy, "%7s %8s",
+				     fw_top_rate_text(pps, v, row->delta.packets),
+				     fw_top_rate_text(bps, v, row->delta.bytes));
 		x = fw_top_put(y + 1 + i, x, action_attr, "  %-6s", action);
-		fw_top_put(y + 1 + i, x, busy, "  %-*.*s  %-*.*s  %-*s  %-*s  %12llu", name_w, name_w,
-			   cells[i].name, src_w, src_w, cells[i].match.src, port_w,
-			   cells[i].match.port, proto_w, cells[i].match.proto,
-			   (unsigned long long)row->rule->counter.packets);
+		x = fw_top_put(y + 1 + i, x, busy, "  %-*.*s  %-*.*s  %-*s  %-*s", name_w, name_w,
+			       cells[i].name, src_w, src_w, cells[i].match.src, port_w,
+			       cells[i].match.port, proto_w, cells[i].match.proto);
+		fw_top_put_whole(y + 1 + i, x, busy, "  %12llu",
+				 (unsigned long long)row->rule->counter.packets);
 	}
 	free(cells);
 }
@@ -206,7 +231,8 @@ static void fw_top_draw_footer(const struct fw_top_screen *scr, const struct fw_
 	attroff(A_REVERSE);
 	x = fw_top_put(y, 0, A_REVERSE, " q quit  s sort: %s", fw_top_order_names[scr->order]);
 	if (v && shown < v->count)
-		x = fw_top_put(y, x, A_REVERSE, "  (%zu of %zu rules shown)", shown, v->count);
+		x = fw_top_put_whole(y, x, A_REVERSE, "  (%zu of %zu rules shown)", shown,
+				     v->count);
 	if (scr->status[0])
 		fw_top_put(y, x, A_REVERSE | A_BOLD | fw_top_color(FW_TOP_YELLOW), "  %s",
 			   scr->status);

@@ -17,6 +17,12 @@ static int fw_top_name_cmp(const struct fw_top_rule *a, const struct fw_top_rule
 	return strncmp(a->info.name, b->info.name, sizeof(a->info.name));
 }
 
+/* What a counter grew by; one that went down started again (new maps, a new rule). */
+static uint64_t fw_top_grew(uint64_t then, uint64_t now)
+{
+	return now >= then ? now - then : now;
+}
+
 /* A counter that started again did so for its packets and bytes alike. */
 static struct fw_counter fw_top_delta(uint64_t packets0, uint64_t bytes0, uint64_t packets,
 				      uint64_t bytes)
@@ -108,7 +114,8 @@ void fw_top_view_sort(struct fw_top_view *v, enum fw_top_order order)
 		[FW_TOP_BY_NAME] = fw_top_by_name,
 	};
 
-	qsort(v->rows, v->count, sizeof(*v->rows), cmp[order < FW_TOP_ORDERS ? order : 0]);
+	if (v->count)
+		qsort(v->rows, v->count, sizeof(*v->rows), cmp[order < FW_TOP_ORDERS ? order : 0]);
 }
 
 void fw_top_view_free(struct fw_top_view *v)

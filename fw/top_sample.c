@@ -9,9 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 #include "ban_maps.h"
 #include "bans.h"
+#include "event_stats.h"
 #include "identity.h"
 #include "pin.h"
 #include "set_info.h"
@@ -49,24 +49,15 @@ static int fw_top_rules_read(const struct fw_datapath *dp, struct fw_top_sample 
 	return err;
 }
 
-/* fw_event_stats' words, summed over the CPUs. */
 static int fw_top_events_read(const struct fw_datapath *dp, struct fw_top_sample *s)
 {
-	int cpus = libbpf_num_possible_cpus();
-	uint64_t *percpu = cpus > 0 ? calloc(cpus, sizeof(*percpu)) : NULL;
-	uint32_t keys[] = { FW_EVENT_STAT_SENT, FW_EVENT_STAT_SUPPRESSED };
-	uint64_t *sums[] = { &s->events_sent, &s->events_suppressed };
-	int err = percpu ? 0 : cpus < 0 ? cpus : -ENOMEM;
+	uint64_t counts[FW_EVENT_STAT_COUNT];
+	int err = fw_event_stats_read(dp->event_stats_fd, counts);
 
-	for (size_t k = 0; k < 2 && !err; k++) {
-		if (bpf_map_lookup_elem(dp->event_stats_fd, &keys[k], percpu)) {
-			err = -errno;
-			break;
-		}
-		for (int cpu = 0; cpu < cpus; cpu++)
-			*sums[k] += percpu[cpu];
+	if (!err) {
+		s->events_sent = counts[FW_EVENT_STAT_SENT];
+		s->events_suppressed = counts[FW_EVENT_STAT_SUPPRESSED];
 	}
-	free(percpu);
 	return err;
 }
 
@@ -139,7 +130,8 @@ void fw_top_interfaces(const char *pin_dir, char *out, size_t size)
 
 		fw_escape(name, sizeof(name), d_name, strlen(d_name));
 		if (used < size)
-			used += (size_t)snprintf(out + used, size - used, "%s%s", i ? ", " : "", name);
+			used += (size_t)snprintf(out + used, size - used, "%s%s", i ? ", " : "",
+						 name);
 		free(entries[i]);
 	}
 	if (n >= 0)

@@ -64,7 +64,7 @@ capture() { tmx capture-pane -p -t "$1" >"$SCREEN" 2>/dev/null; }
 rule_row() { awk -v n="$1" 'f && ++i == n { print; exit } /PKT\/S/ && /NAME/ { f = 1 }' "$SCREEN"; }
 row_field() { rule_row "$1" | awk -v f="$2" '{ print $f }'; }
 # row_busy N NAME: row N is rule NAME with a rate, and not a zero one.
-row_busy() { [ "$(row_field "$1" 4)" = "$2" ] && [[ "$(row_field "$1" 1)" =~ ^[1-9.]+[kMG]?$ ]]; }
+row_busy() { [ "$(row_field "$1" 4)" = "$2" ] && [[ "$(row_field "$1" 1)" =~ ^[1-9][0-9.]*[kMG]?$ ]]; }
 busy_on_top() { capture "$1" && row_busy 1 c-busy && row_busy 2 a-quiet; }
 shows() { capture "$1" && grep -qF -- "$2" "$SCREEN"; }
 exited() { [ -s "$WORK/$1.status" ]; }
@@ -79,8 +79,8 @@ else
 	screen_diag
 fi
 check_eq "top: the idle rule's rate is 0" "$(row_field 3 4) $(row_field 3 1)" "b-idle 0"
-check "top: the drop total has a rate" grep -qE 'DROP [1-9.]+[kMG]? pkt/s' "$SCREEN"
-check "top: the drop reason drop_rule has a rate" grep -qE 'drop_rule +[1-9.]+[kMG]?/s' "$SCREEN"
+check "top: the drop total has a rate" grep -qE 'DROP [1-9][0-9.]*[kMG]? pkt/s' "$SCREEN"
+check "top: the drop reason drop_rule has a rate" grep -qE 'drop_rule +[1-9][0-9.]*[kMG]?/s' "$SCREEN"
 check "top: the busy rule's match and action" grep -qE 'drop +c-busy +any +7003 +udp' "$SCREEN"
 check "top: the interface in the title" grep -qF "$FW_DEV" "$SCREEN"
 
@@ -97,6 +97,11 @@ else
 	ok "after new maps: top says it"
 fi
 
+# last_line_says TEXT: the screen's last line (the footer) says TEXT, at the pane's size now.
+last_line_says() { capture top1 && [ "$(wc -l <"$SCREEN")" -eq "$1" ] && tail -n 1 "$SCREEN" | grep -qF "$2"; }
+tmx resize-window -t top1 -x 100 -y 20
+check "resized to 100x20: redrawn to fit, the footer on line 20" wait_until 5 last_line_says 20 "q quit"
+check "resized: the busy rule still on top" wait_until 5 busy_on_top top1
 tmx send-keys -t top1 s
 check "s: sorted by bytes/s" wait_until 5 shows top1 "sort: bytes/s"
 tmx send-keys -t top1 q

@@ -4,7 +4,9 @@
  * /metrics answers 200 with the exposition format's content type and the
  * text of `stats --prometheus`; other paths 404, other methods 405; a
  * second server on a taken address fails, naming it and its config line;
- * fw_metrics_serves() knows its own address, however it is written.
+ * fw_metrics_serves() knows its own address, however it is written. And
+ * fw_reloads through its pin: each sync counted with its time, and nothing
+ * said when nothing is pinned.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -25,6 +28,7 @@
 #include "harness.h"
 #include "metrics.h"
 #include "pin.h"
+#include "reloads.h"
 #include "sync.h"
 
 static char pin_dir[64];
@@ -279,6 +283,40 @@ static void test_taken_address_fails(void **state)
 	fw_metrics_stop(srv);
 }
 
+static int record_unpinned(void *arg)
+{
+	(void)arg;
+	fw_reloads_record("/sys/fs/bpf/xdpfw-unit-metrics-nothing-here", true);
+	return 0;
+}
+
+static void test_reloads_counted(void **state)
+{
+	struct fw_reload_stats r;
+	uint64_t before = (uint64_t)time(NULL);
+	char *said;
+	int ret;
+
+	(void)state;
+	assert_int_equal(fw_reloads_read(pin_dir, &r), 0);
+	assert_int_equal(r.succeeded, 0);
+	assert_int_equal(r.last_success, 0);
+	fw_reloads_record(pin_dir, true);
+	fw_reloads_record(pin_dir, true);
+	fw_reloads_record(pin_dir, false);
+	assert_int_equal(fw_reloads_read(pin_dir, &r), 0);
+	assert_int_equal(r.succeeded, 2);
+	assert_int_equal(r.failed, 1);
+	assert_in_range(r.last_success, before, (uint64_t)time(NULL));
+	assert_in_range(r.last_failure, before, (uint64_t)time(NULL));
+
+	assert_int_equal(fw_reloads_read("/sys/fs/bpf/xdpfw-unit-metrics-nothing-here", &r),
+			 -ENOENT);
+	said = stderr_of(record_unpinned, NULL, &ret);
+	assert_string_equal(said, "");
+	free(said);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +324,7 @@ int main(void)
 		cmocka_unit_test(test_serves_knows_its_address),
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_taken_address_fails),
+		cmocka_unit_test(test_reloads_counted),
 	};
 
 	return cmocka_run_group_tests(tests, pin_setup, pin_teardown);
