@@ -173,8 +173,10 @@ int fw_event_feed_open(const char *pin_dir, struct fw_event_feed **out)
 	int err;
 
 	*out = NULL;
-	if (!feed)
+	if (!feed) {
+		fw_error("%s: cannot set up an event reader: %s", pin_dir, strerror(ENOMEM));
 		return -ENOMEM;
+	}
 	snprintf(feed->pin_dir, sizeof(feed->pin_dir), "%s", pin_dir);
 	feed->rings_fd = feed->readers_fd = feed->stats_fd = feed->ring_fd = -1;
 	feed->slot = FW_EVENT_READERS; /* none claimed yet */
