@@ -2,8 +2,9 @@
 # `xdpfw top` in a real terminal: tmux, 160x40. Real frames stream to one rule
 # (and fewer to another): the captured screen shows the busy rule as the first
 # rule row with a non-zero rate, the quiet one next, and still does after a
-# reload replaced the maps under it. q and Ctrl-C quit with status 0 and take
-# the pane with them. Without a terminal: a clear error.
+# reload replaced the maps under it and after a resize; it counts bans. q and
+# Ctrl-C quit with status 0 and take the pane with them. Without a terminal: a
+# clear error.
 . "$(dirname "$0")/lib.sh"
 
 setup
@@ -102,6 +103,9 @@ last_line_says() { capture top1 && [ "$(wc -l <"$SCREEN")" -eq "$1" ] && tail -n
 tmx resize-window -t top1 -x 100 -y 20
 check "resized to 100x20: redrawn to fit, the footer on line 20" wait_until 5 last_line_says 20 "q quit"
 check "resized: the busy rule still on top" wait_until 5 busy_on_top top1
+check "no ban yet: BANS 0" grep -qF "BANS 0" "$SCREEN"
+xdpfw ban 198.18.200.1 198.18.200.2 >/dev/null 2>&1
+check "two bans: BANS 2" wait_until 5 shows top1 "BANS 2"
 tmx send-keys -t top1 s
 check "s: sorted by bytes/s" wait_until 5 shows top1 "sort: bytes/s"
 tmx send-keys -t top1 q
