@@ -3,8 +3,8 @@
 # (and fewer to another): the captured screen shows the busy rule as the first
 # rule row with a non-zero rate, the quiet one next, and still does after a
 # reload replaced the maps under it and after a resize; it counts bans. q and
-# Ctrl-C quit with status 0 and take the pane with them. Without a terminal: a
-# clear error.
+# Ctrl-C quit with status 0 and take the pane with them. Without a terminal, or
+# with one terminfo does not know: a clear error.
 . "$(dirname "$0")/lib.sh"
 
 setup
@@ -120,6 +120,12 @@ check "Ctrl-C: top exits" wait_until 5 exited top2
 check_eq "Ctrl-C: exit status 0" "$(cat "$WORK/top2.status" 2>/dev/null)" 0
 check "Ctrl-C: the pane is gone" wait_until 5 gone top2
 stream_stop
+
+tmx new-session -d -x 80 -y 24 -s bogus \
+	"TERM=xdpfw-no-such-terminal nsenter --net=/run/netns/$FW_NS $XDPFW --pin-dir $PIN_DIR top 2>$WORK/bogus.err; echo \$? >$WORK/bogus.status"
+check "unknown TERM: top exits" wait_until 5 exited bogus
+check_eq "unknown TERM: exit 1" "$(cat "$WORK/bogus.status" 2>/dev/null)" 1
+check "unknown TERM: says what to set" grep -q "set TERM" "$WORK/bogus.err"
 
 xdpfw top </dev/null >"$WORK/notty.out" 2>&1
 check_eq "not a terminal: exit 1" "$?" 1
