@@ -65,12 +65,16 @@ static int fw_top_events_read(const struct fw_datapath *dp, struct fw_top_sample
 static int fw_top_bans_count(const struct fw_datapath *dp, size_t *count)
 {
 	uint64_t now = fw_bans_clock(dp);
-	int err = 0;
+	uint32_t bits;
+	int err = fw_param_read(dp, FW_PARAM_BANS, &bits);
 
 	*count = 0;
 	for (int m = 0; m < FW_BAN_MAPS && !err; m++) {
 		struct fw_ban_dump d;
 
+		/* A map whose bit is clear is empty: no need to walk its buckets every second. */
+		if (!(bits & fw_ban_map_kinds[m].bit))
+			continue;
 		err = fw_ban_dump_read(dp, m, &d);
 		for (size_t i = 0; i < d.count && !err; i++)
 			*count += !fw_ban_expired(&d.values[i], now);

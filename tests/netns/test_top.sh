@@ -2,8 +2,9 @@
 # `xdpfw top` in a real terminal: tmux, 160x40. Real frames stream to one rule
 # (and fewer to another): the captured screen shows the busy rule as the first
 # rule row with a non-zero rate, the quiet one next, and still does after a
-# reload replaced the maps under it. q and Ctrl-C quit with status 0 and take
-# the pane with them. Without a terminal: a clear error.
+# reload replaced the maps under it and after a resize; it counts bans. q and
+# Ctrl-C quit with status 0 and take the pane with them. Without a terminal, or
+# with one terminfo does not know: a clear error.
 . "$(dirname "$0")/lib.sh"
 
 setup
@@ -84,24 +85,27 @@ check "top: the drop reason drop_rule has a rate" grep -qE 'drop_rule +[1-9][0-9
 check "top: the busy rule's match and action" grep -qE 'drop +c-busy +any +7003 +udp' "$SCREEN"
 check "top: the interface in the title" grep -qF "$FW_DEV" "$SCREEN"
 
-packets_before=$(row_field 1 8)
 check "apply a config that needs new maps, under top" apply "$big"
 check "apply: the maps were replaced" grep -q "new maps" "$WORK/apply.log"
-busy_counted_more() { busy_on_top top1 && [ "$(row_field 1 8)" -gt "$packets_before" ]; }
-check "after new maps: top read them (the busy rule on top, counting on)" \
-	wait_until 15 busy_counted_more
-if ! shows top1 "a reload replaced the maps"; then
+if wait_until 15 shows top1 "a reload replaced the maps"; then
+	ok "after new maps: top says it"
+else
 	not_ok "after new maps: top says it"
 	screen_diag
-else
-	ok "after new maps: top says it"
 fi
+# Counted on from the frame that said it, so by the new maps.
+packets_before=$(row_field 1 8)
+busy_counted_more() { busy_on_top top1 && [ "$(row_field 1 8)" -gt "${packets_before:-0}" ]; }
+check "after new maps: the busy rule on top, counting on" wait_until 15 busy_counted_more
 
 # last_line_says TEXT: the screen's last line (the footer) says TEXT, at the pane's size now.
 last_line_says() { capture top1 && [ "$(wc -l <"$SCREEN")" -eq "$1" ] && tail -n 1 "$SCREEN" | grep -qF "$2"; }
 tmx resize-window -t top1 -x 100 -y 20
 check "resized to 100x20: redrawn to fit, the footer on line 20" wait_until 5 last_line_says 20 "q quit"
 check "resized: the busy rule still on top" wait_until 5 busy_on_top top1
+check "no ban yet: BANS 0" grep -qF "BANS 0" "$SCREEN"
+xdpfw ban 198.18.200.1 198.18.200.2 >/dev/null 2>&1
+check "two bans: BANS 2" wait_until 5 shows top1 "BANS 2"
 tmx send-keys -t top1 s
 check "s: sorted by bytes/s" wait_until 5 shows top1 "sort: bytes/s"
 tmx send-keys -t top1 q
@@ -116,6 +120,12 @@ check "Ctrl-C: top exits" wait_until 5 exited top2
 check_eq "Ctrl-C: exit status 0" "$(cat "$WORK/top2.status" 2>/dev/null)" 0
 check "Ctrl-C: the pane is gone" wait_until 5 gone top2
 stream_stop
+
+tmx new-session -d -x 80 -y 24 -s bogus \
+	"TERM=xdpfw-no-such-terminal nsenter --net=/run/netns/$FW_NS $XDPFW --pin-dir $PIN_DIR top 2>$WORK/bogus.err; echo \$? >$WORK/bogus.status"
+check "unknown TERM: top exits" wait_until 5 exited bogus
+check_eq "unknown TERM: exit 1" "$(cat "$WORK/bogus.status" 2>/dev/null)" 1
+check "unknown TERM: says what to set" grep -q "set TERM" "$WORK/bogus.err"
 
 xdpfw top </dev/null >"$WORK/notty.out" 2>&1
 check_eq "not a terminal: exit 1" "$?" 1
