@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # What bench/control.sh, sets.sh, crowdsec.sh, scrape.sh and events.sh share:
 # a private bpffs in $WORK, cleanup of the daemon, pin dirs and namespace,
-# timing, map memory, and the daemon's reloads timed by bench/verdictwait. The caller sets ROOT, B,
-# XDPFW, WORK and NS, then calls ctl_setup.
+# timing, map memory, and the daemon's reloads timed by bench/verdictwait.
+# The caller sets ROOT, B, XDPFW, WORK and NS, then calls ctl_setup.
 
 DAEMON=
 ctl_cleanup() {
