@@ -19,18 +19,10 @@ NS=xfbcs-$$
 ctl_setup
 LAPI=
 cs_cleanup() {
-	if [ -n "$LAPI" ]; then
-		kill "$LAPI" 2>/dev/null
-		wait "$LAPI" 2>/dev/null || true # killed: not this script's failure
-	fi
+	[ -z "$LAPI" ] || ctl_stop "$LAPI"
 	ctl_cleanup
 }
 trap cs_cleanup EXIT
-
-missing() {
-	echo "missing,$*"
-	exit 0
-}
 
 if [ -x "$ROOT/tests/install-crowdsec.sh" ]; then
 	"$ROOT/tests/install-crowdsec.sh" >&2 || missing "the crowdsec package could not be installed"

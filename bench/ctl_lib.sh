@@ -1,8 +1,8 @@
 # shellcheck shell=bash
-# What bench/control.sh and bench/sets.sh share: a private bpffs in $WORK,
-# cleanup of the daemon, pin dirs and namespace, timing, map memory, and the
-# daemon's reloads timed by bench/verdictwait. The caller sets ROOT, B,
-# XDPFW, WORK and NS, then calls ctl_setup.
+# What bench/control.sh, sets.sh, crowdsec.sh, scrape.sh and events.sh share:
+# a private bpffs in $WORK, cleanup of the daemon, pin dirs and namespace,
+# timing, map memory, and the daemon's reloads timed by bench/verdictwait.
+# The caller sets ROOT, B, XDPFW, WORK and NS, then calls ctl_setup.
 
 DAEMON=
 ctl_cleanup() {
@@ -17,6 +17,18 @@ ctl_setup() {
 	trap ctl_cleanup EXIT
 	mkdir "$WORK/bpffs"
 	mount -t bpf bpf "$WORK/bpffs"
+}
+
+# A section that cannot run says why in its CSV, and succeeds.
+missing() {
+	echo "missing,$*"
+	exit 0
+}
+
+# Kills a background process of the caller's; its death is not the caller's failure.
+ctl_stop() {
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null || true
 }
 
 now() { date +%s.%N; }

@@ -26,18 +26,10 @@ NS=xfbev-$$
 ctl_setup
 READER=
 ev_cleanup() {
-	if [ -n "$READER" ]; then
-		kill "$READER" 2>/dev/null
-		wait "$READER" 2>/dev/null || true # killed: not this script's failure
-	fi
+	[ -z "$READER" ] || ctl_stop "$READER"
 	ctl_cleanup
 }
 trap ev_cleanup EXIT
-
-missing() {
-	echo "missing,$*"
-	exit 0
-}
 
 pin=$WORK/bpffs/events
 ip netns add "$NS"

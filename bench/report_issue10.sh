@@ -205,11 +205,7 @@ report_issue10_wire() {
 	echo "The exact rule: 198.18.0.7 dropped by its rule among 1000. The ban: the same config with that rule made a \`pass\`,"
 	echo "and 198.18.0.7 banned with 999,999 other addresses by \`xdpfw ban --file\`."
 	echo
-	echo "| case | Mpps dropped | receiver CPU ns/packet | repetitions |"
-	echo "|---|---:|---:|---:|"
-	wire_stats "$R/wireban.csv" | awk -F, '{
-		label = $1 == "xdpfw_ban" ? "**banned among 1M bans**" : $1 == "xdpfw_native" ? "exact drop rule" : $1
-		printf "| %s | %.2f (%.2f–%.2f) | %.1f (%.1f–%.1f) | %d |\n", label, $2, $3, $4, $5, $6, $7, $8 }'
+	wire_pair_table "$R/wireban.csv" xdpfw_ban "**banned among 1M bans**" xdpfw_native "exact drop rule"
 	echo
 }
 

@@ -16,6 +16,16 @@ i11_missing() { # CSV: why the section measured nothing, or nothing
 	awk -F, '($1=="missing") || ($1=="baseline" && $2=="missing") {print $NF; exit}' "$R/$1.csv"
 }
 
+# i11_none CSV: says so, and succeeds, when the section left no figures (no CSV, or why not).
+i11_none() {
+	local why
+	no_results "$1" && return 0
+	why=$(i11_missing "$1")
+	[ -n "$why" ] || return 1
+	echo "_Not measured: ${why}._"
+	echo
+}
+
 # i11_wire: "RATIO FLOOD_X_LOG_RATE" of the logged rule against the unlogged one, or nothing.
 i11_wire() {
 	local a b rate
@@ -136,14 +146,7 @@ report_issue11() {
 report_issue11_pkt() {
 	echo "### \`log: false\`: per packet against issue 10's datapath (ns, \`BPF_PROG_TEST_RUN\`)"
 	echo
-	no_results pktlog && return
-	local why
-	why=$(i11_missing pktlog)
-	if [ -n "$why" ]; then
-		echo "_Not measured: ${why}._"
-		echo
-		return
-	fi
+	i11_none pktlog && return
 	echo "Section 6's method (\`bench/pktban.c\` base, programs timed in turn: $(awk -F, '$1=="params" {printf "%s runs a call, median of %s calls each", $2, $3; exit}' "$R/pktlog.csv")):"
 	echo "N drop rules on a source in xdpfw, whose config logs nothing (\`FW_PARAM_LOG\` read back as"
 	echo "$(i10_check pktlog base any log_param)), and in xdpfw as issue 10 left it (commit $(i11_baseline), main's head before"
@@ -169,7 +172,7 @@ report_issue11_pkt() {
 report_issue11_logcost() {
 	echo "### What logging costs a rule's hit (ns, \`BPF_PROG_TEST_RUN\`, not a target)"
 	echo
-	no_results pktlogcost && return
+	i11_none pktlogcost && return
 	echo "1000 drop rules loaded four times, the four programs timed in turn as above; the hit frame's rule decides in each:"
 	echo "nothing logs; logging on (\`FW_PARAM_LOG\`) for another rule; the hit rule logs and \`log_rate\` holds every"
 	echo "event back; it logs and every event is sent, into one ring that a thread on the other CPU drains (\`ring_buffer__poll\`)."
@@ -197,7 +200,7 @@ report_issue11_logcost() {
 report_issue11_wire() {
 	echo "### On the wire: a logged drop rule under a flood"
 	echo
-	no_results wirelog && return
+	i11_none wirelog && return
 	local rate
 	rate=$(awk -F, '$1=="events" {print $6; exit}' "$R/wirelog.csv")
 	echo "Section 2's setup (\`bench/wire.sh\`), native mode, 1000 rules, the two cases in turn, each in fresh namespaces:"
@@ -205,11 +208,7 @@ report_issue11_wire() {
 	echo "\`log_burst\` 1 % of that (so that the events of a short run are the flood's steady state, not a fresh bucket's"
 	echo "burst), while \`xdpfw events --json\` reads (on the CPU the generator and the receiver leave free)."
 	echo
-	echo "| case | Mpps dropped | receiver CPU ns/packet | repetitions |"
-	echo "|---|---:|---:|---:|"
-	wire_stats "$R/wirelog.csv" | awk -F, '{
-		label = $1 == "xdpfw_log" ? "**logged rule**" : $1 == "xdpfw_native" ? "the same rule, unlogged" : $1
-		printf "| %s | %.2f (%.2f–%.2f) | %.1f (%.1f–%.1f) | %d |\n", label, $2, $3, $4, $5, $6, $7, $8 }'
+	wire_pair_table "$R/wirelog.csv" xdpfw_log "**logged rule**" xdpfw_native "the same rule, unlogged"
 	echo
 	awk -F, '$1=="logstat" {s+=$4; h+=$5; l+=$6}
 	$1=="wire" && $2=="xdpfw_log" {t+=$5}
@@ -223,14 +222,7 @@ report_issue11_wire() {
 report_issue11_scrape() {
 	echo "### \`/metrics\` with 100k rules"
 	echo
-	no_results scrape && return
-	local why
-	why=$(i11_missing scrape)
-	if [ -n "$why" ]; then
-		echo "_Not measured: ${why}._"
-		echo
-		return
-	fi
+	i11_none scrape && return
 	echo "\`xdpfw run\` of 100,000 drop rules (\`bench/mkconf.sh\`) with \`metrics: 127.0.0.1:PORT\`; \`curl\` fetches \`/metrics\`"
 	echo "one scrape after the other (\`time_total\`: connect to the last byte of the body); the daemon's VmRSS before the first"
 	echo "and after each, once the scrape unmapped the maps it read, and its peak (VmHWM, reset by \`clear_refs\` before the"
@@ -250,14 +242,7 @@ report_issue11_scrape() {
 report_issue11_events() {
 	echo "### Events at 100k a second into \`xdpfw events --json\`"
 	echo
-	no_results events && return
-	local why
-	why=$(i11_missing events)
-	if [ -n "$why" ]; then
-		echo "_Not measured: ${why}._"
-		echo
-		return
-	fi
+	i11_none events && return
 	echo "A config of 1000 rules whose rule on 198.18.0.7 logs, \`log_rate\` twice the offered rate, applied to a veth in a"
 	echo "namespace of its own; \`xdpfw events --json\` reads on one CPU while \`bench/evpace\` runs the pinned program on"
 	echo "198.18.0.7's frame through \`BPF_PROG_TEST_RUN\` on the other, 100 runs a call at absolute times 1 ms apart; the"

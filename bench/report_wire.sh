@@ -25,6 +25,15 @@ wire_stats() {
 	}' "$csv"
 }
 
+# wire_pair_table CSV CASE LABEL CASE LABEL: the cases of a ratio, as bench/wireban.sh ran them.
+wire_pair_table() {
+	echo "| case | Mpps dropped | receiver CPU ns/packet | repetitions |"
+	echo "|---|---:|---:|---:|"
+	wire_stats "$1" | awk -F, -v a="$2" -v la="$3" -v b="$4" -v lb="$5" '{
+		label = $1 == a ? la : $1 == b ? lb : $1
+		printf "| %s | %.2f (%.2f–%.2f) | %.1f (%.1f–%.1f) | %d |\n", label, $2, $3, $4, $5, $6, $7, $8 }'
+}
+
 wire_value() { # CASE FIELD [CSV]
 	wire_stats "${3:-}" | awk -F, -v c="$1" -v f="$2" '$1==c {print $f}'
 }

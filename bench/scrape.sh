@@ -21,11 +21,6 @@ NS=xfbsc-$$
 . "$ROOT/bench/ctl_lib.sh"
 ctl_setup
 
-missing() {
-	echo "missing,$*"
-	exit 0
-}
-
 port=19740
 while ss -Hltn "sport = :$port" | grep -q .; do port=$((port + 1)); done
 url=http://127.0.0.1:$port/metrics
