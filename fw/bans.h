@@ -44,6 +44,15 @@ long fw_bans_remove(const struct fw_datapath *dp, const struct fw_prefix *prefix
 /* The bans in force, expired ones deleted on the way; *out is malloc'd. */
 int fw_bans_list(const struct fw_datapath *dp, struct fw_ban **out, size_t *count);
 
+/*
+ * Counts the live bans by fw_ban_origins index into counts, zeroed by the
+ * caller; counts[FW_BAN_ORIGINS] takes those of no known origin. Reads
+ * only, without deleting the expired ones as fw_bans_list() does, and
+ * skips maps whose FW_PARAM_BANS bit says they are empty: for metrics and
+ * top, which write nothing.
+ */
+int fw_bans_count_by_origin(const struct fw_datapath *dp, uint64_t counts[FW_BAN_ORIGINS + 1]);
+
 /* Deletes expired bans and origins no ban uses; clears FW_PARAM_BANS bits of empty maps. */
 int fw_bans_reclaim(const struct fw_datapath *dp);
 

@@ -158,3 +158,27 @@ int fw_bans_reclaim(const struct fw_datapath *dp)
 		fw_debug("deleted %ld expired bans", expired);
 	return err;
 }
+
+int fw_bans_count_by_origin(const struct fw_datapath *dp, uint64_t counts[FW_BAN_ORIGINS + 1])
+{
+	uint64_t now = fw_bans_clock(dp);
+	uint32_t bits;
+	int err = fw_param_read(dp, FW_PARAM_BANS, &bits);
+
+	for (int m = 0; m < FW_BAN_MAPS && !err; m++) {
+		struct fw_ban_dump d;
+
+		/* A map whose bit is clear is empty: reading its million buckets would say so. */
+		if (!(bits & fw_ban_map_kinds[m].bit))
+			continue;
+		err = fw_ban_dump_read(dp, m, &d);
+		for (size_t i = 0; i < d.count && !err; i++) {
+			uint32_t origin = d.values[i].origin;
+
+			if (!fw_ban_expired(&d.values[i], now))
+				counts[origin < FW_BAN_ORIGINS ? origin : FW_BAN_ORIGINS]++;
+		}
+		fw_ban_dump_free(&d);
+	}
+	return err;
+}

@@ -82,31 +82,6 @@ static int fw_scrape_stats(struct fw_prom_buf *b, const struct fw_datapath *dp)
 	return 0;
 }
 
-/* Live bans by fw_ban_origins index; the last slot counts those of no known origin. */
-static int fw_bans_by_origin(const struct fw_datapath *dp, uint64_t counts[FW_BAN_ORIGINS + 1])
-{
-	uint64_t now = fw_bans_clock(dp);
-	uint32_t bits;
-	int err = fw_param_read(dp, FW_PARAM_BANS, &bits);
-
-	for (int m = 0; m < FW_BAN_MAPS && !err; m++) {
-		struct fw_ban_dump d;
-
-		/* A map whose bit is clear is empty: reading its million buckets would say so. */
-		if (!(bits & fw_ban_map_kinds[m].bit))
-			continue;
-		err = fw_ban_dump_read(dp, m, &d);
-		for (size_t i = 0; i < d.count && !err; i++) {
-			uint32_t origin = d.values[i].origin;
-
-			if (!fw_ban_expired(&d.values[i], now))
-				counts[origin < FW_BAN_ORIGINS ? origin : FW_BAN_ORIGINS]++;
-		}
-		fw_ban_dump_free(&d);
-	}
-	return err;
-}
-
 static int fw_scrape_bans(struct fw_prom_buf *b, const struct fw_datapath *dp)
 {
 	uint64_t *counts = calloc(FW_BAN_ORIGINS + 1, sizeof(*counts));
@@ -114,7 +89,7 @@ static int fw_scrape_bans(struct fw_prom_buf *b, const struct fw_datapath *dp)
 	int err = counts ? fw_ban_origins_read(dp, &names) : -ENOMEM;
 
 	if (!err)
-		err = fw_bans_by_origin(dp, counts);
+		err = fw_bans_count_by_origin(dp, counts);
 	if (!err) {
 		fw_prom_family(b, "xdpfw_bans", "gauge",
 			       "Bans in force, by origin: manual, limit:RULE, crowdsec:SCENARIO or "

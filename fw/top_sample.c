@@ -61,25 +61,16 @@ static int fw_top_events_read(const struct fw_datapath *dp, struct fw_top_sample
 	return err;
 }
 
-/* Counts, without deleting the expired ones as `bans` does: top writes nothing. */
+/* Live bans, all origins together. */
 static int fw_top_bans_count(const struct fw_datapath *dp, size_t *count)
 {
-	uint64_t now = fw_bans_clock(dp);
-	uint32_t bits;
-	int err = fw_param_read(dp, FW_PARAM_BANS, &bits);
+	uint64_t *counts = calloc(FW_BAN_ORIGINS + 1, sizeof(*counts));
+	int err = counts ? fw_bans_count_by_origin(dp, counts) : -ENOMEM;
 
 	*count = 0;
-	for (int m = 0; m < FW_BAN_MAPS && !err; m++) {
-		struct fw_ban_dump d;
-
-		/* A map whose bit is clear is empty: no need to walk its buckets every second. */
-		if (!(bits & fw_ban_map_kinds[m].bit))
-			continue;
-		err = fw_ban_dump_read(dp, m, &d);
-		for (size_t i = 0; i < d.count && !err; i++)
-			*count += !fw_ban_expired(&d.values[i], now);
-		fw_ban_dump_free(&d);
-	}
+	for (uint32_t i = 0; i <= FW_BAN_ORIGINS && !err; i++)
+		*count += counts[i];
+	free(counts);
 	return err;
 }
 
