@@ -23,7 +23,6 @@ struct fw_events_out {
 	bool json;
 };
 
-/* Each line is flushed at once: whoever reads the pipe sees it as it happens. */
 static int fw_events_print(void *ctx, const struct fw_event *ev)
 {
 	const struct fw_events_out *out = ctx;
@@ -41,8 +40,6 @@ static int fw_events_print(void *ctx, const struct fw_event *ev)
 		fw_event_line(&w, true, line, sizeof(line));
 		puts(line);
 	}
-	if (!err && fflush(stdout) == EOF)
-		err = -errno;
 	return err;
 }
 
@@ -79,6 +76,9 @@ static int fw_events_follow(struct fw_event_feed *feed, int sfd, struct fw_event
 		if (pfd[0].revents)
 			return 0;
 		n = fw_event_feed_poll(feed, 0, fw_events_print, out);
+		/* Flushed once the ring is drained: a pipe sees every line as soon as it is read. */
+		if (fflush(stdout) == EOF && n >= 0)
+			n = -errno;
 		if (n < 0)
 			return n;
 		lost = fw_event_feed_lost(feed);
