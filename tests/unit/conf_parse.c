@@ -26,6 +26,26 @@ void parsed_free(struct parsed *res)
 	free(res->diag);
 }
 
+void conf_parse_both(const char *name, const char *text, conf_same_fn *same, struct parsed *res)
+{
+	struct parsed slow;
+
+	conf_parse(name, text, strlen(text), FW_READER_AUTO, res);
+	conf_parse(name, text, strlen(text), FW_READER_LIBYAML, &slow);
+	if (res->rc != slow.rc || strcmp(res->diag, slow.diag))
+		fail_msg("the readers differ on:\n%s\nauto rc %d:\n%s\nlibyaml rc %d:\n%s", text,
+			 res->rc, res->diag, slow.rc, slow.diag);
+	same(&res->cfg, &slow.cfg);
+	parsed_free(&slow);
+}
+
+void conf_parse_valid(const char *name, const char *text, conf_same_fn *same, struct parsed *res)
+{
+	conf_parse_both(name, text, same, res);
+	if (res->rc || res->diag_len)
+		fail_msg("rc %d on:\n%s\n%s", res->rc, text, res->diag);
+}
+
 size_t count_lines(const char *s)
 {
 	size_t n = 0;

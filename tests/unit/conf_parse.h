@@ -20,6 +20,18 @@ void conf_parse(const char *name, const char *text, size_t len, enum fw_config_r
 		struct parsed *res);
 void parsed_free(struct parsed *res);
 
+/* Compares the fields a test cares about in what two readers made of one text. */
+typedef void conf_same_fn(const struct fw_config *a, const struct fw_config *b);
+
+/*
+ * Parses text as name with both readers, which must agree on the result
+ * and every message, and, by same, on the config; res holds the auto
+ * reader's (the fast lane's, or its fallback's).
+ */
+void conf_parse_both(const char *name, const char *text, conf_same_fn *same, struct parsed *res);
+/* The same for a valid config: parsed with no message at all. */
+void conf_parse_valid(const char *name, const char *text, conf_same_fn *same, struct parsed *res);
+
 size_t count_lines(const char *s);
 
 /* The index-th line of s (0-based), copied into buf without its newline. */

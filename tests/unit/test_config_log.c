@@ -46,27 +46,16 @@ static void assert_same_config(const struct fw_config *a, const struct fw_config
 		assert_int_equal(a->rules.rules[i].log, b->rules.rules[i].log);
 }
 
-/* Parses text with both readers, which must agree; res is the fast lane's (or its fallback's). */
+/* Both readers must agree, on these fields too; res is the fast lane's (or its fallback's). */
 static void parse_both(const char *text, struct parsed *res)
 {
-	struct parsed slow;
-
-	conf_parse(NAME, text, strlen(text), FW_READER_AUTO, res);
-	conf_parse(NAME, text, strlen(text), FW_READER_LIBYAML, &slow);
-	if (res->rc != slow.rc || strcmp(res->diag, slow.diag))
-		fail_msg("the readers differ on:\n%s\nauto rc %d:\n%s\nlibyaml rc %d:\n%s", text,
-			 res->rc, res->diag, slow.rc, slow.diag);
-	if (!res->rc)
-		assert_same_config(&res->cfg, &slow.cfg);
-	parsed_free(&slow);
+	conf_parse_both(NAME, text, assert_same_config, res);
 }
 
 /* A valid config: parsed with no message at all. */
 static void parse_valid(const char *text, struct parsed *res)
 {
-	parse_both(text, res);
-	if (res->rc || res->diag_len)
-		fail_msg("rc %d on:\n%s\n%s", res->rc, text, res->diag);
+	conf_parse_valid(NAME, text, assert_same_config, res);
 }
 
 /* ---- errors and warnings: one table row per message --------------------- */
