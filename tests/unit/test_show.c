@@ -17,6 +17,7 @@
 #include "harness.h"
 #include "identity.h"
 #include "show.h"
+#include "shown.h"
 #include "sync.h"
 
 static const char *const names[] = {
@@ -55,17 +56,10 @@ static struct fw_datapath *rules_in_force(void)
 	return dp;
 }
 
-/* What show() printed, NUL-terminated; the caller frees it. */
-static char *shown(int (*show)(FILE *, const struct fw_datapath *, bool), bool json,
-		   size_t *len)
+/* What show() printed for the rules in force; the caller frees it. */
+static char *shown(fw_show_fn *show, bool json, size_t *len)
 {
-	char *text = NULL;
-	FILE *out = open_memstream(&text, len);
-
-	assert_non_null(out);
-	assert_int_equal(show(out, rules_in_force(), json), 0);
-	assert_int_equal(fclose(out), 0);
-	return text;
+	return shown_by(show, rules_in_force(), json, len);
 }
 
 static struct json_object *parsed(const char *text, size_t len, enum json_type type)

@@ -23,6 +23,7 @@
 #include "harness.h"
 #include "identity.h"
 #include "show.h"
+#include "shown.h"
 #include "sync.h"
 #include "sync_limits.h"
 
@@ -327,14 +328,7 @@ static void test_no_syn_rule_no_syn_entries(void **state)
 
 static char *shown(bool json)
 {
-	char *text = NULL;
-	size_t len;
-	FILE *out = open_memstream(&text, &len);
-
-	assert_non_null(out);
-	assert_int_equal(fw_show_rules(out, datapath(), json), 0);
-	assert_int_equal(fclose(out), 0);
-	return text;
+	return shown_by(fw_show_rules, datapath(), json, NULL);
 }
 
 static void contains(const char *text, const char *part)

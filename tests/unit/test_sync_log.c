@@ -24,6 +24,7 @@
 #include "identity.h"
 #include "log_policy.h"
 #include "show.h"
+#include "shown.h"
 #include "sync.h"
 #include "sync_log.h"
 
@@ -326,14 +327,7 @@ static void test_new_maps_get_the_policy(void **state)
 
 static char *shown(bool json)
 {
-	char *text = NULL;
-	size_t len;
-	FILE *out = open_memstream(&text, &len);
-
-	assert_non_null(out);
-	assert_int_equal(fw_show_rules(out, datapath(), json), 0);
-	assert_int_equal(fclose(out), 0);
-	return text;
+	return shown_by(fw_show_rules, datapath(), json, NULL);
 }
 
 /* The table's line of a rule: the one that starts with its name. */
