@@ -40,8 +40,20 @@ struct fw_metrics_listen {
 	int line;     /* for messages */
 };
 
+/*
+ * What a config was read from, for `run --watch`: each path as opened
+ * (relative ones joined to the folder of the file that names them).
+ */
+struct fw_config_sources {
+	char **files;          /* the config, each file it includes, each set's list file */
+	size_t file_count;
+	char **patterns;       /* each `include:` glob, so files that appear later are seen */
+	size_t pattern_count;
+};
+
 struct fw_config {
 	char *path;                       /* as given, for messages */
+	struct fw_config_sources sources; /* filled by fw_config_load() and fw_config_parse() */
 	struct fw_interface *interfaces;
 	size_t interface_count;
 	struct fw_ruleset rules;          /* rule ids are not assigned here */

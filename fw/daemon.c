@@ -18,6 +18,7 @@
 #include "journal.h"
 #include "log.h"
 #include "metrics.h"
+#include "ready_file.h"
 #include "set_cache.h"
 #include "signals.h"
 #include "state.h"
@@ -48,6 +49,7 @@ static int fw_daemon_signals(void)
 struct fw_daemon {
 	const char *pin_dir;
 	const char *path;
+	struct fw_daemon_opts opts;
 	struct fw_set_cache cache;
 	struct fw_cs_bouncer *bouncer; /* while the config has a crowdsec section */
 	struct fw_event_feed *events;  /* while the config logs anything ... */
@@ -192,9 +194,9 @@ static int fw_daemon_wait(struct fw_daemon *d, int sfd, int ms, struct signalfd_
 	return got < 0 && errno == EINTR ? 0 : -EIO;
 }
 
-int fw_daemon_run(const char *pin_dir, const char *path)
+int fw_daemon_run(const char *pin_dir, const char *path, const struct fw_daemon_opts *opts)
 {
-	struct fw_daemon d = { .pin_dir = pin_dir, .path = path };
+	struct fw_daemon d = { .pin_dir = pin_dir, .path = path, .opts = *opts };
 	struct signalfd_siginfo si;
 	int sfd = fw_daemon_signals(), err = -EIO;
 	double reclaim_at = fw_now_ms() + FW_RECLAIM_MS;
@@ -207,6 +209,8 @@ int fw_daemon_run(const char *pin_dir, const char *path)
 		err = -EINVAL;
 		goto cleanup;
 	}
+	if (opts->ready_file && fw_ready_file_create(opts->ready_file, path))
+		goto cleanup;
 	sd_notifyf(0, "READY=1\nSTATUS=Enforcing %s", path);
 	fw_info("running; SIGHUP reloads %s, SIGTERM exits and leaves the rules in force", path);
 
@@ -236,6 +240,8 @@ int fw_daemon_run(const char *pin_dir, const char *path)
 		break;
 	}
 cleanup:
+	if (opts->ready_file)
+		fw_ready_file_remove(opts->ready_file);
 	fw_cs_stop(d.bouncer); /* cuts a poll short; the bans stay */
 	fw_metrics_stop(d.metrics);
 	fw_daemon_events_stop(&d);

@@ -25,6 +25,7 @@ struct fw_options {
 	const char *file;   /* --file FILE, for ban and unban */
 	const char *ban_for; /* --for DURATION, for ban */
 	const char *reason; /* --reason TEXT, for ban */
+	const char *ready_file; /* --ready-file PATH, for run */
 	bool json;
 	bool prometheus; /* --prometheus, for stats */
 	unsigned int given; /* FW_OPT_* of the options given */
@@ -36,6 +37,8 @@ struct fw_options {
 #define FW_OPT_FOR 0x4u
 #define FW_OPT_REASON 0x8u
 #define FW_OPT_PROMETHEUS 0x10u
+#define FW_OPT_WATCH 0x20u
+#define FW_OPT_READY_FILE 0x40u
 
 struct fw_command {
 	const char *name;
@@ -64,7 +67,10 @@ static int fw_cmd_check(const struct fw_options *opts, char **args, int count)
 static int fw_cmd_run(const struct fw_options *opts, char **args, int count)
 {
 	(void)count;
-	return fw_daemon_run(opts->pin_dir, args[0]) ? 1 : 0;
+	const struct fw_daemon_opts dopts = { .watch = opts->given & FW_OPT_WATCH,
+					      .ready_file = opts->ready_file };
+
+	return fw_daemon_run(opts->pin_dir, args[0], &dopts) ? 1 : 0;
 }
 
 static int fw_cmd_apply(const struct fw_options *opts, char **args, int count)
@@ -207,7 +213,8 @@ static int fw_cmd_down(const struct fw_options *opts, char **args, int count)
 
 static const struct fw_command fw_commands[] = {
 	{ "check", "FILE", 1, 1, 0, fw_cmd_check, "validate FILE without touching the kernel" },
-	{ "run", "FILE", 1, 1, 0, fw_cmd_run, "enforce FILE as a daemon; SIGHUP reloads it" },
+	{ "run", "[--watch] [--ready-file PATH] FILE", 1, 1, FW_OPT_WATCH | FW_OPT_READY_FILE,
+	  fw_cmd_run, "enforce FILE as a daemon; SIGHUP (or, with --watch, a change) reloads it" },
 	{ "apply", "FILE", 1, 1, 0, fw_cmd_apply, "enforce FILE once and exit" },
 	{ "rules", "", 0, 0, 0, fw_cmd_rules, "show the rules in force with their counters" },
 	{ "sets", "", 0, 0, 0, fw_cmd_sets,
@@ -257,6 +264,11 @@ static void fw_usage(FILE *out)
 		     "  --for DURATION ban: lift it after 30s, 10m, 2h, 7d or e.g. 1h30m\n"
 		     "  --reason TEXT  ban: the origin `bans` shows (default manual)\n"
 		     "  --prometheus   stats: the text of /metrics\n"
+		     "  --watch        run: reload when FILE, a file it includes or a set's list\n"
+		     "                 file changes (a Kubernetes ConfigMap update too)\n"
+		     "  --ready-file PATH\n"
+		     "                 run: create PATH once the rules are in force, remove it on\n"
+		     "                 exit (a readiness probe's test)\n"
 		     "  -v, --verbose  say more\n"
 		     "  --version, -h/--help\n", FW_DEFAULT_PIN_DIR);
 }
@@ -271,6 +283,8 @@ static int fw_parse_options(int argc, char **argv, struct fw_options *opts)
 		{ "for", required_argument, NULL, 'F' },
 		{ "reason", required_argument, NULL, 'r' },
 		{ "prometheus", no_argument, NULL, 'P' },
+		{ "watch", no_argument, NULL, 'W' },
+		{ "ready-file", required_argument, NULL, 'R' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
@@ -303,6 +317,13 @@ static int fw_parse_options(int argc, char **argv, struct fw_options *opts)
 		case 'P':
 			opts->prometheus = true;
 			opts->given |= FW_OPT_PROMETHEUS;
+			break;
+		case 'W':
+			opts->given |= FW_OPT_WATCH;
+			break;
+		case 'R':
+			opts->ready_file = optarg;
+			opts->given |= FW_OPT_READY_FILE;
 			break;
 		case 'j':
 			opts->json = true;
@@ -356,7 +377,7 @@ int main(int argc, char **argv)
 	}
 	if (opts.given & ~cmd->takes) {
 		static const char *const names[] = { "--config", "--file", "--for", "--reason",
-						       "--prometheus" };
+						       "--prometheus", "--watch", "--ready-file" };
 		unsigned int extra = opts.given & ~cmd->takes;
 
 		fw_error("%s takes no %s; see 'xdpfw --help'", cmd->name,

