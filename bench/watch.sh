@@ -11,7 +11,7 @@
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B=$ROOT/build/bench
-XDPFW=$ROOT/build/xdpfw
+XDPFW=${XDPFW:-$ROOT/build/xdpfw}
 REPS=$1
 shift
 WORK=$(mktemp -d /tmp/xfb-watch.XXXXXX)
