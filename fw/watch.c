@@ -340,12 +340,17 @@ void fw_watch_read(struct fw_watch *w)
 
 bool fw_watch_due(struct fw_watch *w, char *changed, size_t size)
 {
+	size_t dir_len = w->count ? strlen(w->targets[0].dir) : 0;
+	const char *shown = w->changed;
 	uint64_t expirations;
 
 	if (read(w->timer_fd, &expirations, sizeof(expirations)) != sizeof(expirations) ||
 	    !w->armed)
 		return false;
-	snprintf(changed, size, "%s", w->changed);
+	/* As the user would name it: relative to the config's folder when in it. */
+	if (dir_len && !strncmp(shown, w->targets[0].dir, dir_len) && shown[dir_len] == '/')
+		shown += dir_len + 1;
+	snprintf(changed, size, "%s", shown);
 	w->armed = false;
 	w->changed[0] = '\0';
 	return true;

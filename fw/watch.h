@@ -44,7 +44,8 @@ void fw_watch_read(struct fw_watch *w);
 
 /*
  * Reads the timer; true when it expired, a reload is due, and changed then
- * holds the first path that changed since the last reload.
+ * holds the first path that changed since the last reload (relative to the
+ * main file's folder when in it: "conf.d/20-web.yaml").
  */
 bool fw_watch_due(struct fw_watch *w, char *changed, size_t size);
 

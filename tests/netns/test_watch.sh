@@ -90,12 +90,12 @@ verdicts() {
 	echo "${out[*]}"
 }
 
-# changed DESC BEFORE WANT SRC...: after a change was written, the daemon
-# logs "reloading ...", then the new rules in force, and the verdicts for
-# SRC... are WANT.
+# changed DESC WHY BEFORE WANT SRC...: after a change was written, the
+# daemon logs "reloading CONFIG: WHY changed", then the new rules in force,
+# and the verdicts for SRC... are WANT.
 changed() {
-	local desc=$1 before=$2 want=$3
-	shift 3
+	local desc=$1 why=$2 before=$3 want=$4
+	shift 4
 	if ! wait_until 5 reload_logged "$before"; then
 		not_ok "$desc: the daemon reloaded by itself"
 		diag "its log since:"
@@ -103,7 +103,7 @@ changed() {
 		return 1
 	fi
 	ok "$desc: the daemon reloaded by itself"
-	check "$desc: it said why" logged_since "$before" "reloading .*changed"
+	check "$desc: it said why" logged_since "$before" "reloading .*: $why changed"
 	check_eq "$desc: verdicts" "$(verdicts "$@")" "$want"
 }
 reloads_since() { tail -n +"$(($1 + 1))" "$DAEMON_LOG" | grep -c 'in force'; }
@@ -135,18 +135,18 @@ inode=$(stat -c %i "$CFG")
 before=$(log_lines)
 config sets/drop.txt 198.19.6.1 >"$CFG"
 check_eq "edit in place kept the inode" "$(stat -c %i "$CFG")" "$inode"
-changed "edit in place" "$before" "drop drop" 198.19.6.1 198.19.4.1
+changed "edit in place" xdpfw.yaml "$before" "drop drop" 198.19.6.1 198.19.4.1
 
 # A rename-on-save, as editors do: a temp file beside it, renamed over it.
 before=$(log_lines)
 config sets/drop.txt 198.19.6.1 198.19.6.2 >"$ETC/.xdpfw.yaml.swp"
 mv "$ETC/.xdpfw.yaml.swp" "$CFG"
-changed "rename-on-save" "$before" "drop pass" 198.19.6.2 198.19.4.2
+changed "rename-on-save" xdpfw.yaml "$before" "drop pass" 198.19.6.2 198.19.4.2
 
 # The set's list file, in its own folder, appended to.
 before=$(log_lines)
 echo 198.19.6.3 >>"$ETC/sets/drop.txt"
-changed "set list file" "$before" "drop drop" 198.19.6.3 198.19.7.1
+changed "set list file" sets/drop.txt "$before" "drop drop" 198.19.6.3 198.19.7.1
 
 # A burst of writes is one reload (a few at worst on a loaded machine, never one each).
 before=$(log_lines)
@@ -169,7 +169,7 @@ if [ -n "$HAVE_INCLUDE" ]; then
 		wait_until 5 eval '[ "$(verdicts 198.19.6.4)" = drop ]'
 	before=$(log_lines)
 	printf 'rules:\n  - name: web-ban-2\n    src: 198.19.6.5\n' >"$ETC/conf.d/30-more.yaml"
-	changed "a second file in conf.d" "$before" "drop drop" 198.19.6.5 198.19.6.4
+	changed "a second file in conf.d" conf.d/30-more.yaml "$before" "drop drop" 198.19.6.5 198.19.6.4
 	before=$(log_lines)
 	printf 'rules:\n  - name: no-yaml\n    src: 198.19.6.6\n' >"$ETC/conf.d/README"
 	check_eq "a file the pattern does not match: no reload" "$(verdicts 198.19.6.6)" pass
@@ -198,7 +198,7 @@ check_eq "broken edit: verdicts unchanged" "$(verdicts 198.19.6.2 198.19.8.20 19
 # The next good edit is still seen: the failed reload kept the watches.
 before=$(log_lines)
 config sets/drop.txt 198.19.6.1 >"$CFG"
-changed "good edit after a broken one" "$before" "pass pass drop" 198.19.6.2 198.19.8.20 198.19.6.1
+changed "good edit after a broken one" xdpfw.yaml "$before" "pass pass drop" 198.19.6.2 198.19.8.20 198.19.6.1
 
 before=$(log_lines)
 kill -HUP "$DAEMON_PID"
@@ -232,8 +232,7 @@ cm_version ..2026_12_01_10_05_00.5678 198.19.6.1 198.19.6.7
 ln -s ..2026_12_01_10_05_00.5678 "$CM/..data_tmp"
 mv -T "$CM/..data_tmp" "$CM/..data"
 rm -rf "$CM/..2026_12_01_10_00_00.1234"
-changed "ConfigMap update (..data swapped)" "$before" "drop drop" 198.19.6.7 198.19.6.1
-check "ConfigMap: the log names the ConfigMap's folder" logged_since "$before" "reloading .*/\.\.[^/]* changed"
+changed "ConfigMap update (..data swapped)" "\\.\\.[^/]*" "$before" "drop drop" 198.19.6.7 198.19.6.1
 
 check "stream stopped, sentinel arrived" stream_stop
 diag "streamed: $(tr '\n' ' ' <"$STREAM_OUT")"

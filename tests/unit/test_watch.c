@@ -99,7 +99,7 @@ static void test_config_edit(void **state)
 	struct fixture *f = *state;
 
 	write_file(f, "xdpfw.yaml", "rules: []\n# edited\n");
-	assert_string_equal(due_within(f->w, DUE_MS), f->config);
+	assert_string_equal(due_within(f->w, DUE_MS), "xdpfw.yaml");
 	assert_string_equal(due_within(f->w, NOT_DUE_MS), "");
 }
 
@@ -113,7 +113,7 @@ static void test_rename_on_save(void **state)
 	assert_string_equal(due_within(f->w, NOT_DUE_MS), "");
 	path_of(f, tmp, ".xdpfw.yaml.swp");
 	assert_int_equal(rename(tmp, f->config), 0);
-	assert_string_equal(due_within(f->w, DUE_MS), f->config);
+	assert_string_equal(due_within(f->w, DUE_MS), "xdpfw.yaml");
 }
 
 static void test_burst_is_one(void **state)
@@ -122,7 +122,7 @@ static void test_burst_is_one(void **state)
 
 	for (int i = 0; i < 20; i++)
 		write_file(f, "xdpfw.yaml", i % 2 ? "rules: []\n" : "rules: []\n#\n");
-	assert_string_equal(due_within(f->w, DUE_MS), f->config);
+	assert_string_equal(due_within(f->w, DUE_MS), "xdpfw.yaml");
 	assert_string_equal(due_within(f->w, NOT_DUE_MS), "");
 }
 
@@ -151,10 +151,10 @@ static void test_include_folder_made_later(void **state)
 	path_of(f, file, "conf.d/20-web.yaml");
 	assert_int_equal(fw_watch_set(f->w, f->config, &src), 0);
 	assert_int_equal(mkdir(confd, 0755), 0);
-	assert_string_equal(due_within(f->w, DUE_MS), confd);
+	assert_string_equal(due_within(f->w, DUE_MS), "conf.d");
 	/* The reload that follows watches conf.d itself, and says it is new there. */
 	assert_int_equal(fw_watch_refresh(f->w), 0);
-	assert_string_equal(due_within(f->w, DUE_MS), confd);
+	assert_string_equal(due_within(f->w, DUE_MS), "conf.d");
 
 	write_file(f, "conf.d/README", "no match\n");
 	assert_string_equal(due_within(f->w, NOT_DUE_MS), "");
@@ -163,7 +163,7 @@ static void test_include_folder_made_later(void **state)
 	assert_string_equal(due_within(f->w, NOT_DUE_MS), "");
 	assert_int_equal(write(fd, "rules: []\n", 10), 10);
 	assert_int_equal(close(fd), 0);
-	assert_string_equal(due_within(f->w, DUE_MS), file);
+	assert_string_equal(due_within(f->w, DUE_MS), "conf.d/20-web.yaml");
 }
 
 /* A set's list file in its own folder; the folder the config no longer names is let go. */
@@ -181,7 +181,7 @@ static void test_list_file(void **state)
 	write_file(f, "sets/drop.txt", "198.18.0.1\n");
 	assert_int_equal(fw_watch_set(f->w, f->config, &src), 0);
 	write_file(f, "sets/drop.txt", "198.18.0.2\n");
-	assert_string_equal(due_within(f->w, DUE_MS), list);
+	assert_string_equal(due_within(f->w, DUE_MS), "sets/drop.txt");
 
 	assert_int_equal(fw_watch_set(f->w, f->config, &none), 0);
 	write_file(f, "sets/drop.txt", "198.18.0.3\n");
@@ -212,14 +212,15 @@ static void test_configmap_swap(void **state)
 	path_of(f, tmp, "cm/..data_tmp");
 	assert_int_equal(symlink("..2026_12_01_10_05_00.5678", tmp), 0);
 	assert_int_equal(rename(tmp, link), 0);
-	assert_non_null(strstr(due_within(f->w, DUE_MS), "/cm/..data"));
+	assert_int_equal(strncmp(due_within(f->w, DUE_MS), "..data", 6), 0);
 }
 /* A config that is a symlink: an edit in place where it points changes nothing beside it. */
 static void test_symlink_target_edit(void **state)
 {
 	struct fixture *f = *state;
-	char real_dir[PATH_MAX], cfg[PATH_MAX], real[PATH_MAX];
+	char real_dir[PATH_MAX], cfg[PATH_MAX];
 	struct fw_config_sources none = { 0 };
+	const char *changed;
 
 	path_of(f, real_dir, "srv");
 	assert_int_equal(mkdir(real_dir, 0755), 0);
@@ -229,9 +230,9 @@ static void test_symlink_target_edit(void **state)
 	assert_int_equal(fw_watch_set(f->w, cfg, &none), 0);
 	due_within(f->w, NOT_DUE_MS); /* the symlink's own creation */
 	write_file(f, "srv/xdpfw.yaml", "rules: []\n#\n");
-	assert_non_null(realpath(real_dir, real));
-	strncat(real, "/xdpfw.yaml", sizeof(real) - strlen(real) - 1);
-	assert_string_equal(due_within(f->w, DUE_MS), real);
+	changed = due_within(f->w, DUE_MS);
+	assert_true(strlen(changed) >= strlen("srv/xdpfw.yaml"));
+	assert_string_equal(changed + strlen(changed) - strlen("srv/xdpfw.yaml"), "srv/xdpfw.yaml");
 }
 
 int main(void)
