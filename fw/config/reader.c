@@ -10,7 +10,7 @@ static void cfg_offset_position(const struct cfg_reader *r, size_t offset, int *
 {
 	size_t i;
 
-	*line = 1;
+	*line = 1 + r->line_base;
 	*col = 1;
 	for (i = 0; i < offset && i < r->len; i++) {
 		unsigned char c = (unsigned char)r->text[i];
@@ -91,7 +91,7 @@ static void cfg_report_yaml_error(struct cfg_reader *r)
 	default:
 		break;
 	}
-	line = (int)y->problem_mark.line + 1;
+	line = (int)y->problem_mark.line + 1 + r->line_base;
 	col = (int)y->problem_mark.column + 1;
 	if (y->context)
 		cfg_error(r->diags, line, col,
@@ -105,9 +105,10 @@ static void cfg_report_yaml_error(struct cfg_reader *r)
 }
 
 int cfg_reader_start(struct cfg_reader *r, const char *text, size_t len, bool fast,
-		     struct cfg_diags *diags)
+		     struct cfg_diags *diags, int line_base)
 {
 	memset(r, 0, sizeof(*r));
+	r->line_base = line_base;
 	r->text = text;
 	r->len = len;
 	r->fast = fast;
@@ -132,19 +133,21 @@ void cfg_reader_end(struct cfg_reader *r)
 
 int cfg_next_event(struct cfg_reader *r, yaml_event_t *ev)
 {
+	bool got;
+
 	if (r->stopped || r->diags->err)
 		return -1;
-	if (r->fast) {
-		if (!cfg_fast_next(&r->lane, ev))
-			return 0;
-		r->stopped = true; /* unwinds like a syntax error, then libyaml starts over */
+	got = r->fast ? !cfg_fast_next(&r->lane, ev) : yaml_parser_parse(&r->yaml, ev);
+	if (!got) {
+		/* The lane giving up unwinds like a syntax error, then libyaml starts over. */
+		if (!r->fast)
+			cfg_report_yaml_error(r);
+		r->stopped = true;
 		return -1;
 	}
-	if (yaml_parser_parse(&r->yaml, ev))
-		return 0;
-	cfg_report_yaml_error(r);
-	r->stopped = true;
-	return -1;
+	if (r->line_base)
+		ev->start_mark.line += (size_t)r->line_base;
+	return 0;
 }
 
 void cfg_event_delete(const struct cfg_reader *r, yaml_event_t *ev)
