@@ -115,6 +115,7 @@ int cfg_reader_start(struct cfg_reader *r, const char *text, size_t len, bool fa
 	r->diags = diags;
 	if (fast) {
 		cfg_fast_start(&r->lane, text, len);
+		r->lane.line = (size_t)line_base; /* its marks count from there, at no cost per event */
 		return 0;
 	}
 	if (!yaml_parser_initialize(&r->yaml))
@@ -131,23 +132,33 @@ void cfg_reader_end(struct cfg_reader *r)
 		yaml_parser_delete(&r->yaml);
 }
 
+/*
+ * libyaml's next event, its line moved past line_base; false after an error.
+ * Not inlined: the fast lane's path through cfg_next_event() stays as short.
+ */
+static __attribute__((noinline)) bool cfg_yaml_next(struct cfg_reader *r, yaml_event_t *ev)
+{
+	if (!yaml_parser_parse(&r->yaml, ev))
+		return false;
+	ev->start_mark.line += (size_t)r->line_base;
+	return true;
+}
+
 int cfg_next_event(struct cfg_reader *r, yaml_event_t *ev)
 {
-	bool got;
-
 	if (r->stopped || r->diags->err)
 		return -1;
-	got = r->fast ? !cfg_fast_next(&r->lane, ev) : yaml_parser_parse(&r->yaml, ev);
-	if (!got) {
-		/* The lane giving up unwinds like a syntax error, then libyaml starts over. */
-		if (!r->fast)
-			cfg_report_yaml_error(r);
-		r->stopped = true;
+	if (r->fast) {
+		if (!cfg_fast_next(&r->lane, ev))
+			return 0;
+		r->stopped = true; /* unwinds like a syntax error, then libyaml starts over */
 		return -1;
 	}
-	if (r->line_base)
-		ev->start_mark.line += (size_t)r->line_base;
-	return 0;
+	if (cfg_yaml_next(r, ev))
+		return 0;
+	cfg_report_yaml_error(r);
+	r->stopped = true;
+	return -1;
 }
 
 void cfg_event_delete(const struct cfg_reader *r, yaml_event_t *ev)
