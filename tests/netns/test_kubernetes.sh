@@ -198,9 +198,12 @@ interfaces:
   - name: $FW_DEV
 settings:
   default_action: pass
+  log_rate: 100/s
+  metrics: 127.0.0.1:9740
 rules:
   - name: ban-b
     src: $PEER4B
+    log: true
   - name: ban-x
     src: 198.19.9.2
 EOF
@@ -262,6 +265,12 @@ if wait_until 10 pod_ready; then ok "pod 1 ready once enforcing"; else
 fi
 check "the banned source is dropped" udp_dropped "$PEER4B" "$FW4" 9
 check "198.19.9.1 passes (config A)" udp_passes 198.19.9.1
+# Events and metrics need no capability beyond these (the pod's own network
+# namespace is the test's, so the metrics port is its own).
+event_logged() { grep -q "ban-b.*$PEER4B" "$POD_LOG"; }
+check "events: the drop of the banned source is logged" wait_until 5 event_logged
+metrics_served() { in_fw curl -sf http://127.0.0.1:9740/metrics | grep -q '^xdpfw_build_info'; }
+check "metrics: served" metrics_served
 check_eq "the ready file names the config" \
 	"$(nsenter --target "$POD_PID" --mount cat "$READY_FILE")" "enforcing $CONFIG"
 
@@ -283,9 +292,12 @@ interfaces:
   - name: $FW_DEV
 settings:
   default_action: pass
+  log_rate: 100/s
+  metrics: 127.0.0.1:9740
 rules:
   - name: ban-b
     src: $PEER4B
+    log: true
   - name: ban-x
     src: 198.19.9.2
   - name: ban-w
