@@ -287,22 +287,11 @@ check_eq "pod 1 runs with no_new_privs" "$(awk '$1 == "NoNewPrivs:" { print $2 }
 
 # Needs helper watch's --watch (on v2 once merged): before it, the swap
 # changes nothing and this part fails.
-conf b.yaml >/dev/null <<EOF
-interfaces:
-  - name: $FW_DEV
-settings:
-  default_action: pass
-  log_rate: 100/s
-  metrics: 127.0.0.1:9740
-rules:
-  - name: ban-b
-    src: $PEER4B
-    log: true
-  - name: ban-x
-    src: 198.19.9.2
-  - name: ban-w
-    src: 198.19.9.1
-EOF
+# B: A and a ban on 198.19.9.1.
+{
+	cat "$WORK/a.yaml"
+	printf '  - name: ban-w\n    src: 198.19.9.1\n'
+} >"$WORK/b.yaml"
 w_dropped() { udp_dropped 198.19.9.1 "$FW4" 9 2>/dev/null >&2; }
 cm_update 2026_12_01_10_05_00.2 "xdpfw.yaml=$WORK/b.yaml"
 check "the ConfigMap folder was swapped" test "$(readlink "$CM/..data")" = ..2026_12_01_10_05_00.2 -a ! -e "$CM/..2026_12_01_10_00_00.1"
