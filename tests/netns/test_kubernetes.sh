@@ -231,6 +231,16 @@ check_fails "no XDP program left on $FW_DEV" xdp_attached
 
 # ---------------------------------------------------------------- ready only once enforcing
 
+# within SECONDS CMD...: CMD succeeds before SECONDS have passed; for a CMD
+# that itself takes a while (wait_until counts tries, not time).
+within() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -ge "$end" ] && return 1
+		sleep 0.1
+	done
+}
 # udp_passes SRC: a datagram from SRC gets through.
 udp_passes() {
 	probe_blocked udp "$1" "$FW4" 9 >/dev/null && return 1
@@ -259,7 +269,7 @@ check_fails "pod 1 not ready before its rules are in force" probe
 check_fails "nothing attached yet" xdp_attached
 check "a banned source still gets through" udp_passes "$PEER4B"
 bg_kill "$LOCK_PID"
-if wait_until 10 pod_ready; then ok "pod 1 ready once enforcing"; else
+if wait_until 20 pod_ready; then ok "pod 1 ready once enforcing"; else
 	not_ok "pod 1 ready once enforcing"
 	show_pod_log
 fi
@@ -295,7 +305,7 @@ check_eq "pod 1 runs with no_new_privs" "$(awk '$1 == "NoNewPrivs:" { print $2 }
 w_dropped() { udp_dropped 198.19.9.1 "$FW4" 9 2>/dev/null >&2; }
 cm_update 2026_12_01_10_05_00.2 "xdpfw.yaml=$WORK/b.yaml"
 check "the ConfigMap folder was swapped" test "$(readlink "$CM/..data")" = ..2026_12_01_10_05_00.2 -a ! -e "$CM/..2026_12_01_10_00_00.1"
-if wait_until 10 w_dropped; then ok "after the ..data swap, 198.19.9.1 is dropped (config B)"; else
+if within 10 w_dropped; then ok "after the ..data swap, 198.19.9.1 is dropped (config B)"; else
 	not_ok "after the ..data swap, 198.19.9.1 is dropped (config B)"
 	show_pod_log
 fi
@@ -341,13 +351,13 @@ check_fails "pod 2 not ready while waiting, though the pins enforce" probe
 y_mid=$(arrivals y)
 check "frames flow while pod 2 waits" wait_until 5 y_grew "$y_mid"
 bg_kill "$LOCK_PID"
-if wait_until 10 pod_ready; then ok "pod 2 ready"; else
+if wait_until 20 pod_ready; then ok "pod 2 ready"; else
 	not_ok "pod 2 ready"
 	show_pod_log
 fi
 bg_kill "$POD_PID" KILL
 pod_start 3
-if wait_until 10 pod_ready; then ok "pod 3 (no wait) ready"; else
+if wait_until 20 pod_ready; then ok "pod 3 (no wait) ready"; else
 	not_ok "pod 3 (no wait) ready"
 	show_pod_log
 fi
