@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Validates Kubernetes manifests offline against the API's OpenAPI schemas,
-// through the model classes of the npm package kubernetes-models: every YAML
+// through the model classes of the npm package kubernetes-models, and
+// rejects unknown fields as the API server does (fields.cjs): every YAML
 // document of every FILE is one object; each error is printed as
 //   FILE:LINE:COL: KIND NAMESPACE/NAME: FIELD: REASON
 // and the exit status is 1 if there was any.
@@ -14,6 +15,7 @@
 const fs = require("fs");
 const path = require("path");
 const { createRequire } = require("module");
+const { unknownFields } = require("./fields.cjs");
 
 const root = path.resolve(__dirname, "../..");
 const modules = process.env.XDPFW_KUBE_MODULES || path.join(root, "build/kube");
@@ -127,6 +129,10 @@ for (const file of files) {
         report(node.range[0], what, `${fieldName(segments)}: ${reason(err)}`);
       }
     }
+    unknownFields(load, `kubernetes-models/${obj.apiVersion}/${obj.kind}`, obj, (segments, key) => {
+      const field = [...segments, key];
+      report(nodeAt(doc, field).range[0], what, `${fieldName(field)}: unknown field`);
+    });
   }
 }
 if (!json) {

@@ -64,6 +64,8 @@ validate_rejects "a probe period that is not a number" 's/periodSeconds: 5/perio
 	"spec.template.spec.containers[0].readinessProbe.periodSeconds: must be integer"
 validate_rejects "a DaemonSet without a selector" '/^  selector:/,/^      app.kubernetes.io\/name: xdpfw/d' \
 	"spec: required field selector is missing"
+validate_rejects "a misspelt field" 's/readOnlyRootFilesystem: true/readOnlyRootFilesystm: true/' \
+	"spec.template.spec.containers[0].securityContext.readOnlyRootFilesystm: unknown field"
 validate_rejects "an unknown mount propagation" 's/mountPropagation: HostToContainer/mountPropagation: HostOnly/' \
 	"spec.template.spec.containers[0].volumeMounts[1].mountPropagation: must be equal to one of the allowed values: Bidirectional, HostToContainer, None"
 
