@@ -4,9 +4,9 @@
 # pod.sh ...: nothing here changes the host's mounts). For
 # tests/netns/test_kubernetes.sh, which takes every option from a manifest.
 #
-#   --mount SRC:TARGET[:ro]  bind SRC at TARGET (a volumeMount); a TARGET
-#                            that does not exist is made on an overlay of
-#                            its parent, whose changes go to --scratch
+#   --mount SRC:TARGET[:ro]  bind SRC at TARGET (a volumeMount), on an
+#                            overlay of TARGET's parent (its changes go to
+#                            --scratch) unless TARGET is a mount point
 #   --scratch DIR            where those overlays keep their changes
 #   --caps +a,+b             the only capabilities: bounding, inheritable,
 #                            ambient (and so permitted and effective, as root)
@@ -37,23 +37,27 @@ if [ $# -eq 0 ] || [ -z "$caps" ] || [ -z "$scratch" ]; then
 	exit 2
 fi
 
-# make_dir DIR: DIR exists, made on an overlay of the nearest parent that
-# exists if need be.
-n=0
-make_dir() {
+# mount_point DIR: DIR exists to mount on, made on an overlay of its parent
+# unless it is a mount point already (/sys/fs/bpf): a host folder must not be
+# one, as the host may remove it (dpkg --purge of /etc/xdpfw), which would
+# take the bind mount away.
+declare -A overlaid=()
+mount_point() {
 	local dir=$1 parent
-	[ -d "$dir" ] && return 0
+	mountpoint -q "$dir" && return 0
 	parent=$(dirname "$dir")
 	while [ ! -d "$parent" ]; do parent=$(dirname "$parent"); done
-	n=$((n + 1))
-	mkdir -p "$scratch/upper.$n" "$scratch/work.$n"
-	mount -t overlay overlay -o "lowerdir=$parent,upperdir=$scratch/upper.$n,workdir=$scratch/work.$n" "$parent"
+	if [ -z "${overlaid[$parent]:-}" ]; then
+		overlaid[$parent]=$((${#overlaid[@]} + 1))
+		mkdir -p "$scratch/upper.${overlaid[$parent]}" "$scratch/work.${overlaid[$parent]}"
+		mount -t overlay overlay -o "lowerdir=$parent,upperdir=$scratch/upper.${overlaid[$parent]},workdir=$scratch/work.${overlaid[$parent]}" "$parent"
+	fi
 	mkdir -p "$dir"
 }
 
 for m in "${mounts[@]}"; do
 	IFS=: read -r src target mode <<<"$m"
-	make_dir "$target"
+	mount_point "$target"
 	mount --bind "$src" "$target"
 	[ "$mode" = ro ] && mount -o remount,bind,ro "$target"
 done
