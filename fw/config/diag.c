@@ -236,7 +236,6 @@ void cfg_diags_print(struct cfg_diags *d, const char *name, FILE *out)
 	shown = cfg_escape_dup(name);
 	for (i = 0; i < d->count; i++) {
 		const struct cfg_diag *item = &d->items[i];
-
 		long unit = d->unit_count ? cfg_unit_of(d, item->line) : -1;
 
 		if (item->file)

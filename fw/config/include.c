@@ -109,7 +109,7 @@ static void cfg_include_file(struct cfg_parser *p, const struct cfg_include *inc
 			  err == -ENOENT ? "; create it, or write a glob such as conf.d/*.yaml, which may match nothing" : "");
 	if (err)
 		return;
-	/* Every line of the file is at most one byte: it fits in len + 1 lines. */
+	/* A file of len bytes has at most len + 1 lines. */
 	if (len >= (size_t)(INT_MAX - *base - 1)) {
 		cfg_error(&p->diags, inc->line, inc->col,
 			  "include \"%s\": %s is too big to include; split the config", inc->text, path);

@@ -63,7 +63,8 @@ static void cfg_fast_init_chars(unsigned char *chars)
 					   (key ? CFG_CHAR_KEY : 0));
 		if (key_start || c == '.' || c == '/' || c == '+')
 			chars[c] |= CFG_CHAR_VALUE_START;
-		if (key || c == ':' || c == '/' || c == '+')
+		/* After the first character, * and ? are text to YAML: include's globs. */
+		if (key || c == ':' || c == '/' || c == '+' || c == '*' || c == '?')
 			chars[c] |= CFG_CHAR_VALUE;
 	}
 }

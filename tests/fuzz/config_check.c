@@ -323,7 +323,25 @@ static bool config_empty(const struct fw_config *cfg)
 	return !cfg->path && !cfg->interfaces && !cfg->interface_count && !cfg->rules.rules &&
 	       !cfg->rules.count && !cfg->rules.sets && !cfg->rules.set_count &&
 	       !cfg->rules.port_ranges && !cfg->rules.port_range_count &&
-	       !cfg->rules.never_ban.elements && !cfg->crowdsec.url && !cfg->crowdsec.api_key_file;
+	       !cfg->rules.never_ban.elements && !cfg->crowdsec.url && !cfg->crowdsec.api_key_file &&
+	       !cfg->sources.files && !cfg->sources.file_count && !cfg->sources.patterns &&
+	       !cfg->sources.pattern_count;
+}
+
+/* Nothing is opened (skip_list_files): the sources are the config and the list files it names. */
+static void check_sources(const char *name, const struct fw_config *cfg)
+{
+	const struct fw_config_sources *s = &cfg->sources;
+	size_t lists = 0;
+
+	for (size_t i = 0; i < cfg->rules.set_count; i++)
+		lists += cfg->rules.sets[i].file != NULL;
+	if (!s->file_count || strcmp(s->files[0], name) || s->file_count != 1 + lists)
+		fuzz_fail("sources: %zu files (the first %s) for %zu list files", s->file_count,
+			  s->file_count ? s->files[0] : "(none)", lists);
+	for (size_t i = 0; i < s->pattern_count; i++)
+		if (!s->patterns[i] || !*s->patterns[i])
+			fuzz_fail("include pattern #%zu is empty", i + 1);
 }
 
 void fuzz_check_outcome(const char *name, size_t len, int err, const struct fw_config *cfg,
@@ -358,4 +376,5 @@ void fuzz_check_outcome(const char *name, size_t len, int err, const struct fw_c
 		fuzz_fail("accepted config's path is not \"%s\"", name);
 	check_interfaces(cfg);
 	check_rules(cfg);
+	check_sources(name, cfg);
 }

@@ -166,6 +166,15 @@ static void same_port_ranges(const struct fw_ruleset *a, const struct fw_ruleset
 			fuzz_fail("port range #%zu differs", i + 1);
 }
 
+static void same_paths(const char *what, char *const *a, size_t na, char *const *b, size_t nb)
+{
+	if (na != nb)
+		fuzz_fail("sources: %zu %s vs %zu", na, what, nb);
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]))
+			fuzz_fail("sources: %s #%zu: %s vs %s", what, i + 1, a[i], b[i]);
+}
+
 /* Field by field: padding and bytes past a name's NUL may differ and do not matter. */
 static void same_config(const struct fw_config *a, const struct fw_config *b)
 {
@@ -189,6 +198,10 @@ static void same_config(const struct fw_config *a, const struct fw_config *b)
 		same_rule(i, &a->rules.rules[i], &b->rules.rules[i]);
 	same_sets(&a->rules, &b->rules);
 	same_port_ranges(&a->rules, &b->rules);
+	same_paths("files", a->sources.files, a->sources.file_count, b->sources.files,
+		   b->sources.file_count);
+	same_paths("patterns", a->sources.patterns, a->sources.pattern_count, b->sources.patterns,
+		   b->sources.pattern_count);
 }
 
 /* Both readers on one text; returns whether the fast lane produced the result. */
@@ -231,7 +244,7 @@ static const char *const keys[] = {
 	"interfaces", "settings", "rules", "name", "mode", "src", "port", "proto", "action",
 	"default_action", "fragments", "max_rules", "sets", "file", "elements", "tcp_flags",
 	"limit", "rate", "burst", "per", "ban_for", "max_bans", "never_ban", "crowdsec", "url",
-	"api_key_file", "poll",
+	"api_key_file", "poll", "include",
 };
 static const char *const values[] = {
 	"tcp", "udp", "icmp", "icmpv6", "any", "drop", "pass", "inspect", "native", "generic",
@@ -242,6 +255,7 @@ static const char *const values[] = {
 	"\"a\\\\b\"", "'it''s'", "\"22\"", "\"x\"y", "syn", "ack", "20/s", "30/m", "1/h", "0/s",
 	"20", "1000000001/s", "source", "rule", "10m", "1h30m", "100ms", "30m1h", "600",
 	"http://127.0.0.1:8080/", "https://[::1]:8443/", "ftp://x/", "crowdsec.key",
+	"conf.d/*.yaml", "/etc/xdpfw/conf.d/[0-9]*.yaml",
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
