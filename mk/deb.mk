@@ -26,3 +26,8 @@ $(DEB_FILE): $(DEB_SRCS)
 		{ tail -30 ../build.log; echo "make deb: dpkg-buildpackage failed; see $(DEB_DIR)/build.log"; exit 1; }
 	$(Q)rm -rf $(DEB_DIR)/src $(DEB_DIR)/*.buildinfo $(DEB_DIR)/*.changes
 	$(Q)test -f $@ || { echo "make deb: dpkg-buildpackage made no $@"; exit 1; }
+
+# The .deb's path, for the tests.
+.PHONY: deb-path
+deb-path:
+	@echo $(DEB_FILE)
