@@ -43,7 +43,7 @@ deb_leftover_purge() {
 }
 
 # deb_snapshot: what the package can leave behind: its status, every path
-# in the .deb (type, mode, owner; size and checksum for files), and every
+# in the .deb (type, mode, owner; checksum for files), and every
 # file named after it where dpkg, debhelper and systemd put things.
 deb_snapshot() {
 	dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' xdpfw 2>&1

@@ -82,6 +82,7 @@ check "B: TCP 8080 from $PEER4B passes" tcp_ok "$PEER4B" "$FW4" 8080
 check "the same run again" play_ok b.json
 check_eq "... changes nothing" "$(changed)" 0
 
-check "dpkg --purge" dpkg --purge xdpfw >/dev/null 2>&1
+purge() { dpkg --purge xdpfw >"$WORK/purge.log" 2>&1; }
+check "dpkg --purge" purge
 check "the package is gone" deb_absent
 finish
