@@ -34,13 +34,14 @@ PINS=/sys/fs/bpf/xdpfw
 
 deb_snapshot >"$WORK/before.snap"
 
-dpkg_do() {
+# mnt_do CMD...: CMD in the package's mount namespace; its output if it fails.
+mnt_do() {
 	in_mnt "$@" >"$WORK/dpkg.log" 2>&1 && return 0
 	sed 's/^/#   /' "$WORK/dpkg.log" | tail -20
 	return 1
 }
 deb_purge_at_exit
-check "dpkg -i" dpkg_do dpkg -i "$DEB"
+check "dpkg -i" mnt_do dpkg -i "$DEB"
 check_eq "installed" "$(dpkg-query -W -f='${db:Status-Abbrev}' xdpfw)" "ii "
 check "the installed binary runs" bash -c "/usr/sbin/xdpfw --version >/dev/null"
 
@@ -74,19 +75,13 @@ check "postinst starts nothing (try-restart on upgrade only)" \
 	bash -c "! grep -E 'deb-systemd-invoke (start|restart)|systemctl (start|enable)' /var/lib/dpkg/info/xdpfw.postinst"
 
 # Rules in force through the default pin dir, on the test veth.
-cat >"$WORK/fw.yaml" <<YAML
-interfaces:
-  - name: $FW_DEV
-rules:
-  - name: ban-b
-    src: $PEER4B
-YAML
-check "xdpfw apply, pinned under $PINS" dpkg_do /usr/sbin/xdpfw apply "$WORK/fw.yaml"
+cfg=$(ban_conf fw.yaml)
+check "xdpfw apply, pinned under $PINS" mnt_do /usr/sbin/xdpfw apply "$cfg"
 check "XDP attached" xdp_attached
 
 echo "# operator edit" >>/etc/xdpfw/xdpfw.yaml
 cp /etc/xdpfw/xdpfw.yaml "$WORK/edited.yaml"
-check "dpkg -i again (reinstall)" dpkg_do dpkg -i "$DEB"
+check "dpkg -i again (reinstall)" mnt_do dpkg -i "$DEB"
 check "reinstall keeps the edited config" cmp "$WORK/edited.yaml" /etc/xdpfw/xdpfw.yaml
 # An upgrade: the same files, a higher version.
 repack() {
@@ -94,24 +89,24 @@ repack() {
 		dpkg-deb -b "$WORK/up" "$WORK/up.deb" >/dev/null
 }
 repack || die "repack $DEB with a higher version"
-check "dpkg -i of a higher version (upgrade)" dpkg_do dpkg -i "$WORK/up.deb"
+check "dpkg -i of a higher version (upgrade)" mnt_do dpkg -i "$WORK/up.deb"
 check "upgraded" bash -c "dpkg-query -W -f='\${Version}' xdpfw | grep -q '+test1$'"
 check "upgrade keeps the edited config, quietly" cmp "$WORK/edited.yaml" /etc/xdpfw/xdpfw.yaml
 check "no .dpkg-* files beside it" bash -c '! ls /etc/xdpfw/*.dpkg-* 2>/dev/null | grep -q .'
 
-check "dpkg --remove" dpkg_do dpkg --remove xdpfw
+check "dpkg --remove" mnt_do dpkg --remove xdpfw
 check_eq "removed, config kept" "$(dpkg-query -W -f='${db:Status-Abbrev}' xdpfw)" "rc "
 check "remove keeps the config" cmp "$WORK/edited.yaml" /etc/xdpfw/xdpfw.yaml
 check "remove keeps the pins" in_mnt test -d "$PINS"
 check "remove keeps XDP attached" xdp_attached
-check "dpkg --purge" dpkg_do dpkg --purge xdpfw
+check "dpkg --purge" mnt_do dpkg --purge xdpfw
 deb_snapshot >"$WORK/after.snap"
 check "purge leaves the host as it was" diff "$WORK/before.snap" "$WORK/after.snap"
 check "purge keeps the pins" in_mnt test -d "$PINS"
 check "purge keeps XDP attached" xdp_attached
 
-check "dpkg -i" dpkg_do dpkg -i "$DEB"
-check "XDPFW_PURGE_PINS=yes dpkg --purge" dpkg_do env XDPFW_PURGE_PINS=yes dpkg --purge xdpfw
+check "dpkg -i" mnt_do dpkg -i "$DEB"
+check "XDPFW_PURGE_PINS=yes dpkg --purge" mnt_do env XDPFW_PURGE_PINS=yes dpkg --purge xdpfw
 deb_snapshot >"$WORK/after2.snap"
 check "purge leaves the host as it was" diff "$WORK/before.snap" "$WORK/after2.snap"
 check "XDPFW_PURGE_PINS=yes: the pins are gone" in_mnt test ! -e "$PINS"
