@@ -5,8 +5,11 @@
 # what dpkg-buildpackage writes beside the source (.buildinfo, .changes) is
 # inside build/deb, where the copy and those are removed afterwards.
 # Rebuilt only when a source is newer than the .deb. tests/netns/test_deb.sh
-# and test_ansible.sh install it; the Ansible role is in deploy/ansible/.
+# and test_ansible.sh install it: `make test` builds it before the tests,
+# while the CPUs are free, so they find it fresh. The Ansible role is in
+# deploy/ansible/.
 DEB_PACKAGES += debhelper lintian fakeroot ansible-core python3-apt
+TEST_BUILD += deb
 
 DEB_DIR := $(BUILD)/deb
 DEB_VERSION := $(shell dpkg-parsechangelog -l debian/changelog -S Version 2>/dev/null)
@@ -22,7 +25,7 @@ $(DEB_FILE): $(DEB_SRCS)
 	$(call msg,DEB,$@)
 	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
 	$(Q)tar -cf - $(DEB_SRCS) | tar -xf - -C $(DEB_DIR)/src
-	$(Q)cd $(DEB_DIR)/src && dpkg-buildpackage -b -us -uc >../build.log 2>&1 || \
+	$(Q)cd $(DEB_DIR)/src && dpkg-buildpackage -b -us -uc -J$(NPROC) >../build.log 2>&1 || \
 		{ tail -30 ../build.log; echo "make deb: dpkg-buildpackage failed; see $(DEB_DIR)/build.log"; exit 1; }
 	$(Q)rm -rf $(DEB_DIR)/src $(DEB_DIR)/*.buildinfo $(DEB_DIR)/*.changes
 	$(Q)test -f $@ || { echo "make deb: dpkg-buildpackage made no $@"; exit 1; }

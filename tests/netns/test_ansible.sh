@@ -22,7 +22,7 @@ CFG=/etc/xdpfw/xdpfw.yaml
 
 export ANSIBLE_HOME=$WORK/ansible ANSIBLE_LOCAL_TEMP=$WORK/ansible/tmp \
 	ANSIBLE_REMOTE_TEMP=$WORK/ansible/tmp ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0 \
-	ANSIBLE_CONFIG=$WORK/ansible.cfg ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3
+	ANSIBLE_CONFIG=$WORK/ansible.cfg ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_PIPELINING=1
 : >"$ANSIBLE_CONFIG"
 printf '[firewalls]\nlocalhost ansible_connection=local\n' >"$WORK/inventory"
 
