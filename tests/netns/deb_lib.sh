@@ -12,6 +12,8 @@ deb_lock() {
 	flock -w 150 "$DEB_LOCK_FD" || die "$DPKG_LOCK still held after 150 s"
 }
 
+deb_unlock() { flock -u "$DEB_LOCK_FD"; }
+
 # deb_build: `make deb` (a no-op when build/deb is newer than every source),
 # under the lock; DEB=a copy in $WORK, so a later build cannot change it.
 deb_build() {

@@ -15,8 +15,8 @@ for t in dpkg-buildpackage lintian unshare flock; do
 	command -v "$t" >/dev/null || die "missing tool: $t (make deps)"
 done
 deb_lock
-deb_absent || die "xdpfw is installed on this host: the test needs it absent (dpkg --purge xdpfw)"
 deb_build
+deb_unlock # lintian and the namespaces need no lock: the other test may go
 add_pair 0
 
 lintian --fail-on error "$DEB" >"$WORK/lintian.log" 2>&1
@@ -32,6 +32,8 @@ in_mnt() { nsenter --target "$MNT_PID" --mount --net="/run/netns/$FW_NS" "$@"; }
 wait_until 5 in_mnt mount -t bpf bpf /sys/fs/bpf || die "a bpffs on /sys/fs/bpf in the test's mount namespace"
 PINS=/sys/fs/bpf/xdpfw
 
+deb_lock
+deb_absent || die "xdpfw is installed on this host: the test needs it absent (dpkg --purge xdpfw)"
 deb_snapshot >"$WORK/before.snap"
 
 # mnt_do CMD...: CMD in the package's mount namespace; its output if it fails.
