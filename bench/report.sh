@@ -17,6 +17,7 @@ call() { if declare -F "$1" >/dev/null; then "$1"; fi; }
 	call report_issue9_targets
 	call report_issue10_targets
 	call report_issue11_targets
+	call report_issue12_targets
 	call report_suite_targets
 	report_pktcost
 	call report_wire
@@ -25,6 +26,7 @@ call() { if declare -F "$1" >/dev/null; then "$1"; fi; }
 	call report_sets
 	call report_issue10
 	call report_issue11
+	call report_issue12
 	[ -f "$ROOT/bench/ANALYSIS.md" ] && cat "$ROOT/bench/ANALYSIS.md"
 } >"$OUT.tmp"
 mv "$OUT.tmp" "$OUT"

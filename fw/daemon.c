@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <malloc.h>
 #include <poll.h>
 #include <signal.h>
@@ -22,6 +23,7 @@
 #include "set_cache.h"
 #include "signals.h"
 #include "state.h"
+#include "watch.h"
 
 /* Expired bans stop matching by themselves; this only gives their room back. */
 #define FW_RECLAIM_MS 60000
@@ -55,6 +57,7 @@ struct fw_daemon {
 	struct fw_event_feed *events;  /* while the config logs anything ... */
 	struct fw_journal *journal;    /* ... its events go here */
 	struct fw_metrics_server *metrics; /* while settings.metrics is set */
+	struct fw_watch *watch;            /* with --watch */
 };
 
 static bool fw_config_logs(const struct fw_config *cfg)
@@ -117,6 +120,32 @@ static void fw_daemon_bouncer(struct fw_daemon *d, const struct fw_config *cfg)
 	}
 }
 
+/*
+ * Watches the files the config in force was read from; after a failed
+ * reload, the same folders again, as some may have been replaced.
+ */
+static void fw_daemon_watch(struct fw_daemon *d, const struct fw_config *cfg)
+{
+	char *files[64];
+	struct fw_config_sources sets = { .files = files };
+
+	if (!d->watch)
+		return;
+	if (!cfg) {
+		fw_watch_refresh(d->watch);
+		return;
+	}
+	if (cfg->sources.file_count) {
+		fw_watch_set(d->watch, d->path, &cfg->sources);
+		return;
+	}
+	/* TEMPORARY until fw_config.sources is filled (helper include): the sets' list files. */
+	for (size_t i = 0; i < cfg->rules.set_count && sets.file_count < 64; i++)
+		if (cfg->rules.sets[i].file)
+			files[sets.file_count++] = cfg->rules.sets[i].file;
+	fw_watch_set(d->watch, d->path, &sets);
+}
+
 /* Parses and enforces the config; on success the bouncer follows it. */
 static int fw_daemon_enforce(struct fw_daemon *d)
 {
@@ -128,6 +157,7 @@ static int fw_daemon_enforce(struct fw_daemon *d)
 		fw_daemon_events(d, &cfg);
 		fw_daemon_metrics(d, &cfg);
 	}
+	fw_daemon_watch(d, err ? NULL : &cfg);
 	fw_config_free(&cfg);
 	malloc_trim(0); /* a large config's parse leaves the heap big until told otherwise */
 	return err;
@@ -135,6 +165,8 @@ static int fw_daemon_enforce(struct fw_daemon *d)
 
 static void fw_daemon_reload(struct fw_daemon *d)
 {
+	if (d->watch)
+		fw_watch_disarm(d->watch); /* this reload reads whatever changed so far */
 	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=Reloading %s",
 		   (unsigned long long)fw_monotonic_usec(), d->path);
 	if (fw_daemon_enforce(d))
@@ -171,20 +203,33 @@ static void fw_daemon_drain(struct fw_daemon *d)
 		fw_error("%" PRIu64 " events lost: the journal writer fell behind its ring", lost);
 }
 
-/* The next signal, or si_signo 0 when none came in ms; events that came meanwhile go to the journal. */
-static int fw_daemon_wait(struct fw_daemon *d, int sfd, int ms, struct signalfd_siginfo *si)
+/*
+ * The next signal, or si_signo 0 when none came in ms; events that came
+ * meanwhile go to the journal, and *changed says when a watched file did.
+ */
+static int fw_daemon_wait(struct fw_daemon *d, int sfd, int ms, struct signalfd_siginfo *si,
+			  char *changed, size_t size)
 {
-	struct pollfd pfd[2] = { { .fd = sfd, .events = POLLIN },
+	struct pollfd pfd[4] = { { .fd = sfd, .events = POLLIN },
 				 { .fd = d->events ? fw_event_feed_fd(d->events) : -1,
+				   .events = POLLIN },
+				 { .fd = d->watch ? fw_watch_inotify_fd(d->watch) : -1,
+				   .events = POLLIN },
+				 { .fd = d->watch ? fw_watch_timer_fd(d->watch) : -1,
 				   .events = POLLIN } };
-	int n = poll(pfd, 2, ms);
+	int n = poll(pfd, 4, ms);
 	ssize_t got;
 
 	si->ssi_signo = 0;
+	changed[0] = '\0';
 	if (n <= 0)
 		return n < 0 && errno != EINTR ? -errno : 0;
 	if (pfd[1].revents)
 		fw_daemon_drain(d);
+	if (pfd[2].revents)
+		fw_watch_read(d->watch);
+	if (pfd[3].revents)
+		fw_watch_due(d->watch, changed, size);
 	if (!(pfd[0].revents & POLLIN))
 		return 0;
 	got = read(sfd, si, sizeof(*si));
@@ -194,10 +239,25 @@ static int fw_daemon_wait(struct fw_daemon *d, int sfd, int ms, struct signalfd_
 	return got < 0 && errno == EINTR ? 0 : -EIO;
 }
 
+/* With --watch, the config's folder is watched before it is first read: no edit slips by. */
+static int fw_daemon_watch_open(struct fw_daemon *d)
+{
+	struct fw_config_sources none = { 0 };
+	int err;
+
+	if (!d->opts.watch)
+		return 0;
+	err = fw_watch_open(&d->watch);
+	if (!err)
+		err = fw_watch_set(d->watch, d->path, &none);
+	return err;
+}
+
 int fw_daemon_run(const char *pin_dir, const char *path, const struct fw_daemon_opts *opts)
 {
 	struct fw_daemon d = { .pin_dir = pin_dir, .path = path, .opts = *opts };
 	struct signalfd_siginfo si;
+	char changed[PATH_MAX];
 	int sfd = fw_daemon_signals(), err = -EIO;
 	double reclaim_at = fw_now_ms() + FW_RECLAIM_MS;
 
@@ -205,6 +265,10 @@ int fw_daemon_run(const char *pin_dir, const char *path, const struct fw_daemon_
 		fw_error("cannot set up signal handling: %s", strerror(-sfd));
 		return sfd;
 	}
+	err = fw_daemon_watch_open(&d);
+	if (err)
+		goto cleanup;
+	err = -EIO;
 	if (fw_daemon_enforce(&d)) {
 		err = -EINVAL;
 		goto cleanup;
@@ -212,15 +276,21 @@ int fw_daemon_run(const char *pin_dir, const char *path, const struct fw_daemon_
 	if (opts->ready_file && fw_ready_file_create(opts->ready_file, path))
 		goto cleanup;
 	sd_notifyf(0, "READY=1\nSTATUS=Enforcing %s", path);
-	fw_info("running; SIGHUP reloads %s, SIGTERM exits and leaves the rules in force", path);
+	fw_info("running; SIGHUP%s reloads %s, SIGTERM exits and leaves the rules in force",
+		d.watch ? " or a change of its files" : "", path);
 
 	for (;;) {
 		double left = reclaim_at - fw_now_ms();
-		int werr = fw_daemon_wait(&d, sfd, left > 0 ? (int)left + 1 : 0, &si);
+		int werr = fw_daemon_wait(&d, sfd, left > 0 ? (int)left + 1 : 0, &si, changed,
+					  sizeof(changed));
 
 		if (werr) {
 			fw_error("reading signals failed: %s", strerror(-werr));
 			break;
+		}
+		if (changed[0]) {
+			fw_info("reloading %s: %s changed", path, changed);
+			fw_daemon_reload(&d);
 		}
 		if (si.ssi_signo == 0) {
 			if (fw_now_ms() >= reclaim_at) {
@@ -246,6 +316,7 @@ cleanup:
 	fw_metrics_stop(d.metrics);
 	fw_daemon_events_stop(&d);
 	fw_set_cache_free(&d.cache);
+	fw_watch_close(d.watch);
 	close(sfd);
 	return err;
 }
