@@ -19,15 +19,3 @@ i12_deb_row() {
 	fi
 	target_row "\`make deb\` on a clean clone (wall, median of ${reps:-0})" "${med:-}" "$DEB_LIMIT_S s" "≤" "${med:+$med s}"
 }
-
-# report_deb_targets: the row in a table of its own, for a report without
-# issue 12's table (report_issue12_targets calls i12_deb_row instead).
-report_deb_targets() {
-	[ -s "$R/deb.csv" ] || return 0
-	echo "## Targets (issue 12: Debian package), this run"
-	echo
-	echo "| target | measured | limit | |"
-	echo "|---|---:|---:|---|"
-	i12_deb_row
-	echo
-}
