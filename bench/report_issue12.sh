@@ -41,6 +41,7 @@ report_issue12_targets() {
 		target_row "$name, median of ${k:-?}" "$med" "300 ms" "≤" "${med:+$med ms}"
 		target_row "$name, worst of ${k:-?}" "$worst" "300 ms" "≤" "${worst:+$worst ms}"
 	done
+	i12_deb_row
 	echo
 }
 

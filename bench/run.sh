@@ -1,12 +1,13 @@
 #!/bin/bash
 # `make bench`: per-packet cost, wire drop rate, control plane, the test
 # suite on a clean clone (issue 8), prefix sets (issue 9), bans, limits and
-# CrowdSec (issue 10), events and metrics (issue 11), watched configs (issue 12); then
+# CrowdSec (issue 10), events and metrics (issue 11), watched configs and
+# `make deb` (issue 12); then
 # bench/RESULTS.md and bench/results.png. Needs root. BENCH_QUICK=1: a shorter run.
 # Each section writes its CSV under build/bench/results and the report is
 # regenerated after each, so a failing section leaves the others' results.
 # BENCH_ONLY="NAME..." runs only those sections (issue 11's: pktlog
-# pktlogcost wirelog scrape events; issue 12's: watch), keeps the others' CSVs, and writes the report to
+# pktlogcost wirelog scrape events; issue 12's: watch deb), keeps the others' CSVs, and writes the report to
 # build/bench/RESULTS.md unless RESULTS_MD says where.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -71,6 +72,7 @@ section wirelog bench/wireban.sh "$WIRE_SECS" "$WIRE_REPS" 1000 xdpfw_native xdp
 section scrape bench/scrape.sh "$SCRAPES" 100000
 section events bench/events.sh "$EV_REPS" 100000 "$EV_SECS"
 section watch bench/watch.sh "$WATCH_REPS" 1000 100000
+section deb bench/deb.sh 3
 section suite bench/suite.sh
 [ -n "$ONLY" ] || bench/plot.sh
 bench/report.sh
