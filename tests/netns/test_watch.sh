@@ -31,6 +31,9 @@ config() {
 	cat <<EOF
 interfaces:
   - name: $FW_DEV
+EOF
+	[ -n "$HAVE_INCLUDE" ] && [ "$set_file" = sets/drop.txt ] && echo 'include: [conf.d/*.yaml]'
+	cat <<EOF
 settings:
   default_action: pass
 sets:
@@ -49,8 +52,6 @@ EOF
 		i=$((i + 1))
 		printf '  - name: step-%d\n    src: %s\n' "$i" "$a"
 	done
-	[ -n "$HAVE_INCLUDE" ] && [ "$set_file" = sets/drop.txt ] && echo 'include: [conf.d/*.yaml]'
-	return 0
 }
 
 # watch_start FILE: `xdpfw run --watch --ready-file $READY FILE` in the
@@ -247,8 +248,10 @@ check_eq "passed by every config: every frame got through" "$(arrivals y)" "$y"
 check "traffic overlapped the changes: z passed, then was dropped ($za of $z)" \
 	test "$za" -gt 0 -a "$za" -lt "$z"
 if [ "$T_FAILS" -gt 0 ]; then
-	diag "daemon log:"
-	sed 's/^/#   /' "$DAEMON_LOG"
+	for log in "$WORK"/daemon.*.log; do
+		diag "$(basename "$log"):"
+		sed 's/^/#   /' "$log"
+	done
 fi
 
 finish
