@@ -64,10 +64,13 @@ struct fw_config {
 };
 
 /*
- * Parses and validates the file at path, and reads the list files its sets
- * name (relative to its folder). Every error is printed to diag as
- * "FILE:LINE:COL: message", not just the first (FILE is the list file for an
- * error in one), and so are warnings, as "FILE:LINE:COL: warning: message".
+ * Parses and validates the file at path, the files its `include:` globs
+ * match (relative to its folder; sorted by name, read after it, sets and
+ * rules only) and the list files its sets name (relative to the folder of
+ * the file that names them). Every error is printed to diag as
+ * "FILE:LINE:COL: message", not just the first (FILE is the included or list
+ * file for an error in one), and so are warnings, as "FILE:LINE:COL:
+ * warning: message".
  * Returns 0 (warnings or not), -EINVAL when the file is invalid (out is then
  * empty), or another negative errno when the file cannot be read.
  */
@@ -95,8 +98,10 @@ int fw_config_parse_with(const char *name, const char *text, size_t len,
 struct fw_config_options {
 	enum fw_config_reader reader;
 	/*
-	 * A set's `file:` is not opened, and the set stays empty: for fuzzers,
-	 * which must not open whatever path the text names.
+	 * A set's `file:` is not opened, and the set stays empty; `include:`
+	 * patterns are checked and listed in sources.patterns, but nothing is
+	 * globbed or read: for fuzzers, which must not open whatever path the
+	 * text names.
 	 */
 	bool skip_list_files;
 };

@@ -146,21 +146,28 @@ static void cfg_finish_matches(struct cfg_parser *p)
 
 static void cfg_report_duplicate_name(struct cfg_parser *p, size_t idx, size_t first)
 {
-	cfg_error(&p->diags, p->meta[idx].name_line, p->meta[idx].name_col,
-		  "rule name \"%s\" is already used by the rule at line %d; give each rule its own name",
-		  p->cfg->rules.rules[idx].name, p->meta[first].name_line);
+	const struct cfg_rule_meta *at = &p->meta[idx], *other = &p->meta[first];
+	char place[CFG_PLACE_MAX];
+
+	cfg_error(&p->diags, at->name_line, at->name_col,
+		  "rule name \"%s\" is already used by the rule at %s; give each rule its own name",
+		  p->cfg->rules.rules[idx].name,
+		  cfg_place_text(&p->diags, p->name, at->name_line, other->name_line,
+				 other->name_col, place, sizeof(place)));
 }
 
 static void cfg_report_duplicate_match(struct cfg_parser *p, size_t idx, size_t first)
 {
 	const struct fw_rule *rules = p->cfg->rules.rules;
-	char label[CFG_CTX_MAX], first_label[CFG_CTX_MAX];
+	char label[CFG_CTX_MAX], first_label[CFG_CTX_MAX], place[CFG_PLACE_MAX];
 	const struct cfg_ctx ctx = cfg_rule_ctx(p, idx), first_ctx = cfg_rule_ctx(p, first);
 
 	cfg_error(&p->diags, rules[idx].line, rules[idx].col,
-		  "%s has the same match as %s at line %d; remove one of them",
+		  "%s has the same match as %s at %s; remove one of them",
 		  cfg_ctx_label(&ctx, label, sizeof(label)),
-		  cfg_ctx_label(&first_ctx, first_label, sizeof(first_label)), rules[first].line);
+		  cfg_ctx_label(&first_ctx, first_label, sizeof(first_label)),
+		  cfg_place_text(&p->diags, p->name, rules[idx].line, rules[first].line,
+				 rules[first].col, place, sizeof(place)));
 }
 
 static bool cfg_name_takes_part(const struct cfg_rule_meta *meta)

@@ -158,6 +158,58 @@ void cfg_ctx_error(struct cfg_diags *d, const struct cfg_ctx *ctx, int line, int
 	free(text);
 }
 
+int cfg_diags_add_unit(struct cfg_diags *d, const char *name, int base)
+{
+	struct cfg_unit *grown = realloc(d->units, (d->unit_count + 1) * sizeof(*grown));
+	char *copy = grown ? strdup(name) : NULL, *shown = copy ? cfg_escape_dup(name) : NULL;
+
+	if (grown)
+		d->units = grown;
+	if (!shown) {
+		free(copy);
+		d->err = -ENOMEM;
+		return -ENOMEM;
+	}
+	d->units[d->unit_count++] = (struct cfg_unit){ .name = copy, .shown = shown, .base = base };
+	return 0;
+}
+
+long cfg_unit_of(const struct cfg_diags *d, int line)
+{
+	size_t lo = 0, hi = d->unit_count;
+
+	/* The last unit whose first line is at or before line. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (d->units[mid].base < line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (long)lo - 1;
+}
+
+int cfg_local_line(const struct cfg_diags *d, int line)
+{
+	long unit = d->unit_count ? cfg_unit_of(d, line) : -1;
+
+	return unit < 0 ? line : line - d->units[unit].base;
+}
+
+const char *cfg_place_text(const struct cfg_diags *d, const char *config, int at, int line,
+			   int col, char *buf, size_t size)
+{
+	long unit = d->unit_count ? cfg_unit_of(d, line) : -1;
+
+	if (!d->unit_count || unit == cfg_unit_of(d, at))
+		snprintf(buf, size, "line %d", cfg_local_line(d, line));
+	else
+		snprintf(buf, size, "%s:%d:%d", unit < 0 ? config : d->units[unit].name,
+			 cfg_local_line(d, line), col);
+	return buf;
+}
+
 static int cfg_diag_cmp(const void *a, const void *b)
 {
 	const struct cfg_diag *x = a, *y = b;
@@ -185,12 +237,16 @@ void cfg_diags_print(struct cfg_diags *d, const char *name, FILE *out)
 	for (i = 0; i < d->count; i++) {
 		const struct cfg_diag *item = &d->items[i];
 
+		long unit = d->unit_count ? cfg_unit_of(d, item->line) : -1;
+
 		if (item->file)
 			fprintf(out, "%s:%u:%u: %s\n", item->file, item->file_line, item->file_col,
 				item->msg);
 		else
-			fprintf(out, "%s:%d:%d: %s%s\n", shown ? shown : "<config>", item->line,
-				item->col, item->warning ? "warning: " : "", item->msg);
+			fprintf(out, "%s:%d:%d: %s%s\n",
+				unit >= 0 ? d->units[unit].shown : shown ? shown : "<config>",
+				cfg_local_line(d, item->line), item->col,
+				item->warning ? "warning: " : "", item->msg);
 	}
 	free(shown);
 	fflush(out);
@@ -206,6 +262,13 @@ void cfg_diags_free(struct cfg_diags *d)
 	}
 	free(d->items);
 	d->items = NULL;
+	for (i = 0; i < d->unit_count; i++) {
+		free(d->units[i].name);
+		free(d->units[i].shown);
+	}
+	free(d->units);
+	d->units = NULL;
+	d->unit_count = 0;
 	d->count = 0;
 	d->cap = 0;
 	d->errors = 0;

@@ -14,6 +14,7 @@ static void cfg_init(struct cfg_parser *p, const char *name,
 	memset(p, 0, sizeof(*p));
 	memset(out, 0, sizeof(*out));
 	p->name = name ? name : "<config>";
+	p->file = p->name;
 	p->opts = *opts;
 	p->cfg = out;
 	p->capacity_ok = true;
@@ -23,30 +24,37 @@ static void cfg_init(struct cfg_parser *p, const char *name,
 	out->capacity = FW_DEFAULT_CAPACITY;
 	out->max_bans = FW_DEFAULT_MAX_BANS;
 	fw_log_policy_fill(&out->rules.log); /* the defaults, so a config states its policy */
+	if (name)
+		cfg_source_file(p, name); /* out of memory: diags.err ends the parse */
 }
 
 /* One reading of the text, by the fast lane or by libyaml; the outcome is left in p. */
 static void cfg_parse_pass(struct cfg_parser *p, const char *text, size_t len, bool fast)
 {
-	int err = cfg_reader_start(&p->reader, text, len, fast, &p->diags);
+	int err = cfg_reader_start(&p->reader, text, len, fast, &p->diags, 0);
 
 	if (err) {
 		p->diags.err = err;
 		return;
 	}
 	cfg_read_stream(p);
+	p->stopped = p->reader.stopped;
+	p->gave_up = fast && p->reader.lane.gave_up;
+	cfg_reader_end(&p->reader);
 	/*
 	 * After a syntax error the rules are incomplete; checks across them would
-	 * mislead. The list files are read only now, so a lane that gives up
-	 * does not make them read twice.
+	 * mislead. The included and list files are read only now, so a lane that
+	 * gives up does not make them read twice.
 	 */
-	if (!p->reader.stopped && !p->diags.err)
+	if (!p->stopped && !p->diags.err && p->include_count)
+		cfg_read_includes(p, len);
+	if (!p->stopped && !p->diags.err)
 		cfg_load_sets(p);
-	if (!p->reader.stopped && !p->diags.err)
+	if (!p->stopped && !p->diags.err)
 		cfg_check_rules(p);
-	if (!p->reader.stopped && !p->diags.err)
+	if (!p->stopped && !p->diags.err)
 		cfg_check_log(p);
-	cfg_reader_end(&p->reader);
+	cfg_local_lines(p);
 }
 
 static void cfg_parser_free(struct cfg_parser *p)
@@ -61,6 +69,13 @@ static void cfg_parser_free(struct cfg_parser *p)
 	p->set_refs = NULL;
 	free(p->never_ban);
 	p->never_ban = NULL;
+	for (size_t i = 0; i < p->include_count; i++) {
+		free(p->includes[i].text);
+		free(p->includes[i].pattern);
+	}
+	free(p->includes);
+	p->includes = NULL;
+	p->include_count = 0;
 }
 
 int fw_config_parse_opts(const char *name, const char *text, size_t len,
@@ -81,8 +96,8 @@ int fw_config_parse_opts(const char *name, const char *text, size_t len,
 	cfg_init(&p, name, opts, out);
 	if (opts->reader == FW_READER_AUTO && cfg_fast_lane_fits(text, len)) {
 		cfg_parse_pass(&p, text, len, true);
-		fast = !p.reader.lane.gave_up;
-		if (p.reader.lane.gave_up) {
+		fast = !p.gave_up;
+		if (p.gave_up) {
 			/* Forget what the lane found; libyaml reads the whole text again. */
 			cfg_parser_free(&p);
 			fw_config_free(out);
@@ -123,7 +138,7 @@ int fw_config_parse(const char *name, const char *text, size_t len, struct fw_co
 	return fw_config_parse_opts(name, text, len, NULL, out, diag, NULL);
 }
 
-static int cfg_read_file(const char *path, char **text, size_t *len)
+int cfg_read_file(const char *path, char **text, size_t *len)
 {
 	size_t cap = 65536, used = 0;
 	char *buf = NULL;

@@ -10,7 +10,7 @@ static void cfg_offset_position(const struct cfg_reader *r, size_t offset, int *
 {
 	size_t i;
 
-	*line = 1;
+	*line = 1 + r->line_base;
 	*col = 1;
 	for (i = 0; i < offset && i < r->len; i++) {
 		unsigned char c = (unsigned char)r->text[i];
@@ -91,7 +91,7 @@ static void cfg_report_yaml_error(struct cfg_reader *r)
 	default:
 		break;
 	}
-	line = (int)y->problem_mark.line + 1;
+	line = (int)y->problem_mark.line + 1 + r->line_base;
 	col = (int)y->problem_mark.column + 1;
 	if (y->context)
 		cfg_error(r->diags, line, col,
@@ -105,15 +105,17 @@ static void cfg_report_yaml_error(struct cfg_reader *r)
 }
 
 int cfg_reader_start(struct cfg_reader *r, const char *text, size_t len, bool fast,
-		     struct cfg_diags *diags)
+		     struct cfg_diags *diags, int line_base)
 {
 	memset(r, 0, sizeof(*r));
+	r->line_base = line_base;
 	r->text = text;
 	r->len = len;
 	r->fast = fast;
 	r->diags = diags;
 	if (fast) {
 		cfg_fast_start(&r->lane, text, len);
+		r->lane.line = (size_t)line_base; /* its marks count from there, at no cost per event */
 		return 0;
 	}
 	if (!yaml_parser_initialize(&r->yaml))
@@ -130,6 +132,18 @@ void cfg_reader_end(struct cfg_reader *r)
 		yaml_parser_delete(&r->yaml);
 }
 
+/*
+ * libyaml's next event, its line moved past line_base; false after an error.
+ * Not inlined: the fast lane's path through cfg_next_event() stays as short.
+ */
+static __attribute__((noinline)) bool cfg_yaml_next(struct cfg_reader *r, yaml_event_t *ev)
+{
+	if (!yaml_parser_parse(&r->yaml, ev))
+		return false;
+	ev->start_mark.line += (size_t)r->line_base;
+	return true;
+}
+
 int cfg_next_event(struct cfg_reader *r, yaml_event_t *ev)
 {
 	if (r->stopped || r->diags->err)
@@ -140,7 +154,7 @@ int cfg_next_event(struct cfg_reader *r, yaml_event_t *ev)
 		r->stopped = true; /* unwinds like a syntax error, then libyaml starts over */
 		return -1;
 	}
-	if (yaml_parser_parse(&r->yaml, ev))
+	if (cfg_yaml_next(r, ev))
 		return 0;
 	cfg_report_yaml_error(r);
 	r->stopped = true;

@@ -19,11 +19,12 @@ struct cfg_reader {
 	struct cfg_fast lane;
 	bool stopped;     /* a syntax error, or the lane giving up, ended the reading */
 	struct cfg_diags *diags;
+	int line_base;    /* added to every line: an included file's lines follow the config's */
 };
 
-/* Starts reading text with the fast lane or libyaml; 0 or -ENOMEM. */
+/* Starts reading text with the fast lane or libyaml, its lines after line_base; 0 or -ENOMEM. */
 int cfg_reader_start(struct cfg_reader *r, const char *text, size_t len, bool fast,
-		     struct cfg_diags *diags);
+		     struct cfg_diags *diags, int line_base);
 void cfg_reader_end(struct cfg_reader *r);
 
 /* The next event, or -1 once the reading stopped or failed (reported). */

@@ -60,8 +60,24 @@ struct cfg_place {
 	int col;
 };
 
+/* One pattern of `include:`, as written and as globbed. */
+struct cfg_include {
+	char *text;    /* as written, for messages */
+	char *pattern; /* joined to the config's folder unless absolute */
+	int line;
+	int col;
+};
+
 struct cfg_parser {
 	const char *name; /* for messages */
+	const char *file; /* the file being read: name, or an included file (relative paths) */
+	bool included;    /* reading an included file: sets and rules only */
+	bool stopped;     /* a reading stopped early (a syntax error): the rules are incomplete */
+	bool gave_up;     /* the fast lane gave up on the config: libyaml reads it again */
+	struct cfg_include *includes;
+	size_t include_count;
+	size_t files_cap; /* of cfg->sources */
+	size_t patterns_cap;
 	struct fw_config_options opts;
 	struct cfg_diags diags;
 	struct cfg_reader reader;
@@ -90,6 +106,17 @@ struct cfg_parser {
 
 /* section_top.c: the stream, its one document and the top-level keys. */
 void cfg_read_stream(struct cfg_parser *p);
+/* section_include.c: the `include:` patterns, read once the config is. */
+void cfg_read_include(struct cfg_parser *p, const struct cfg_node *value);
+/* include.c: each file the patterns match, in order, after text (len bytes: the config). */
+void cfg_read_includes(struct cfg_parser *p, size_t len);
+/* Once every check is done: rules and sets from included files get their own files' lines. */
+void cfg_local_lines(struct cfg_parser *p);
+/* sources.c: a path appended to cfg->sources (copied); false once out of memory. */
+bool cfg_source_file(struct cfg_parser *p, const char *path);
+bool cfg_source_pattern(struct cfg_parser *p, const char *pattern);
+/* load.c: the whole file at path, malloc'd; 0 or a negative errno. */
+int cfg_read_file(const char *path, char **text, size_t *len);
 /* section_interfaces.c */
 void cfg_read_interfaces(struct cfg_parser *p, const struct cfg_node *list);
 /* section_settings.c */

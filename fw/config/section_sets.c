@@ -70,7 +70,7 @@ static void cfg_set_file(struct cfg_parser *p, struct fw_set *set, struct cfg_se
 			      "file is empty; give the path of a list file (relative to the config's folder)");
 		return;
 	}
-	set->file = cfg_relative_path(p->name, file->text);
+	set->file = cfg_relative_path(p->file, file->text);
 	if (!set->file) {
 		p->diags.err = -ENOMEM;
 		return;
@@ -270,9 +270,14 @@ static void cfg_resolve_sets(struct cfg_parser *p, struct fw_hashtab *t)
 						       cfg_set_named, rs->sets, rs->sets[i].name);
 
 		if (first != i) {
+			char place[CFG_PLACE_MAX];
+
 			cfg_error(&p->diags, rs->sets[i].line, rs->sets[i].col,
-				  "set name \"%s\" is already used by the set at line %d; give each set its own name",
-				  rs->sets[i].name, rs->sets[first].line);
+				  "set name \"%s\" is already used by the set at %s; give each set its own name",
+				  rs->sets[i].name,
+				  cfg_place_text(&p->diags, p->name, rs->sets[i].line,
+						 rs->sets[first].line, rs->sets[first].col, place,
+						 sizeof(place)));
 			p->set_meta[i].ok = false;
 		}
 	}
@@ -326,7 +331,7 @@ void cfg_load_sets(struct cfg_parser *p)
 	int err;
 
 	for (size_t i = 0; i < rs->set_count && !p->diags.err; i++)
-		if (rs->sets[i].file && p->set_meta[i].ok)
+		if (rs->sets[i].file && p->set_meta[i].ok && cfg_source_file(p, rs->sets[i].file))
 			cfg_read_list_file(p, &rs->sets[i], &p->set_meta[i]);
 	if (p->diags.err)
 		return;

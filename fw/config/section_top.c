@@ -3,10 +3,12 @@
 #include <string.h>
 #include "section.h"
 
-enum cfg_top_key { TK_INTERFACES, TK_SETTINGS, TK_SETS, TK_RULES, TK_CROWDSEC, TK_COUNT };
+enum cfg_top_key {
+	TK_INTERFACES, TK_SETTINGS, TK_SETS, TK_RULES, TK_CROWDSEC, TK_INCLUDE, TK_COUNT
+};
 
 static const char *const cfg_top_keys[TK_COUNT] = { "interfaces", "settings", "sets", "rules",
-						     "crowdsec" };
+						     "crowdsec", "include" };
 
 /* Which top-level key this is, or -1 once reported as unknown or repeated. */
 static int cfg_top_key(struct cfg_parser *p, const struct cfg_node *key, int *seen_line)
@@ -30,7 +32,13 @@ static int cfg_top_key(struct cfg_parser *p, const struct cfg_node *key, int *se
 	if (seen_line[k]) {
 		cfg_error(&p->diags, key->line, key->col,
 			  "duplicate key \"%s\" (first at line %d); give each key once", key->text,
-			  seen_line[k]);
+			  cfg_local_line(&p->diags, seen_line[k]));
+		return -1;
+	}
+	if (p->included && k != TK_SETS && k != TK_RULES) {
+		cfg_error(&p->diags, key->line, key->col,
+			  "only the main config sets %s; move it to %s (an included file holds sets and rules only)",
+			  key->text, p->name);
 		return -1;
 	}
 	seen_line[k] = key->line;
@@ -51,6 +59,8 @@ static void cfg_apply_section(struct cfg_parser *p, int key, int key_line,
 		cfg_read_sets(p, value);
 	else if (key == TK_CROWDSEC)
 		cfg_read_crowdsec(p, key_line, value);
+	else if (key == TK_INCLUDE)
+		cfg_read_include(p, value);
 	else
 		cfg_error(&p->diags, value->line, value->col,
 			  "rules must be a list like \"- name: ...\", found %s", cfg_kind_name(value));
@@ -108,7 +118,11 @@ static int cfg_read_document(struct cfg_parser *p, yaml_event_t *ev)
 	root = cfg_read_node(&p->nodes, ev);
 	if (!root)
 		return -1;
-	if (root->kind != CFG_BROKEN && !cfg_is_null(root))
+	if (root->kind != CFG_BROKEN && !cfg_is_null(root) && p->included)
+		cfg_error(&p->diags, root->line, root->col,
+			  "an included file must be a mapping with the keys sets and rules, found %s",
+			  cfg_kind_name(root));
+	else if (root->kind != CFG_BROKEN && !cfg_is_null(root))
 		cfg_error(&p->diags, root->line, root->col,
 			  "the config must be a mapping with the keys interfaces, settings, sets, rules and crowdsec, found %s",
 			  cfg_kind_name(root));

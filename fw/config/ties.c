@@ -370,7 +370,7 @@ static void cfg_report_tie(struct cfg_ties *t, uint32_t x, uint32_t y,
 	const struct fw_rule *a = &rules[first], *b = &rules[later];
 	const struct cfg_ctx ctx_a = cfg_rule_ctx(t->p, first), ctx_b = cfg_rule_ctx(t->p, later);
 	char where[FW_PREFIX_TEXT_MAX + 2 * FW_RULE_NAME_MAX + 32], port[32], proto[32];
-	char label_a[CFG_CTX_MAX], label_b[CFG_CTX_MAX];
+	char label_a[CFG_CTX_MAX], label_b[CFG_CTX_MAX], place[CFG_PLACE_MAX];
 
 	if (++t->reported > CFG_TIES_SHOWN) {
 		if (t->reported == CFG_TIES_SHOWN + 1)
@@ -392,8 +392,11 @@ static void cfg_report_tie(struct cfg_ties *t, uint32_t x, uint32_t y,
 	cfg_ctx_label(&ctx_a, label_a, sizeof(label_a));
 	cfg_ctx_label(&ctx_b, label_b, sizeof(label_b));
 	cfg_warning(&t->p->diags, b->line, b->col,
-		    "%s ties with %s (line %d): both match %s, %s, %s, at the same level; %s (%s), listed first, decides there, not %s (%s)",
-		    label_b, label_a, a->line, cfg_tie_where(t, x, y, prefix, where, sizeof(where)),
+		    "%s ties with %s (%s): both match %s, %s, %s, at the same level; %s (%s), listed first, decides there, not %s (%s)",
+		    label_b, label_a,
+		    cfg_place_text(&t->p->diags, t->p->name, b->line, a->line, a->col, place,
+				   sizeof(place)),
+		    cfg_tie_where(t, x, y, prefix, where, sizeof(where)),
 		    port, proto, label_a, cfg_effect_name(a), label_b, cfg_effect_name(b));
 }
 

@@ -442,7 +442,7 @@ void cfg_fields(struct cfg_diags *d, const struct cfg_node *map, const struct cf
 		else if (values[k])
 			cfg_ctx_error(d, ctx, key->line, key->col,
 				      "duplicate key \"%s\" (first at line %d); give each key once",
-				      key->text, cfg_first_key(map, key->text)->line);
+				      key->text, cfg_local_line(d, cfg_first_key(map, key->text)->line));
 		else
 			values[k] = map->kids[i + 1];
 	}
