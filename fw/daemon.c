@@ -126,24 +126,12 @@ static void fw_daemon_bouncer(struct fw_daemon *d, const struct fw_config *cfg)
  */
 static void fw_daemon_watch(struct fw_daemon *d, const struct fw_config *cfg)
 {
-	char *files[64];
-	struct fw_config_sources sets = { .files = files };
-
 	if (!d->watch)
 		return;
-	if (!cfg) {
-		fw_watch_refresh(d->watch);
-		return;
-	}
-	if (cfg->sources.file_count) {
+	if (cfg)
 		fw_watch_set(d->watch, d->path, &cfg->sources);
-		return;
-	}
-	/* TEMPORARY until fw_config.sources is filled (helper include): the sets' list files. */
-	for (size_t i = 0; i < cfg->rules.set_count && sets.file_count < 64; i++)
-		if (cfg->rules.sets[i].file)
-			files[sets.file_count++] = cfg->rules.sets[i].file;
-	fw_watch_set(d->watch, d->path, &sets);
+	else
+		fw_watch_refresh(d->watch);
 }
 
 /* Parses and enforces the config; on success the bouncer follows it. */
@@ -165,8 +153,10 @@ static int fw_daemon_enforce(struct fw_daemon *d)
 
 static void fw_daemon_reload(struct fw_daemon *d)
 {
-	if (d->watch)
-		fw_watch_disarm(d->watch); /* this reload reads whatever changed so far */
+	if (d->watch) {
+		fw_watch_refresh(d->watch); /* a folder made since is watched before it is read */
+		fw_watch_disarm(d->watch);  /* this reload reads whatever changed so far */
+	}
 	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=Reloading %s",
 		   (unsigned long long)fw_monotonic_usec(), d->path);
 	if (fw_daemon_enforce(d))

@@ -18,12 +18,16 @@
 /*
  * What a change looks like: a close after writing, a rename in or out, a
  * creation, a removal, a touch; and the folder itself going away. Plain
- * writes are not counted: the close that ends them is, so a file is not read
- * half written.
+ * writes are not counted: the close that ends them is. Opens and closes are
+ * counted, so that a file written in place is not read half written.
  */
-#define FW_WATCH_MASK                                                                      \
+#define FW_WATCH_CHANGE                                                                    \
 	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_ATTRIB |     \
-	 IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
+	 IN_DELETE_SELF | IN_MOVE_SELF)
+#define FW_WATCH_MASK (FW_WATCH_CHANGE | IN_OPEN | IN_CLOSE_NOWRITE | IN_ONLYDIR)
+
+/* The longest a file held open puts a due reload off: a reader may hold it for hours. */
+#define FW_WATCH_OPEN_MAX_MS 2000
 
 /* A name in a folder the config reads; wd and match are where it is watched from. */
 struct fw_watch_target {
@@ -43,6 +47,7 @@ struct fw_watch {
 	size_t count;
 	bool armed;
 	uint64_t first_ns; /* of the first event since the last reload */
+	unsigned int open; /* watched files open now: a writer truncated one and writes it */
 	char changed[PATH_MAX];
 };
 
@@ -97,8 +102,8 @@ void fw_watch_close(struct fw_watch *w)
 	free(w);
 }
 
-/* The reload comes once no event came for the quiet time, or at the latest the max delay. */
-static void fw_watch_arm(struct fw_watch *w)
+/* The reload comes once no event came for the quiet time, or at the latest the cap. */
+static void fw_watch_arm_until(struct fw_watch *w, uint64_t cap_ms)
 {
 	uint64_t now = fw_watch_now_ns(), at;
 	struct itimerspec when = { 0 };
@@ -108,12 +113,17 @@ static void fw_watch_arm(struct fw_watch *w)
 		w->first_ns = now;
 	}
 	at = now + FW_WATCH_QUIET_MS * 1000000ull;
-	if (at > w->first_ns + FW_WATCH_MAX_DELAY_MS * 1000000ull)
-		at = w->first_ns + FW_WATCH_MAX_DELAY_MS * 1000000ull;
+	if (at > w->first_ns + cap_ms * 1000000ull)
+		at = w->first_ns + cap_ms * 1000000ull;
 	when.it_value.tv_sec = (time_t)(at / 1000000000ull);
 	when.it_value.tv_nsec = (long)(at % 1000000000ull);
 	if (timerfd_settime(w->timer_fd, TFD_TIMER_ABSTIME, &when, NULL))
 		fw_error("--watch: cannot set the reload timer: %s", strerror(errno));
+}
+
+static void fw_watch_arm(struct fw_watch *w)
+{
+	fw_watch_arm_until(w, FW_WATCH_MAX_DELAY_MS);
 }
 
 /* Splits path at its last slash into a new target: "." or "/" when that is the folder. */
@@ -299,6 +309,7 @@ static void fw_watch_event(struct fw_watch *w, const struct inotify_event *ev)
 	const char *name = ev->len ? ev->name : "";
 
 	if (ev->mask & IN_Q_OVERFLOW) {
+		w->open = 0; /* its closes may be lost too */
 		if (!w->changed[0])
 			snprintf(w->changed, sizeof(w->changed), "(events lost: inotify queue full)");
 		fw_watch_arm(w);
@@ -312,8 +323,12 @@ static void fw_watch_event(struct fw_watch *w, const struct inotify_event *ev)
 		    (ev->len && fw_watch_matches(&w->targets[i], name)))
 			hit = &w->targets[i];
 	}
-	if (!hit || ((ev->mask & IN_CREATE) && !(ev->mask & IN_ISDIR) &&
-		     fw_watch_being_written(hit, name)))
+	if (hit && ev->len && !(ev->mask & IN_ISDIR) && (ev->mask & IN_OPEN))
+		w->open++;
+	if (hit && ev->len && (ev->mask & (IN_CLOSE_WRITE | IN_CLOSE_NOWRITE)) && w->open)
+		w->open--;
+	if (!hit || !(ev->mask & FW_WATCH_CHANGE) ||
+	    ((ev->mask & IN_CREATE) && !(ev->mask & IN_ISDIR) && fw_watch_being_written(hit, name)))
 		return;
 	if (!w->changed[0])
 		snprintf(w->changed, sizeof(w->changed), "%s%s%s", hit->at, ev->len ? "/" : "",
@@ -347,6 +362,11 @@ bool fw_watch_due(struct fw_watch *w, char *changed, size_t size)
 	if (read(w->timer_fd, &expirations, sizeof(expirations)) != sizeof(expirations) ||
 	    !w->armed)
 		return false;
+	/* A file is open, maybe truncated by a writer in place: wait for its close, a while. */
+	if (w->open && fw_watch_now_ns() < w->first_ns + FW_WATCH_OPEN_MAX_MS * 1000000ull) {
+		fw_watch_arm_until(w, FW_WATCH_OPEN_MAX_MS);
+		return false;
+	}
 	/* As the user would name it: relative to the config's folder when in it. */
 	if (dir_len && !strncmp(shown, w->targets[0].dir, dir_len) && shown[dir_len] == '/')
 		shown += dir_len + 1;

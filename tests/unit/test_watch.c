@@ -2,9 +2,9 @@
 /*
  * fw/watch.h: which changes in a temporary folder make a reload due, and
  * that a burst of them makes one: names of sources, include globs and
- * ".." names count, others do not; a file just made counts once closed; a
- * folder made after the start is watched from above it; a symlinked file's
- * target folder is watched too.
+ * ".." names count, others do not; a file just made, or written in place,
+ * counts once closed; a folder made after the start is watched from above
+ * it; a symlinked file's target folder is watched too.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include "config.h"
@@ -48,15 +49,23 @@ static void write_file(const struct fixture *f, const char *name, const char *te
 	assert_int_equal(fclose(fh), 0);
 }
 
-/* Polls the watch until a reload is due or ms pass; the path that changed, or "" if none. */
+/* Polls the watch until a reload is due or ms passed; the path that changed, or "" if none. */
 static const char *due_within(struct fw_watch *w, int ms)
 {
 	static char changed[PATH_MAX];
 	struct pollfd pfd[2] = { { .fd = fw_watch_inotify_fd(w), .events = POLLIN },
 				 { .fd = fw_watch_timer_fd(w), .events = POLLIN } };
+	struct timespec now;
+	long long until;
 
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	until = now.tv_sec * 1000LL + now.tv_nsec / 1000000 + ms;
 	changed[0] = '\0';
-	while (poll(pfd, 2, ms) > 0) {
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ms = (int)(until - (now.tv_sec * 1000LL + now.tv_nsec / 1000000));
+		if (ms <= 0 || poll(pfd, 2, ms) <= 0)
+			break;
 		if (pfd[0].revents)
 			fw_watch_read(w);
 		if (pfd[1].revents && fw_watch_due(w, changed, sizeof(changed)))
@@ -124,6 +133,21 @@ static void test_burst_is_one(void **state)
 		write_file(f, "xdpfw.yaml", i % 2 ? "rules: []\n" : "rules: []\n#\n");
 	assert_string_equal(due_within(f->w, DUE_MS), "xdpfw.yaml");
 	assert_string_equal(due_within(f->w, NOT_DUE_MS), "");
+}
+
+/* Written in place by a slow writer: truncated, then nothing for a while; read once closed. */
+static void test_open_writer_waited_for(void **state)
+{
+	struct fixture *f = *state;
+	int fd;
+
+	write_file(f, "xdpfw.yaml", "rules: []\n#\n");
+	fd = open(f->config, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	assert_string_equal(due_within(f->w, NOT_DUE_MS), "");
+	assert_int_equal(write(fd, "rules: []\n", 10), 10);
+	assert_int_equal(close(fd), 0);
+	assert_string_equal(due_within(f->w, DUE_MS), "xdpfw.yaml");
 }
 
 static void test_disarm(void **state)
@@ -241,6 +265,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_config_edit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rename_on_save, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_burst_is_one, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_writer_waited_for, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disarm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_include_folder_made_later, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_file, setup, teardown),
