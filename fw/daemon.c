@@ -255,6 +255,9 @@ int fw_daemon_run(const char *pin_dir, const char *path, const struct fw_daemon_
 		fw_error("cannot set up signal handling: %s", strerror(-sfd));
 		return sfd;
 	}
+	/* A container restarted in its pod keeps the emptyDir: not ready until this run enforced. */
+	if (opts->ready_file)
+		fw_ready_file_remove(opts->ready_file);
 	err = fw_daemon_watch_open(&d);
 	if (err)
 		goto cleanup;

@@ -357,6 +357,18 @@ if wait_until 20 pod_ready; then ok "pod 2 ready"; else
 	not_ok "pod 2 ready"
 	show_pod_log
 fi
+# The container restarts in its pod (OOM, kill -9): the emptyDir keeps the
+# last run's ready file, which must not make the new run ready early.
+bg_kill "$POD_PID" KILL
+hold_pin_lock
+pod_start 2
+check "pod 2's restarted container waits for the pin dir" wait_until 10 waits_for_lock
+check_fails "pod 2's restarted container not ready while waiting (stale ready file gone)" probe
+bg_kill "$LOCK_PID"
+if wait_until 20 pod_ready; then ok "pod 2's restarted container ready"; else
+	not_ok "pod 2's restarted container ready"
+	show_pod_log
+fi
 bg_kill "$POD_PID" KILL
 pod_start 3
 if wait_until 20 pod_ready; then ok "pod 3 (no wait) ready"; else
