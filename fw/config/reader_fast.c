@@ -18,6 +18,13 @@
 /* Far below libyaml's limit of 1024 characters for a key. */
 #define CFG_FAST_KEY_MAX 128
 
+/* A scalar on a line: where its text is, and its quote. */
+struct cfg_fast_item {
+	size_t value;
+	size_t len;
+	char quote;
+};
+
 /* One line of the lane's subset: "KEY: VALUE", "- KEY: VALUE", or either without a value. */
 struct cfg_fast_line {
 	size_t start;     /* offset of the line's first byte */
@@ -29,6 +36,11 @@ struct cfg_fast_line {
 	size_t value;
 	size_t value_len; /* 0: no value on this line */
 	char quote;       /* the value's quote, '"' or '\'', or 0: plain */
+	bool flow;        /* the value is a flow list: "[" at flow_open, "]" at flow_close */
+	size_t flow_open;
+	size_t flow_close;
+	size_t items;
+	struct cfg_fast_item item[CFG_FAST_FLOW_MAX];
 };
 
 enum cfg_fast_lex {
@@ -128,6 +140,80 @@ static enum cfg_fast_lex cfg_fast_lex_quoted(const struct cfg_fast *f, size_t i,
 	return cfg_fast_line_end(f, cfg_fast_skip_spaces(f, i), l, CFG_LEX_ENTRY);
 }
 
+/*
+ * A quoted item of a flow list, as cfg_fast_lex_quoted() takes a value; the
+ * offset past its closing quote, or 0 when the lane cannot read it.
+ */
+static size_t cfg_fast_flow_quoted(const struct cfg_fast *f, size_t i, struct cfg_fast_item *it)
+{
+	const char *t = f->text;
+	char quote = t[i];
+
+	it->quote = quote;
+	it->value = ++i;
+	while (i < f->len && t[i] != quote && t[i] >= 0x20 && t[i] <= 0x7e &&
+	       !(quote == '"' && t[i] == '\\'))
+		i++;
+	if (i == f->len || t[i] != quote || i == it->value)
+		return 0;
+	it->len = i - it->value;
+	return i + 1;
+}
+
+/* A plain item: no ':' (YAML versions read "a:b" in a flow differently), so no flow indicator. */
+static size_t cfg_fast_flow_plain(const struct cfg_fast *f, size_t i, struct cfg_fast_item *it)
+{
+	if (!cfg_fast_is(f, f->text[i], CFG_CHAR_VALUE_START))
+		return 0;
+	it->quote = 0;
+	it->value = i;
+	while (i < f->len && f->text[i] != ':' && cfg_fast_is(f, f->text[i], CFG_CHAR_VALUE))
+		i++;
+	it->len = i - it->value;
+	return i;
+}
+
+/*
+ * "[a, 'b', \"c\"]" on one line, at most CFG_FAST_FLOW_MAX items, each as a
+ * value would be; "[]" too. Anything else (a trailing comma, a nested list,
+ * a multi-word item) is libyaml's.
+ */
+static enum cfg_fast_lex cfg_fast_lex_flow(const struct cfg_fast *f, size_t i,
+					   struct cfg_fast_line *l)
+{
+	const char *t = f->text;
+
+	l->flow = true;
+	l->flow_open = i;
+	l->items = 0;
+	i = cfg_fast_skip_spaces(f, i + 1);
+	while (i < f->len && t[i] != ']') {
+		struct cfg_fast_item *it = &l->item[l->items];
+
+		if (l->items == CFG_FAST_FLOW_MAX)
+			return CFG_LEX_OTHER;
+		i = t[i] == '"' || t[i] == '\'' ? cfg_fast_flow_quoted(f, i, it)
+						: cfg_fast_flow_plain(f, i, it);
+		if (!i)
+			return CFG_LEX_OTHER;
+		l->items++;
+		i = cfg_fast_skip_spaces(f, i);
+		if (i < f->len && t[i] == ',') {
+			i = cfg_fast_skip_spaces(f, i + 1);
+			if (i < f->len && t[i] == ']')
+				return CFG_LEX_OTHER;
+		} else if (i == f->len || t[i] != ']') {
+			return CFG_LEX_OTHER;
+		}
+	}
+	if (i == f->len)
+		return CFG_LEX_OTHER;
+	l->flow_close = i++;
+	if (!cfg_fast_at_line_end(f, i) && t[i] != ' ')
+		return CFG_LEX_OTHER;
+	return cfg_fast_line_end(f, cfg_fast_skip_spaces(f, i), l, CFG_LEX_ENTRY);
+}
+
 /* After the key's colon: nothing, a one-word value, and maybe a comment after a blank. */
 static enum cfg_fast_lex cfg_fast_lex_value(const struct cfg_fast *f, size_t i,
 					    struct cfg_fast_line *l)
@@ -136,6 +222,7 @@ static enum cfg_fast_lex cfg_fast_lex_value(const struct cfg_fast *f, size_t i,
 
 	l->value_len = 0;
 	l->quote = 0;
+	l->flow = false;
 	if (cfg_fast_at_line_end(f, i))
 		return cfg_fast_line_end(f, i, l, CFG_LEX_ENTRY);
 	if (t[i] != ' ')
@@ -145,6 +232,8 @@ static enum cfg_fast_lex cfg_fast_lex_value(const struct cfg_fast *f, size_t i,
 		return cfg_fast_line_end(f, i, l, CFG_LEX_ENTRY);
 	if (t[i] == '"' || t[i] == '\'')
 		return cfg_fast_lex_quoted(f, i, l);
+	if (t[i] == '[')
+		return cfg_fast_lex_flow(f, i, l);
 	if (!cfg_fast_is(f, t[i], CFG_CHAR_VALUE_START))
 		return CFG_LEX_OTHER;
 	l->value = i;
@@ -194,6 +283,7 @@ static struct cfg_fast_event *cfg_fast_push(struct cfg_fast *f, yaml_event_type_
 	ev->type = type;
 	ev->line = line;
 	ev->col = col;
+	ev->flow = false;
 	return ev;
 }
 
@@ -207,6 +297,14 @@ static void cfg_fast_push_scalar(struct cfg_fast *f, const struct cfg_fast_line 
 	ev->value = off;
 	ev->len = len;
 	ev->quote = quote;
+}
+
+static void cfg_fast_push_flow(struct cfg_fast *f, const struct cfg_fast_line *l)
+{
+	cfg_fast_push(f, YAML_SEQUENCE_START_EVENT, f->line, l->flow_open - l->start)->flow = true;
+	for (size_t i = 0; i < l->items; i++)
+		cfg_fast_push_scalar(f, l, l->item[i].value, l->item[i].len, l->item[i].quote);
+	cfg_fast_push(f, YAML_SEQUENCE_END_EVENT, f->line, l->flow_close - l->start);
 }
 
 /* A block list or mapping whose dashes or keys sit at column indent of this line. */
@@ -260,7 +358,9 @@ static bool cfg_fast_entry(struct cfg_fast *f, const struct cfg_fast_line *l)
 	if (l->dash && !cfg_fast_open(f, false, l->key - l->start))
 		return false;
 	cfg_fast_push_scalar(f, l, l->key, l->key_len, 0);
-	if (l->value_len)
+	if (l->flow)
+		cfg_fast_push_flow(f, l);
+	else if (l->value_len)
 		cfg_fast_push_scalar(f, l, l->value, l->value_len, l->quote);
 	else if (f->depth == 1 || (f->depth == 2 && !f->levels[1].sequence) ||
 		 (f->depth == 3 && f->levels[1].sequence))
@@ -339,7 +439,8 @@ static void cfg_fast_event(const struct cfg_fast *f, const struct cfg_fast_event
 		break;
 	case YAML_SEQUENCE_START_EVENT:
 		ev->data.sequence_start.implicit = 1;
-		ev->data.sequence_start.style = YAML_BLOCK_SEQUENCE_STYLE;
+		ev->data.sequence_start.style = e->flow ? YAML_FLOW_SEQUENCE_STYLE
+							: YAML_BLOCK_SEQUENCE_STYLE;
 		break;
 	case YAML_MAPPING_START_EVENT:
 		ev->data.mapping_start.implicit = 1;

@@ -3,7 +3,8 @@
  * The fast lane: events for the plainest YAML, read straight from the text
  * without libyaml. It takes only what it can read exactly as libyaml would
  * (block collections at most four deep, one-word plain scalars, values
- * quoted on one line without escapes, ASCII, LF line ends) and gives up on
+ * quoted on one line without escapes, a few of those as a flow list [a, b]
+ * on one line, ASCII, LF line ends) and gives up on
  * anything else, so the parse starts over with
  * libyaml. Its events own no memory. Internal to fw/config/ (the reader layer).
  */
@@ -16,7 +17,8 @@
 
 /* The root mapping, a list, its item mappings and a mapping in one (limit:); or sets: and each set. */
 #define CFG_FAST_DEPTH 4
-#define CFG_FAST_QUEUE 16 /* events one line can make, with room to spare */
+#define CFG_FAST_FLOW_MAX 8 /* items of a flow list [a, b] on one line */
+#define CFG_FAST_QUEUE 24 /* events one line can make, with room to spare */
 
 struct cfg_fast_level {
 	bool sequence; /* else a mapping */
@@ -31,6 +33,7 @@ struct cfg_fast_event {
 	size_t value; /* scalar: offset in the text */
 	size_t len;
 	char quote;   /* scalar: its quote, or 0 when plain */
+	bool flow;    /* sequence start: written [a, b] */
 };
 
 struct cfg_fast {

@@ -676,11 +676,12 @@ static void test_fast_lane(void **state)
 		"rules:\n  - name: a\n    port: 22\n    limit:\n      rate: 0/s\n      brust: 1\n    ban_for: x\n"
 		"  - name: b\n    port: 23\n    limit:\n      rate: 1/s\n    action: pass\n",
 		"interfaces:\n  - name: eth0\n    mode:\n      native: yes\n",
+		/* a flow list on one line */
+		"settings:\n  never_ban: [198.18.0.1]\n",
 	};
 	static const char *const other[] = {
 		"rules:\n  - name: a\n    port: 22\n    limit: {rate: 20/s}\n",
 		"settings:\n  never_ban:\n    - 198.18.0.1\n",
-		"settings:\n  never_ban: [198.18.0.1]\n",
 		/* a key without a value, deeper than the lane reads */
 		"rules:\n  - name: a\n    port: 22\n    limit:\n      rate:\n        x: 1\n",
 		"rules:\n  - name: a\n    port: 22\n    limit:\n",
