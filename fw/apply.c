@@ -86,6 +86,12 @@ static int fw_apply_maps(struct fw_apply *a)
 	if (err) /* none loaded ahead, or it failed: its room was larger */
 		err = fw_datapath_load_over(&fresh, a->capacity, &room, a->max_bans,
 					    loaded ? dp : NULL);
+	if (err == -EPERM || err == -EACCES) {
+		fw_error("cannot load the program and its maps: %s; xdpfw needs CAP_BPF, "
+			 "CAP_NET_ADMIN and CAP_PERFMON (or root), and a verifier that accepts the "
+			 "program ('xdpfw -v' shows libbpf's account)", strerror(-err));
+		return err;
+	}
 	if (err) {
 		fw_error("cannot create maps for %u rules (%u IPv4 and %u IPv6 sources, %u source "
 			 "port rules, %u bans): %s; lower settings.max_rules or settings.max_bans, "

@@ -226,6 +226,8 @@ for cap in "${cap_list[@]}"; do
 		not_ok "without ${cap#+}, the pod's xdpfw exits (it did not, or not as xdpfw)"
 		show_pod_log
 	fi
+	check "without ${cap#+}, the error names the capabilities xdpfw needs" \
+		grep -q 'xdpfw needs CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON' "$POD_LOG"
 	bg_kill "$POD_PID"
 	in_fw "$XDPFW" --pin-dir "$MIN_BPFFS/xdpfw" down >/dev/null 2>&1
 done
