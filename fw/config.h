@@ -111,6 +111,12 @@ int fw_config_parse_opts(const char *name, const char *text, size_t len,
 			 const struct fw_config_options *opts, struct fw_config *out, FILE *diag,
 			 bool *fast_used);
 
+/*
+ * The file a rule or set with this defined_in was written in: the config's
+ * path for 0, else the included file's path as opened.
+ */
+const char *fw_config_file_name(const struct fw_config *cfg, uint16_t defined_in);
+
 /* Frees everything a parse left in cfg, its sets and port ranges too; cfg is left empty. */
 void fw_config_free(struct fw_config *cfg);
 

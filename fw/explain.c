@@ -159,6 +159,9 @@ int fw_explain_config(const char *path, const struct fw_explain_query *q,
 		a->by_rule = true;
 		fw_answer_copy(a->rule, sizeof(a->rule), r->name);
 		a->rule_line = r->line > 0 ? (uint32_t)r->line : 0;
+		if (r->defined_in)
+			fw_answer_copy(a->rule_file, sizeof(a->rule_file),
+				       fw_config_file_name(&cfg, r->defined_in));
 		a->has_limit = r->limit.interval != 0;
 		a->limit = r->limit;
 	}
@@ -169,7 +172,8 @@ int fw_explain_config(const char *path, const struct fw_explain_query *q,
 
 		a->has_set = true;
 		fw_answer_copy(a->set, sizeof(a->set), set->name);
-		fw_answer_copy(a->file, sizeof(a->file), set->file ? set->file : path);
+		fw_answer_copy(a->file, sizeof(a->file),
+			       set->file ? set->file : fw_config_file_name(&cfg, set->defined_in));
 		if (x.element >= 0 && (size_t)x.element < set->count)
 			a->line = set->elements[x.element].line;
 	}
@@ -259,6 +263,9 @@ static int fw_explain_json(FILE *out, const struct fw_explain_query *q,
 	}
 	json_object_object_add(doc, "line", a->rule_line ? json_object_new_int64(a->rule_line)
 							 : NULL);
+	if (a->from_config)
+		json_object_object_add(doc, "rule_file", a->by_rule ? fw_json_text(
+						       a->rule_file[0] ? a->rule_file : a->source) : NULL);
 	json_object_object_add(doc, "step", json_object_new_int(a->step));
 	json_object_object_add(doc, "step_text",
 			       json_object_new_string(fw_explain_step_text(a->step)));
@@ -335,7 +342,7 @@ int fw_explain_print(FILE *out, const struct fw_explain_query *q,
 {
 	char addr[INET6_ADDRSTRLEN], name[FW_ESCAPED_SIZE(FW_RULE_NAME_MAX)];
 	char limit[FW_LIMIT_TEXT_MAX];
-	char source[FW_ESCAPED_SIZE(256)];
+	char source[FW_ESCAPED_SIZE(256)], file[FW_ESCAPED_SIZE(256)];
 
 	if (json)
 		return fw_explain_json(out, q, a);
@@ -348,6 +355,11 @@ int fw_explain_print(FILE *out, const struct fw_explain_query *q,
 	fprintf(out, "verdict  %s\n", fw_verdict_word(a));
 	if (a->banned)
 		fw_explain_ban(out, a);
+	else if (a->by_rule && a->rule_line && a->rule_file[0])
+		fprintf(out, "rule     %s (%s:%u)\n",
+			fw_escape(name, sizeof(name), a->rule, strlen(a->rule)),
+			fw_escape(file, sizeof(file), a->rule_file, strnlen(a->rule_file, 256)),
+			a->rule_line);
 	else if (a->by_rule && a->rule_line)
 		fprintf(out, "rule     %s (line %u)\n",
 			fw_escape(name, sizeof(name), a->rule, strlen(a->rule)), a->rule_line);

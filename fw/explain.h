@@ -37,6 +37,7 @@ struct fw_explain_answer {
 	bool by_rule;
 	char rule[FW_RULE_NAME_MAX + 1];
 	uint32_t rule_line;                 /* where the config defines it; 0 = not known */
+	char rule_file[PATH_MAX];           /* the included file defining it; empty: the config */
 	int step;                           /* DESIGN §1's 1-7, 8 = default_action */
 	bool has_prefix;
 	struct fw_prefix prefix;            /* the rule's prefix, or its set's element, that matched */

@@ -52,6 +52,7 @@ struct fw_set {
 	size_t v6;
 	int line;                        /* the set's key in the config */
 	int col;
+	uint16_t defined_in;             /* as fw_rule's */
 };
 
 struct fw_rule {
@@ -69,6 +70,7 @@ struct fw_rule {
 	uint8_t tcp_flags;  /* FW_TCP_FLAGS_*; only with proto tcp */
 	struct fw_rule_limit limit; /* limit: {...}, ban_for; limit.interval 0 = none */
 	bool log;           /* `log: true`: an event per matched packet (FW_RULE_LOG) */
+	uint16_t defined_in; /* 0: the config; N: its N-th included file (fw_config_file_name()) */
 	uint32_t id;        /* counter slot in fw_counters */
 	int line;           /* where the config defines it; 0 = not from a file */
 	int col;

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <glob.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -110,7 +111,11 @@ static void cfg_include_file(struct cfg_parser *p, const struct cfg_include *inc
 	if (err)
 		return;
 	/* A file of len bytes has at most len + 1 lines. */
-	if (len >= (size_t)(INT_MAX - *base - 1)) {
+	if (p->diags.unit_count >= UINT16_MAX - 1) {
+		cfg_error(&p->diags, inc->line, inc->col,
+			  "include \"%s\": %s is more than %u files included; merge some", inc->text,
+			  path, UINT16_MAX - 1);
+	} else if (len >= (size_t)(INT_MAX - *base - 1)) {
 		cfg_error(&p->diags, inc->line, inc->col,
 			  "include \"%s\": %s is too big to include; split the config", inc->text, path);
 	} else {
@@ -205,8 +210,10 @@ void cfg_local_lines(struct cfg_parser *p)
 
 	if (!p->diags.unit_count)
 		return;
-	for (size_t i = 0; i < rs->count; i++)
+	for (size_t i = 0; i < rs->count; i++) {
+		rs->rules[i].defined_in = (uint16_t)(cfg_unit_of(&p->diags, rs->rules[i].line) + 1);
 		rs->rules[i].line = cfg_local_line(&p->diags, rs->rules[i].line);
+	}
 	for (size_t i = 0; i < rs->set_count; i++) {
 		struct fw_set *set = &rs->sets[i];
 
@@ -215,6 +222,7 @@ void cfg_local_lines(struct cfg_parser *p)
 			for (size_t e = 0; e < set->count; e++)
 				set->elements[e].line =
 					(uint32_t)cfg_local_line(&p->diags, (int)set->elements[e].line);
+		set->defined_in = (uint16_t)(cfg_unit_of(&p->diags, set->line) + 1);
 		set->line = cfg_local_line(&p->diags, set->line);
 	}
 }

@@ -24,8 +24,8 @@ static void cfg_init(struct cfg_parser *p, const char *name,
 	out->capacity = FW_DEFAULT_CAPACITY;
 	out->max_bans = FW_DEFAULT_MAX_BANS;
 	fw_log_policy_fill(&out->rules.log); /* the defaults, so a config states its policy */
-	if (name)
-		cfg_source_file(p, name); /* out of memory: diags.err ends the parse */
+	/* sources.files[0] is the config, so included file N is sources.files[N]. */
+	cfg_source_file(p, p->name); /* out of memory: diags.err ends the parse */
 }
 
 /* One reading of the text, by the fast lane or by libyaml; the outcome is left in p. */

@@ -37,6 +37,13 @@ bool cfg_source_file(struct cfg_parser *p, const char *path)
 	return cfg_push_path(p, &s->files, &s->file_count, &p->files_cap, path);
 }
 
+const char *fw_config_file_name(const struct fw_config *cfg, uint16_t defined_in)
+{
+	if (defined_in && defined_in < cfg->sources.file_count)
+		return cfg->sources.files[defined_in];
+	return cfg->path;
+}
+
 bool cfg_source_pattern(struct cfg_parser *p, const char *pattern)
 {
 	struct fw_config_sources *s = &p->cfg->sources;

@@ -18,11 +18,11 @@
 
 /* same_config() compares every field: a struct that grows fails here until its new field is. */
 #if __SIZEOF_POINTER__ == 8
-_Static_assert(sizeof(struct fw_config) == 336, "compare fw_config's new field in same_config()");
+_Static_assert(sizeof(struct fw_config) == 344, "compare fw_config's new field in same_config()");
 _Static_assert(sizeof(struct fw_interface) == 28, "compare the new field in same_interfaces()");
-_Static_assert(sizeof(struct fw_ruleset) == 184, "compare fw_ruleset's new field in same_config()");
+_Static_assert(sizeof(struct fw_ruleset) == 192, "compare fw_ruleset's new field in same_config()");
 _Static_assert(sizeof(struct fw_rule) == 144, "compare fw_rule's new field in same_rule()");
-_Static_assert(sizeof(struct fw_set) == 112, "compare fw_set's new field in same_sets()");
+_Static_assert(sizeof(struct fw_set) == 120, "compare fw_set's new field in same_sets()");
 _Static_assert(sizeof(struct fw_crowdsec) == 24, "compare the new field in same_crowdsec()");
 _Static_assert(sizeof(struct fw_metrics_listen) == 64, "compare the new field in same_metrics()");
 _Static_assert(sizeof(struct fw_log_policy) == 16, "compare the new field in same_log()");
@@ -88,17 +88,19 @@ static void same_rule(size_t i, const struct fw_rule *x, const struct fw_rule *y
 			  x->limit.burst, x->limit.per_source, (unsigned long long)x->limit.ban_for,
 			  y->tcp_flags, (unsigned long long)y->limit.interval, y->limit.burst,
 			  y->limit.per_source, (unsigned long long)y->limit.ban_for);
-	if (x->id != y->id || x->line != y->line || x->col != y->col)
-		fuzz_fail("rule %s: id %u at %d:%d vs id %u at %d:%d", x->name, x->id, x->line,
-			  x->col, y->id, y->line, y->col);
+	if (x->id != y->id || x->line != y->line || x->col != y->col ||
+	    x->defined_in != y->defined_in)
+		fuzz_fail("rule %s: id %u at %u:%d:%d vs id %u at %u:%d:%d", x->name, x->id,
+			  x->defined_in, x->line, x->col, y->id, y->defined_in, y->line, y->col);
 }
 
 static void same_set(const char *what, const struct fw_set *x, const struct fw_set *y)
 {
 	if (strcmp(x->name, y->name) || !x->file != !y->file ||
-	    (x->file && strcmp(x->file, y->file)) || x->line != y->line || x->col != y->col)
-		fuzz_fail("%s: %s at %d:%d vs %s at %d:%d", what, x->name, x->line, x->col, y->name,
-			  y->line, y->col);
+	    (x->file && strcmp(x->file, y->file)) || x->line != y->line || x->col != y->col ||
+	    x->defined_in != y->defined_in)
+		fuzz_fail("%s: %s at %u:%d:%d vs %s at %u:%d:%d", what, x->name, x->defined_in,
+			  x->line, x->col, y->name, y->defined_in, y->line, y->col);
 	if (x->count != y->count || x->v4 != y->v4 || x->v6 != y->v6)
 		fuzz_fail("set %s: %zu elements vs %zu", x->name, x->count, y->count);
 	for (size_t j = 0; j < x->count; j++) {

@@ -81,6 +81,23 @@ check_eq "rules --config: exit 2 (only explain takes it)" "$(rc xdpfw rules --co
 xdpfw explain --config "$CFG" 198.18.0.0/15 >/dev/null 2>"$WORK/err"
 check "a prefix is refused with the reason" grep -q "not an IPv4 or IPv6 address" "$WORK/err"
 
+# A rule and a set from an included file are named with that file.
+mkdir -p "$WORK/inc/conf.d"
+printf 'include: [conf.d/*.yaml]\nrules:\n  - name: ssh\n    port: 22\n    action: pass\n' \
+	>"$WORK/inc/main.yaml"
+printf '# web\nsets:\n  web:\n    elements:\n      - 198.18.7.0/24\nrules:\n  - name: web\n    src: "@web"\n    port: 80\n    action: drop\n' \
+	>"$WORK/inc/conf.d/20-web.yaml"
+xdpfw explain --config "$WORK/inc/main.yaml" 198.18.7.1 80/tcp >"$WORK/inc/out"
+check "explain --config: an included rule is named with its file and line" \
+	grep -qx "rule     web ($WORK/inc/conf.d/20-web.yaml:7)" "$WORK/inc/out"
+check "explain --config: an included set's element is named with its file and line" \
+	grep -q "element of @web at $WORK/inc/conf.d/20-web.yaml:5\$" "$WORK/inc/out"
+check_eq "explain --config --json: rule_file" "$(xdpfw --json explain --config \
+	"$WORK/inc/main.yaml" 198.18.7.1 80/tcp | jq -r .rule_file)" "$WORK/inc/conf.d/20-web.yaml"
+xdpfw explain --config "$WORK/inc/main.yaml" 198.18.7.1 22/tcp >"$WORK/inc/out22"
+check "explain --config: a rule of the main file keeps (line N)" \
+	grep -qx "rule     ssh (line 3)" "$WORK/inc/out22"
+
 check "apply the config" apply "$CFG"
 
 # explain_json MODE ADDR [PORT]: the JSON answer, --config (MODE config) or the maps (MODE maps).

@@ -185,6 +185,14 @@ static void test_order_lines_and_sources(void **state)
 	assert_string_equal(res.cfg.rules.sets[1].file, "conf/conf.d/lists/bad.txt");
 	assert_int_equal(res.cfg.rules.sets[1].count, 1);
 	assert_int_equal(res.cfg.rules.sets[0].elements[0].line, 5);
+	/* Which file each was written in, for explain --config. */
+	assert_int_equal(res.cfg.rules.rules[0].defined_in, 0);
+	assert_int_equal(res.cfg.rules.rules[1].defined_in, 1);
+	assert_int_equal(res.cfg.rules.rules[2].defined_in, 2);
+	assert_int_equal(res.cfg.rules.sets[0].defined_in, 0);
+	assert_int_equal(res.cfg.rules.sets[1].defined_in, 1);
+	assert_string_equal(fw_config_file_name(&res.cfg, 0), MAIN);
+	assert_string_equal(fw_config_file_name(&res.cfg, 2), "conf/conf.d/20-web.yaml");
 
 	assert_int_equal(res.cfg.sources.file_count, 4);
 	assert_string_equal(res.cfg.sources.files[0], MAIN);
