@@ -116,35 +116,11 @@ static enum cfg_fast_lex cfg_fast_line_end(const struct cfg_fast *f, size_t i,
 }
 
 /*
- * A value quoted on its line, printable ASCII and no escape: libyaml takes
- * its text as it is. An empty one would read as no value here: libyaml's.
+ * A scalar quoted on its line, printable ASCII and no escape: libyaml takes
+ * its text as it is. The offset past its closing quote, or 0 when the lane
+ * cannot read it; an empty one would read as no value here: libyaml's.
  */
-static enum cfg_fast_lex cfg_fast_lex_quoted(const struct cfg_fast *f, size_t i,
-					     struct cfg_fast_line *l)
-{
-	const char *t = f->text;
-	char quote = t[i];
-
-	l->quote = quote;
-	l->value = ++i;
-	while (i < f->len && t[i] != quote && t[i] >= 0x20 && t[i] <= 0x7e &&
-	       !(quote == '"' && t[i] == '\\'))
-		i++;
-	if (i == f->len || t[i] != quote || i == l->value)
-		return CFG_LEX_OTHER;
-	l->value_len = i - l->value;
-	i++;
-	/* '' inside single quotes is a quote; anything else glued on is not YAML we read. */
-	if (!cfg_fast_at_line_end(f, i) && t[i] != ' ')
-		return CFG_LEX_OTHER;
-	return cfg_fast_line_end(f, cfg_fast_skip_spaces(f, i), l, CFG_LEX_ENTRY);
-}
-
-/*
- * A quoted item of a flow list, as cfg_fast_lex_quoted() takes a value; the
- * offset past its closing quote, or 0 when the lane cannot read it.
- */
-static size_t cfg_fast_flow_quoted(const struct cfg_fast *f, size_t i, struct cfg_fast_item *it)
+static size_t cfg_fast_quoted(const struct cfg_fast *f, size_t i, struct cfg_fast_item *it)
 {
 	const char *t = f->text;
 	char quote = t[i];
@@ -158,6 +134,24 @@ static size_t cfg_fast_flow_quoted(const struct cfg_fast *f, size_t i, struct cf
 		return 0;
 	it->len = i - it->value;
 	return i + 1;
+}
+
+/* A value quoted on its line, as cfg_fast_quoted() reads it, and nothing glued on. */
+static enum cfg_fast_lex cfg_fast_lex_quoted(const struct cfg_fast *f, size_t i,
+					     struct cfg_fast_line *l)
+{
+	struct cfg_fast_item it;
+
+	i = cfg_fast_quoted(f, i, &it);
+	if (!i)
+		return CFG_LEX_OTHER;
+	l->quote = it.quote;
+	l->value = it.value;
+	l->value_len = it.len;
+	/* '' inside single quotes is a quote; anything else glued on is not YAML we read. */
+	if (!cfg_fast_at_line_end(f, i) && f->text[i] != ' ')
+		return CFG_LEX_OTHER;
+	return cfg_fast_line_end(f, cfg_fast_skip_spaces(f, i), l, CFG_LEX_ENTRY);
 }
 
 /* A plain item: no ':' (YAML versions read "a:b" in a flow differently), so no flow indicator. */
@@ -192,7 +186,7 @@ static enum cfg_fast_lex cfg_fast_lex_flow(const struct cfg_fast *f, size_t i,
 
 		if (l->items == CFG_FAST_FLOW_MAX)
 			return CFG_LEX_OTHER;
-		i = t[i] == '"' || t[i] == '\'' ? cfg_fast_flow_quoted(f, i, it)
+		i = t[i] == '"' || t[i] == '\'' ? cfg_fast_quoted(f, i, it)
 						: cfg_fast_flow_plain(f, i, it);
 		if (!i)
 			return CFG_LEX_OTHER;
