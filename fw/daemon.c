@@ -7,7 +7,6 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <time.h>
 #include <unistd.h>
 #include <systemd/sd-daemon.h>
 #include "apply.h"
@@ -27,14 +26,6 @@
 
 /* Expired bans stop matching by themselves; this only gives their room back. */
 #define FW_RECLAIM_MS 60000
-
-static uint64_t fw_monotonic_usec(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (uint64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
-}
 
 /* No work in signal handlers: every signal is read from a signalfd in the loop. */
 static int fw_daemon_signals(void)
@@ -158,7 +149,7 @@ static void fw_daemon_reload(struct fw_daemon *d)
 		fw_watch_disarm(d->watch);  /* this reload reads whatever changed so far */
 	}
 	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=Reloading %s",
-		   (unsigned long long)fw_monotonic_usec(), d->path);
+		   (unsigned long long)(fw_now_ns() / 1000), d->path);
 	if (fw_daemon_enforce(d))
 		fw_error("%s: reload failed; the previous rules stay in force", d->path);
 	sd_notifyf(0, "READY=1\nSTATUS=Enforcing %s", d->path);

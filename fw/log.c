@@ -123,8 +123,13 @@ void fw_debug(const char *fmt, ...)
 
 double fw_now_ms(void)
 {
+	return (double)fw_now_ns() / 1e6;
+}
+
+uint64_t fw_now_ns(void)
+{
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec * 1e3 + now.tv_nsec / 1e6;
+	return (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
 }

@@ -3,6 +3,8 @@
 #ifndef FW_LOG_H
 #define FW_LOG_H
 
+#include <stdint.h>
+
 #include <stdbool.h>
 
 extern bool fw_verbose;
@@ -23,5 +25,7 @@ void fw_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Monotonic milliseconds, for the durations the logs report. */
 double fw_now_ms(void);
+/* CLOCK_MONOTONIC in nanoseconds, for timers and rates (a timerfd's clock too). */
+uint64_t fw_now_ns(void);
 
 #endif /* FW_LOG_H */

@@ -189,14 +189,6 @@ static void fw_top_errors_release(struct fw_top *t)
 	close(t->errors_fd);
 }
 
-static uint64_t fw_top_ms(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
-}
-
 static void fw_top_draw_now(struct fw_top *t)
 {
 	fw_top_errors_read(t);
@@ -206,10 +198,10 @@ static void fw_top_draw_now(struct fw_top *t)
 /* Until q or a signal: a tick each second, a redraw for each key that changes the frame. */
 static void fw_top_loop(struct fw_top *t)
 {
-	uint64_t next = fw_top_ms();
+	uint64_t next = fw_now_ns() / 1000000;
 
 	while (!fw_top_stop) {
-		uint64_t now = fw_top_ms();
+		uint64_t now = fw_now_ns() / 1000000;
 		int key;
 
 		if (now >= next) {
@@ -217,7 +209,7 @@ static void fw_top_loop(struct fw_top *t)
 			fw_top_draw_now(t);
 			next = next + FW_TOP_TICK_MS > now ? next + FW_TOP_TICK_MS
 							   : now + FW_TOP_TICK_MS;
-			now = fw_top_ms();
+			now = fw_now_ns() / 1000000;
 		}
 		timeout(now >= next ? 0
 			: next - now < FW_TOP_KEY_WAIT_MS ? (int)(next - now) : FW_TOP_KEY_WAIT_MS);

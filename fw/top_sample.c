@@ -6,13 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "ban_maps.h"
 #include "bans.h"
 #include "event_stats.h"
 #include "identity.h"
+#include "log.h"
 #include "pin.h"
 #include "set_info.h"
 #include "text.h"
@@ -76,13 +76,11 @@ static int fw_top_bans_count(const struct fw_datapath *dp, size_t *count)
 
 int fw_top_sample_read(const struct fw_datapath *dp, struct fw_top_sample *s)
 {
-	struct timespec now;
 	uint32_t zero = 0;
 	int err;
 
 	memset(s, 0, sizeof(*s));
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	s->when_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+	s->when_ns = fw_now_ns();
 	s->sets = calloc(FW_MAX_NAMED_SETS, sizeof(*s->sets));
 	err = s->sets ? fw_param_read(dp, FW_PARAM_ACTIVE, &s->active) : -ENOMEM;
 	err = err ?: fw_set_infos_read(dp, s->active & FW_ACTIVE_SET, s->sets);

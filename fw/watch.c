@@ -51,14 +51,6 @@ struct fw_watch {
 	char changed[PATH_MAX];
 };
 
-static uint64_t fw_watch_now_ns(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
-}
-
 int fw_watch_open(struct fw_watch **out)
 {
 	struct fw_watch *w = calloc(1, sizeof(*w));
@@ -105,7 +97,7 @@ void fw_watch_close(struct fw_watch *w)
 /* The reload comes once no event came for the quiet time, or at the latest the cap. */
 static void fw_watch_arm_until(struct fw_watch *w, uint64_t cap_ms)
 {
-	uint64_t now = fw_watch_now_ns(), at;
+	uint64_t now = fw_now_ns(), at;
 	struct itimerspec when = { 0 };
 
 	if (!w->armed) {
@@ -363,7 +355,7 @@ bool fw_watch_due(struct fw_watch *w, char *changed, size_t size)
 	    !w->armed)
 		return false;
 	/* A file is open, maybe truncated by a writer in place: wait for its close, a while. */
-	if (w->open && fw_watch_now_ns() < w->first_ns + FW_WATCH_OPEN_MAX_MS * 1000000ull) {
+	if (w->open && fw_now_ns() < w->first_ns + FW_WATCH_OPEN_MAX_MS * 1000000ull) {
 		fw_watch_arm_until(w, FW_WATCH_OPEN_MAX_MS);
 		return false;
 	}
