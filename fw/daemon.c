@@ -111,20 +111,6 @@ static void fw_daemon_bouncer(struct fw_daemon *d, const struct fw_config *cfg)
 	}
 }
 
-/*
- * Watches the files the config in force was read from; after a failed
- * reload, the same folders again, as some may have been replaced.
- */
-static void fw_daemon_watch(struct fw_daemon *d, const struct fw_config *cfg)
-{
-	if (!d->watch)
-		return;
-	if (cfg)
-		fw_watch_set(d->watch, d->path, &cfg->sources);
-	else
-		fw_watch_refresh(d->watch);
-}
-
 /* Parses and enforces the config; on success the bouncer follows it. */
 static int fw_daemon_enforce(struct fw_daemon *d)
 {
@@ -135,8 +121,9 @@ static int fw_daemon_enforce(struct fw_daemon *d)
 		fw_daemon_bouncer(d, &cfg);
 		fw_daemon_events(d, &cfg);
 		fw_daemon_metrics(d, &cfg);
+		if (d->watch) /* the files of the config in force; a failed reload keeps the last */
+			fw_watch_set(d->watch, d->path, &cfg.sources);
 	}
-	fw_daemon_watch(d, err ? NULL : &cfg);
 	fw_config_free(&cfg);
 	malloc_trim(0); /* a large config's parse leaves the heap big until told otherwise */
 	return err;

@@ -113,8 +113,11 @@ static void fw_watch_arm_until(struct fw_watch *w, uint64_t cap_ms)
 		fw_error("--watch: cannot set the reload timer: %s", strerror(errno));
 }
 
-static void fw_watch_arm(struct fw_watch *w)
+/* A change: the first since the last reload is the one its log line names. */
+static void fw_watch_changed(struct fw_watch *w, const char *dir, const char *name)
 {
+	if (!w->changed[0])
+		snprintf(w->changed, sizeof(w->changed), "%s%s%s", dir, *name ? "/" : "", name);
 	fw_watch_arm_until(w, FW_WATCH_MAX_DELAY_MS);
 }
 
@@ -169,11 +172,8 @@ static int fw_watch_target_add(struct fw_watch *w, struct fw_watch_target *t)
 		return err;
 	}
 	/* A folder made since: what was written in it before its watch began is read again. */
-	if (t->at && strcmp(t->at, at)) {
-		if (!w->changed[0])
-			snprintf(w->changed, sizeof(w->changed), "%s", t->dir);
-		fw_watch_arm(w);
-	}
+	if (t->at && strcmp(t->at, at))
+		fw_watch_changed(w, t->dir, "");
 	free(t->match);
 	free(t->at);
 	t->match = strdup(match);
@@ -302,9 +302,7 @@ static void fw_watch_event(struct fw_watch *w, const struct inotify_event *ev)
 
 	if (ev->mask & IN_Q_OVERFLOW) {
 		w->open = 0; /* its closes may be lost too */
-		if (!w->changed[0])
-			snprintf(w->changed, sizeof(w->changed), "(events lost: inotify queue full)");
-		fw_watch_arm(w);
+		fw_watch_changed(w, "(events lost: inotify queue full)", "");
 		return;
 	}
 	for (size_t i = 0; i < w->count && !hit; i++) {
@@ -322,10 +320,7 @@ static void fw_watch_event(struct fw_watch *w, const struct inotify_event *ev)
 	if (!hit || !(ev->mask & FW_WATCH_CHANGE) ||
 	    ((ev->mask & IN_CREATE) && !(ev->mask & IN_ISDIR) && fw_watch_being_written(hit, name)))
 		return;
-	if (!w->changed[0])
-		snprintf(w->changed, sizeof(w->changed), "%s%s%s", hit->at, ev->len ? "/" : "",
-			 name);
-	fw_watch_arm(w);
+	fw_watch_changed(w, hit->at, name);
 }
 
 void fw_watch_read(struct fw_watch *w)
