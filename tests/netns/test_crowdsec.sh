@@ -143,6 +143,11 @@ log_count() { grep -cF -- "$1" "$DAEMON_LOG"; }
 log_grew_by() { [ "$(log_count "$1")" -gt "$2" ]; }
 
 ms_now() { echo $(($(date +%s%N) / 1000000)); }
+# show_logs: the ends of the daemon's and the Local API's logs, as TAP comments.
+show_logs() {
+	sed 's/^/# daemon: /' "$DAEMON_LOG" | tail -15
+	sed 's/^/# lapi: /' "$LAPI_LOG" | tail -15
+}
 
 # --- A Local API with one decision before the daemon starts -----------------
 lapi_config db1.sqlite
@@ -264,11 +269,18 @@ before=$(log_count "cannot reach the Local API")
 bg_kill "$LAPI_PID"
 wait_until 10 log_grew_by "cannot reach the Local API" "$before" ||
 	not_ok "the daemon notices the Local API is down again"
+t_down=$(ms_now)
 lapi_config db2.sqlite
 lapi_register
 lapi_start
-cs decisions add --ip "$BAN4" --duration 1h --reason xdpfw-fresh >/dev/null
-check "a new Local API's decisions apply" wait_until 15 banned "$BAN4" "crowdsec:xdpfw-fresh"
+diag "the new Local API answered $(($(ms_now) - t_down)) ms after the daemon saw the old one go"
+check "cscli adds a decision to the new Local API" cs decisions add --ip "$BAN4" --duration 1h --reason xdpfw-fresh
+if wait_until 15 banned "$BAN4" "crowdsec:xdpfw-fresh"; then
+	ok "a new Local API's decisions apply"
+else
+	not_ok "a new Local API's decisions apply"
+	show_logs
+fi
 check "CrowdSec bans it does not hold are lifted" wait_until 5 not_banned "$RANGE"
 check "their frames pass again" passes 198.18.1.2
 
