@@ -143,6 +143,15 @@ log_count() { grep -cF -- "$1" "$DAEMON_LOG"; }
 log_grew_by() { [ "$(log_count "$1")" -gt "$2" ]; }
 
 ms_now() { echo $(($(date +%s%N) / 1000000)); }
+# after_backoff SINCE_MS CMD...: wait_until CMD, for as long as the bouncer's
+# backoff may hold it: its waits double from 1 s, so once the Local API is
+# back T s after the first failure at SINCE_MS, the next poll comes within
+# T + 1 s; a poll and a second for rounding are added.
+after_backoff() {
+	local since=$1
+	shift
+	wait_until $((($(ms_now) - since) / 1000 + 4)) "$@"
+}
 # show_logs: the ends of the daemon's and the Local API's logs, as TAP comments.
 show_logs() {
 	sed 's/^/# daemon: /' "$DAEMON_LOG" | tail -15
@@ -204,6 +213,7 @@ before=$(log_count "cannot reach the Local API")
 bg_kill "$LAPI_PID"
 check "the daemon notices the Local API is down" \
 	wait_until 10 log_grew_by "cannot reach the Local API" "$before"
+t_down=$(ms_now)
 sleep 3.5 # retries at +1 s and +3 s: logged once, not per attempt
 check_eq "it says so once, not at every retry" "$(log_count "cannot reach the Local API")" $((before + 1))
 check "the daemon keeps running" daemon_alive
@@ -212,7 +222,7 @@ check "the bans stay listed" banned "$RANGE" "crowdsec:xdpfw-range"
 
 lapi_start
 cs decisions add --ip 198.18.1.7 --duration 1h --reason xdpfw-after >/dev/null
-check "back up: a new decision is caught up" wait_until 15 banned 198.18.1.7 "crowdsec:xdpfw-after"
+check "back up: a new decision is caught up" after_backoff "$t_down" banned 198.18.1.7 "crowdsec:xdpfw-after"
 check "after the outage it asked for the whole set again" [ "$(stream_pulls true)" -ge 1 ]
 check "the bans from before the outage are still in force" dropped 198.18.1.2
 check "it says the Local API answers again" grep -q "answers again" "$DAEMON_LOG"
@@ -275,7 +285,7 @@ lapi_register
 lapi_start
 diag "the new Local API answered $(($(ms_now) - t_down)) ms after the daemon saw the old one go"
 check "cscli adds a decision to the new Local API" cs decisions add --ip "$BAN4" --duration 1h --reason xdpfw-fresh
-if wait_until 15 banned "$BAN4" "crowdsec:xdpfw-fresh"; then
+if after_backoff "$t_down" banned "$BAN4" "crowdsec:xdpfw-fresh"; then
 	ok "a new Local API's decisions apply"
 else
 	not_ok "a new Local API's decisions apply"
