@@ -6,6 +6,7 @@
 
 DAEMON=
 ctl_cleanup() {
+	set +e # every step runs, though one fails under the caller's set -e
 	[ -n "$DAEMON" ] && kill "$DAEMON" 2>/dev/null && wait "$DAEMON" 2>/dev/null
 	for p in "$WORK"/bpffs/*/; do [ -d "$p" ] && "$XDPFW" --pin-dir "$p" down >/dev/null 2>&1; done
 	ip netns del "$NS" 2>/dev/null || true
