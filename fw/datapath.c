@@ -9,6 +9,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "datapath.h"
+#include "log.h"
 #include "xdpfw.skel.h"
 
 /* The skeleton's kept maps, in the order of their fds in struct fw_datapath. */
@@ -351,8 +352,13 @@ int fw_param_clear_bits(const struct fw_datapath *dp, uint32_t index, uint32_t b
 	return 0;
 }
 
-/* A spill in progress ends a few instructions later in the datapath: wait it out, within reason. */
-#define FW_COUNTER_READ_TRIES 100000
+/*
+ * A spill in progress ends a few instructions later in the datapath, which
+ * softirq context does not preempt: spin, then yield, for at most this long.
+ * A bound in yields, not time, took 50 s on a loaded host to give up.
+ */
+#define FW_COUNTER_READ_SPINS 100
+#define FW_COUNTER_READ_WAIT_NS (20 * 1000 * 1000ull)
 
 int fw_counter_read(const struct fw_datapath *dp, uint32_t id, struct fw_counter *out)
 {
@@ -363,7 +369,9 @@ int fw_counter_read(const struct fw_datapath *dp, uint32_t id, struct fw_counter
 
 int fw_rule_counter_read(const struct fw_rule_counter *c, struct fw_counter *out)
 {
-	for (int tries = 0; tries < FW_COUNTER_READ_TRIES; tries++) {
+	uint64_t deadline = 0;
+
+	for (int tries = 0;; tries++) {
 		uint64_t packets = __atomic_load_n(&c->packets_spilled, __ATOMIC_ACQUIRE);
 		uint64_t bytes = __atomic_load_n(&c->bytes_spilled, __ATOMIC_ACQUIRE);
 		uint64_t recent = __atomic_load_n(&c->recent, __ATOMIC_ACQUIRE);
@@ -376,10 +384,14 @@ int fw_rule_counter_read(const struct fw_rule_counter *c, struct fw_counter *out
 			out->bytes = bytes + (recent & FW_COUNTER_BYTES_MASK);
 			return 0;
 		}
-		if (tries > 100)
-			sched_yield();
+		if (tries < FW_COUNTER_READ_SPINS)
+			continue;
+		if (!deadline)
+			deadline = fw_now_ns() + FW_COUNTER_READ_WAIT_NS;
+		else if (fw_now_ns() > deadline)
+			return -EAGAIN;
+		sched_yield();
 	}
-	return -EAGAIN;
 }
 
 int fw_counter_write(const struct fw_datapath *dp, uint32_t id, const struct fw_counter *totals)
