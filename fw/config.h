@@ -104,7 +104,17 @@ struct fw_config_options {
 	 * text names.
 	 */
 	bool skip_list_files;
+	/*
+	 * Relative paths in the main file (include patterns, set files,
+	 * api_key_file) resolve against this folder, not the config's: `check
+	 * --base-dir` validates a copy as if it were in place. NULL: the config's.
+	 */
+	const char *base_dir;
 };
+
+/* fw_config_load() with options; opts NULL is the defaults. */
+int fw_config_load_opts(const char *path, const struct fw_config_options *opts,
+			struct fw_config *out, FILE *diag);
 
 /* fw_config_parse_with() with options; opts NULL is the defaults. */
 int fw_config_parse_opts(const char *name, const char *text, size_t len,

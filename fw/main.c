@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "apply.h"
 #include "ban_cmd.h"
 #include "config.h"
@@ -26,6 +27,7 @@ struct fw_options {
 	const char *ban_for; /* --for DURATION, for ban */
 	const char *reason; /* --reason TEXT, for ban */
 	const char *ready_file; /* --ready-file PATH, for run */
+	const char *base_dir; /* --base-dir DIR, for check */
 	bool json;
 	bool prometheus; /* --prometheus, for stats */
 	unsigned int given; /* FW_OPT_* of the options given */
@@ -39,6 +41,7 @@ struct fw_options {
 #define FW_OPT_PROMETHEUS 0x10u
 #define FW_OPT_WATCH 0x20u
 #define FW_OPT_READY_FILE 0x40u
+#define FW_OPT_BASE_DIR 0x80u
 
 struct fw_command {
 	const char *name;
@@ -52,11 +55,24 @@ struct fw_command {
 
 static int fw_cmd_check(const struct fw_options *opts, char **args, int count)
 {
+	const struct fw_config_options copts = { .base_dir = opts->base_dir };
 	struct fw_config cfg = { 0 };
-	int err = fw_config_load(args[0], &cfg, stderr);
+	struct stat st;
+	int err;
 
-	(void)opts;
 	(void)count;
+	if (opts->base_dir) {
+		const char *why = stat(opts->base_dir, &st) ? strerror(errno) :
+				  !S_ISDIR(st.st_mode)		? "not a folder" :
+								  NULL;
+
+		if (why) {
+			fw_error("--base-dir %s: %s; give the folder FILE will be installed in",
+				 opts->base_dir, why);
+			return 1;
+		}
+	}
+	err = fw_config_load_opts(args[0], &copts, &cfg, stderr);
 	if (!err)
 		printf("%s: valid, %zu rules, %zu interfaces\n", args[0], cfg.rules.count,
 		       cfg.interface_count);
@@ -212,7 +228,8 @@ static int fw_cmd_down(const struct fw_options *opts, char **args, int count)
 }
 
 static const struct fw_command fw_commands[] = {
-	{ "check", "FILE", 1, 1, 0, fw_cmd_check, "validate FILE without touching the kernel" },
+	{ "check", "[--base-dir DIR] FILE", 1, 1, FW_OPT_BASE_DIR, fw_cmd_check,
+	  "validate FILE without touching the kernel; --base-dir: as if FILE were in DIR" },
 	{ "run", "[--watch] [--ready-file PATH] FILE", 1, 1, FW_OPT_WATCH | FW_OPT_READY_FILE,
 	  fw_cmd_run, "enforce FILE as a daemon; SIGHUP (or, with --watch, a change) reloads it" },
 	{ "apply", "FILE", 1, 1, 0, fw_cmd_apply, "enforce FILE once and exit" },
@@ -269,6 +286,8 @@ static void fw_usage(FILE *out)
 		     "  --ready-file PATH\n"
 		     "                 run: create PATH once the rules are in force, remove it on\n"
 		     "                 exit (a readiness probe's test)\n"
+		     "  --base-dir DIR check: resolve FILE's relative paths (include, set files)\n"
+		     "                 from DIR, as if FILE were there (Ansible's validate)\n"
 		     "  -v, --verbose  say more\n"
 		     "  --version, -h/--help\n", FW_DEFAULT_PIN_DIR);
 }
@@ -285,6 +304,7 @@ static int fw_parse_options(int argc, char **argv, struct fw_options *opts)
 		{ "prometheus", no_argument, NULL, 'P' },
 		{ "watch", no_argument, NULL, 'W' },
 		{ "ready-file", required_argument, NULL, 'R' },
+		{ "base-dir", required_argument, NULL, 'B' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
@@ -324,6 +344,10 @@ static int fw_parse_options(int argc, char **argv, struct fw_options *opts)
 		case 'R':
 			opts->ready_file = optarg;
 			opts->given |= FW_OPT_READY_FILE;
+			break;
+		case 'B':
+			opts->base_dir = optarg;
+			opts->given |= FW_OPT_BASE_DIR;
 			break;
 		case 'j':
 			opts->json = true;
@@ -377,7 +401,8 @@ int main(int argc, char **argv)
 	}
 	if (opts.given & ~cmd->takes) {
 		static const char *const names[] = { "--config", "--file", "--for", "--reason",
-						       "--prometheus", "--watch", "--ready-file" };
+						       "--prometheus", "--watch", "--ready-file",
+						       "--base-dir" };
 		unsigned int extra = opts.given & ~cmd->takes;
 
 		fw_error("%s takes no %s; see 'xdpfw --help'", cmd->name,

@@ -184,6 +184,12 @@ int cfg_read_file(const char *path, char **text, size_t *len)
 
 int fw_config_load(const char *path, struct fw_config *out, FILE *diag)
 {
+	return fw_config_load_opts(path, NULL, out, diag);
+}
+
+int fw_config_load_opts(const char *path, const struct fw_config_options *opts,
+			struct fw_config *out, FILE *diag)
+{
 	char *text = NULL;
 	size_t len = 0;
 	int err;
@@ -199,7 +205,7 @@ int fw_config_load(const char *path, struct fw_config *out, FILE *diag)
 		free(shown);
 		return err;
 	}
-	err = fw_config_parse(path, text, len, out, diag);
+	err = fw_config_parse_opts(path, text, len, opts, out, diag, NULL);
 	free(text);
 	return err;
 }

@@ -121,8 +121,12 @@ int cfg_read_file(const char *path, char **text, size_t *len);
 void cfg_read_interfaces(struct cfg_parser *p, const struct cfg_node *list);
 /* section_settings.c */
 void cfg_read_settings(struct cfg_parser *p, const struct cfg_node *map);
-/* A file the config names, as opened: relative to the config's folder, unless absolute; malloc'd. */
-char *cfg_relative_path(const char *config, const char *file);
+/*
+ * A file named in in_file (the main file or an included one), as opened:
+ * relative to in_file's folder, or opts.base_dir's for the main file,
+ * unless absolute; malloc'd.
+ */
+char *cfg_path_in(const struct cfg_parser *p, const char *in_file, const char *file);
 /* section_log.c: log_rate, log_burst, ban_log, limit_log (each NULL when not given). */
 void cfg_read_log_settings(struct cfg_parser *p, const struct cfg_node *rate,
 			   const struct cfg_node *burst, const struct cfg_node *bans,

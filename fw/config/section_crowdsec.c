@@ -89,7 +89,7 @@ static bool cfg_crowdsec_key_file(struct cfg_parser *p, struct fw_crowdsec *cs, 
 			      "api_key_file is empty; give the path of the file holding the bouncer's key");
 		return false;
 	}
-	cs->api_key_file = cfg_relative_path(p->name, n->text);
+	cs->api_key_file = cfg_path_in(p, p->name, n->text);
 	if (!cs->api_key_file)
 		p->diags.err = -ENOMEM;
 	return cs->api_key_file != NULL;

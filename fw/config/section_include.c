@@ -30,7 +30,7 @@ static void cfg_add_include(struct cfg_parser *p, const struct cfg_node *n)
 	p->includes = grown;
 	inc = &p->includes[p->include_count];
 	inc->text = strdup(n->text);
-	inc->pattern = cfg_relative_path(p->name, n->text);
+	inc->pattern = cfg_path_in(p, p->name, n->text);
 	inc->line = n->line;
 	inc->col = n->col;
 	if (!inc->text || !inc->pattern) {

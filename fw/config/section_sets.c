@@ -48,7 +48,7 @@ static struct fw_set *cfg_new_set(struct cfg_parser *p, const struct cfg_node *k
 	return set;
 }
 
-char *cfg_relative_path(const char *config, const char *file)
+static char *cfg_relative_path(const char *config, const char *file)
 {
 	const char *slash = strrchr(config, '/');
 	char *path;
@@ -56,6 +56,17 @@ char *cfg_relative_path(const char *config, const char *file)
 	if (file[0] == '/' || !slash)
 		return strdup(file);
 	if (asprintf(&path, "%.*s%s", (int)(slash - config + 1), config, file) < 0)
+		return NULL;
+	return path;
+}
+
+char *cfg_path_in(const struct cfg_parser *p, const char *in_file, const char *file)
+{
+	char *path;
+
+	if (!p->opts.base_dir || in_file != p->name || file[0] == '/')
+		return cfg_relative_path(in_file, file);
+	if (asprintf(&path, "%s/%s", p->opts.base_dir, file) < 0)
 		return NULL;
 	return path;
 }
@@ -70,7 +81,7 @@ static void cfg_set_file(struct cfg_parser *p, struct fw_set *set, struct cfg_se
 			      "file is empty; give the path of a list file (relative to the config's folder)");
 		return;
 	}
-	set->file = cfg_relative_path(p->file, file->text);
+	set->file = cfg_path_in(p, p->file, file->text);
 	if (!set->file) {
 		p->diags.err = -ENOMEM;
 		return;

@@ -64,7 +64,7 @@ covers() {
 	fi
 }
 
-covers man/xdpfw.8 check run apply rules stats down
+covers man/xdpfw.8 check run apply rules stats down --base-dir
 covers man/xdpfw.8 --pin-dir --json -j -v --version --help
 covers man/xdpfw.8 XDPFW_PIN_DIR NOTIFY_SOCKET /sys/fs/bpf/xdpfw /etc/xdpfw/xdpfw.yaml
 covers man/xdpfw.8 SIGHUP SIGTERM SIGINT "EXIT STATUS" "PINNED STATE" EXAMPLES "SEE ALSO"
