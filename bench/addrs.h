@@ -6,6 +6,8 @@
  * 198.19.0.0/16 and 2001:2:0:1::/64, where no rule lives.
  * Bans (issue 10) need a million IPv4 addresses: 100.64.0.0 + i (RFC 6598
  * shared space, 4M addresses) and 2001:2:0:2::i; no rule or miss is there.
+ * They lie outside RFC 2544 as 198.18.0.0/15 holds only 131072: they are map
+ * keys, ipset entries and BPF_PROG_TEST_RUN sources, never sent on a wire.
  */
 #ifndef BENCH_ADDRS_H
 #define BENCH_ADDRS_H

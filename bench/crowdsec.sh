@@ -2,7 +2,8 @@
 # A CrowdSec decision to enforcement: a throwaway Local API (`crowdsec -no-cs
 # -no-capi`, SQLite in $WORK) on 127.0.0.1, `xdpfw run` as its bouncer
 # polling every POLL_MS, then REPS times `cscli decisions add --ip` of a fresh
-# address, timed by bench/enforcewait until the pinned program drops it; the
+# address (198.18.199.1, 198.18.200.0-REPS: no rule of mkconf.sh 1000 holds
+# them), timed by bench/enforcewait until the pinned program drops it; the
 # adds are spread over the poll's phase.
 # usage: bench/crowdsec.sh REPS POLL_MS   Prints CSV:
 #   poll,MS   decision,REP,MS_FROM_START,CSCLI_MS,MS_FROM_CSCLI_EXIT
@@ -78,19 +79,19 @@ lapi_up || { tail -n 5 "$WORK/lapi.log" >&2; missing "the Local API did not star
 
 "$ROOT/bench/mkconf.sh" 1000 >"$WORK/xdpfw.yaml"
 printf 'crowdsec:\n  url: http://127.0.0.1:%s/\n  api_key_file: cs.key\n  poll: %sms\n' "$port" "$POLL" >>"$WORK/xdpfw.yaml"
-cs decisions add --ip 100.64.199.1 --duration 1h >/dev/null 2>&1 || missing "cscli decisions add failed"
+cs decisions add --ip 198.18.199.1 --duration 1h >/dev/null 2>&1 || missing "cscli decisions add failed"
 "$XDPFW" check "$WORK/xdpfw.yaml" >/dev/null 2>"$WORK/check.log" ||
 	missing "xdpfw does not take the crowdsec section: $(head -n 1 "$WORK/check.log" | tr , ' ')"
 pin=$WORK/bpffs/cs
 daemon_start "$pin" "$WORK/xdpfw.yaml"
 echo "poll,$POLL"
 # A first decision, untimed: the bouncer has connected once it is enforced.
-"$B/enforcewait" "$pin/xdpfw_prog" 100.64.200.0 30000 cscli -c "$WORK/cs.yaml" decisions add --ip 100.64.200.0 --duration 1h >/dev/null 2>&1 ||
+"$B/enforcewait" "$pin/xdpfw_prog" 198.18.200.0 30000 cscli -c "$WORK/cs.yaml" decisions add --ip 198.18.200.0 --duration 1h >/dev/null 2>&1 ||
 	{ tail -n 5 "$WORK/daemon.log" >&2; missing "xdpfw never enforced a first decision (see the daemon's log above)"; }
 for rep in $(seq 1 "$REPS"); do
 	# Golden-ratio steps through the poll interval, so adds do not line up with polls.
 	sleep "$(awk -v r="$rep" -v p="$POLL" 'BEGIN {x = r * 0.6180339887; printf "%.3f", (x - int(x)) * p / 1000}')"
-	addr=100.64.200.$rep
+	addr=198.18.200.$rep
 	out=$("$B/enforcewait" "$pin/xdpfw_prog" "$addr" $((3 * POLL + 2000)) \
 		cscli -c "$WORK/cs.yaml" decisions add --ip "$addr" --duration 1h 2>/dev/null || true)
 	IFS=, read -r _ ms cmd <<<"$out"

@@ -341,7 +341,7 @@ static bool cfg_ports_meet(const struct fw_ruleset *rs, const struct fw_rule *a,
 	return false;
 }
 
-/* "198.18.0.0/24", "203.0.113.0/24 (in @a and @b)", "every element of @a", "any source". */
+/* "198.18.0.0/24", "198.18.200.0/24 (in @a and @b)", "every element of @a", "any source". */
 static const char *cfg_tie_where(const struct cfg_ties *t, uint32_t x, uint32_t y,
 				 const struct fw_prefix *prefix, char *buf, size_t size)
 {

@@ -19,7 +19,7 @@ rules = []  # (name, src, port, proto, action)
 for i in range(59999):
     rules.append(("s4-%d" % i, str(ipaddress.IPv4Address(base4 + i)), None, None, "drop" if i % 2 == 0 else "pass"))
 for i in range(20000):
-    rules.append(("s6-%d" % i, "2001:2:1::%x" % (i + 1), None, None, "pass" if i % 2 == 0 else "drop"))
+    rules.append(("s6-%d" % i, "2001:2:0:f1::%x" % (i + 1), None, None, "pass" if i % 2 == 0 else "drop"))
 for i in range(15000):
     # Level 1 over the s4 rule of the same source, with the opposite action.
     src = str(ipaddress.IPv4Address(base4 + i))
@@ -50,7 +50,7 @@ with open(sample_out, "w") as f:
         f.write("%s-%d %s %s %s %d %s\n" % (name, k, name, src, proto or "udp", port or 9, action))
     # Sources no rule names: default drop.
     f.write("none4-x none-default 198.19.200.1 udp 9 drop\n")
-    f.write("none6-x none-default 2001:2:1::ffff:1 udp 9 drop\n")
+    f.write("none6-x none-default 2001:2:0:f1::ffff:1 udp 9 drop\n")
 EOF
 "$PY" "$WORK/gen.py" "$FW_DEV" "$PEER4" "$WORK/big.yaml" "$WORK/sample" ||
 	die "generating the config failed"

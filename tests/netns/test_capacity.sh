@@ -10,12 +10,12 @@ require_xdpfw
 sniff_start
 
 # gen N MAX_RULES OUT: the rule `watch` plus N generated IPv6 source bans,
-# g-I banning 2001:2:2:: + I + 1 (g-0: 2001:2:2::1, g-131071: 2001:2:2::2:0).
+# g-I banning 2001:2:0:f2:: + I + 1 (g-0: 2001:2:0:f2::1, g-131071: 2001:2:0:f2::2:0).
 gen() {
 	"$PY" - "$FW_DEV" "$@" <<'EOF'
 import ipaddress, sys
 dev, n, max_rules, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-base = int(ipaddress.IPv6Address("2001:2:2::"))
+base = int(ipaddress.IPv6Address("2001:2:0:f2::"))
 with open(out, "w") as f:
     f.write("interfaces:\n  - name: %s\n    mode: native\nsettings:\n  default_action: pass\n" % dev)
     if max_rules != "-":
@@ -51,7 +51,7 @@ check_eq "131073 rules with the default capacity: apply exits 1" "$rc" 1
 check "the message says how to raise the limit (max_rules)" grep -q max_rules "$WORK/over.out"
 check_eq "the rules in force are unchanged" "$(count)" 1001
 check_eq "watch's counter unchanged" "$(rule_counter watch packets)" 2
-probe g-last 2001:2:2::2:0
+probe g-last 2001:2:0:f2::2:0
 check "a rule of the refused file is not in force" arrived g-last
 
 # Frames from watch keep coming while the maps are replaced: each is counted
@@ -77,9 +77,9 @@ check_eq "watch's counter carried over to the bigger maps, stream included" \
 	"$(rule_counter watch packets)" $((2 + streamed_s))
 check_eq "still native, one program" "$(xdp_mode)" native
 probe w3 198.19.8.1
-probe g-last2 2001:2:2::2:0
-probe g-first 2001:2:2::1
-probe none 2001:2:2::ffff:1
+probe g-last2 2001:2:0:f2::2:0
+probe g-first 2001:2:0:f2::1
+probe none 2001:2:0:f2::ffff:1
 check_fails "watch drops" arrived w3
 check_fails "the last generated rule drops" arrived g-last2
 check_fails "the first generated rule drops" arrived g-first

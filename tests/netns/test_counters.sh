@@ -24,7 +24,7 @@ rules:
     port: 7777
     proto: udp
   - name: cnt-v6
-    src: 2001:2:ff::1
+    src: 2001:2:0:ff::1
   - name: cnt-icmp
     src: 198.19.1.3
     proto: icmp
@@ -61,7 +61,7 @@ for i, n in enumerate([0, 33, 1000]):
 for i, n in enumerate([7, 700]):
     frames.append(e / IP(src="198.19.1.4", dst=FW4) / UDP(dport=7777) / M("port%d" % i) / pad(n))
 for i, n in enumerate([0, 200, 1300]):
-    frames.append(e / IPv6(src="2001:2:ff::1", dst=FW6) / TCP(dport=22) / M("v6-%d" % i) / pad(n))
+    frames.append(e / IPv6(src="2001:2:0:ff::1", dst=FW6) / TCP(dport=22) / M("v6-%d" % i) / pad(n))
 for i, n in enumerate([56, 1000]):
     frames.append(e / IP(src="198.19.1.3", dst=FW4) / ICMP() / M("icmp%d" % i) / pad(n))
 # Not counted by any rule: same source as cnt-icmp but TCP; other port.
@@ -149,7 +149,7 @@ rules:
     port: 7778
     proto: udp
   - name: cnt-v6
-    src: 2001:2:ff::1
+    src: 2001:2:0:ff::1
 EOF
 )
 check "apply a changed config" apply "$cfg2"

@@ -24,7 +24,7 @@ with open(out, "w") as f:
     f.write("interfaces:\n  - name: %s\n    mode: native\nrules:\n" % dev)
     f.write("  - name: watch\n    src: 198.19.9.1\n    action: %s\n" % ("pass" if n else "drop"))
     f.write("  - name: ban-b\n    src: 198.19.9.2\n")
-    base = int(ipaddress.IPv6Address("2001:2:9::"))
+    base = int(ipaddress.IPv6Address("2001:2:0:f9::"))
     for i in range(n):
         f.write("  - name: g-%d\n    src: %s\n" % (i, ipaddress.IPv6Address(base + i + 1)))
 PYEOF

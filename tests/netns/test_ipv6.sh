@@ -67,7 +67,7 @@ rules:
   - name: noicmp6
     proto: icmpv6
   - name: noicmp6-x
-    src: 2001:2:ff::9
+    src: 2001:2:0:ff::9
     proto: icmpv6
 EOF
 )
@@ -82,13 +82,13 @@ check "proto icmpv6 drop: ND still works (TCP over a cold cache)" tcp_ok "$PEER6
 # (ICMPv6, but not ND) are dropped by it.
 send_frames <<'EOF'
 e = Ether(dst=FW_MAC, src=PEER_MAC)
-ip = IPv6(src="2001:2:ff::9", dst=FW6, hlim=255)
+ip = IPv6(src="2001:2:0:ff::9", dst=FW6, hlim=255)
 frames = [
     e / ip / ICMPv6ND_RS() / M("rs133"),
     e / ip / ICMPv6ND_RA() / M("ra134"),
     e / ip / ICMPv6ND_NS(tgt=FW6) / M("ns135"),
-    e / ip / ICMPv6ND_NA(tgt="2001:2:ff::9") / M("na136"),
-    e / ip / ICMPv6ND_Redirect(tgt="2001:2:ff::9", dst="2001:2:ff::8") / M("redirect137"),
+    e / ip / ICMPv6ND_NA(tgt="2001:2:0:ff::9") / M("na136"),
+    e / ip / ICMPv6ND_Redirect(tgt="2001:2:0:ff::9", dst="2001:2:0:ff::8") / M("redirect137"),
     e / ip / ICMPv6EchoRequest() / M("echo128"),
     e / ip / ICMPv6MLReport2() / M("mld143"),
 ]

@@ -29,7 +29,7 @@ EOF
 	cat "$WORK/a.yaml"
 	printf '  - name: flip\n    src: 198.19.6.2\n'
 	for i in $(seq 1 2000); do
-		printf '  - name: b-%d\n    src: 2001:2:ee::%x\n' "$i" "$i"
+		printf '  - name: b-%d\n    src: 2001:2:0:ee::%x\n' "$i" "$i"
 	done
 } >"$WORK/b.yaml"
 

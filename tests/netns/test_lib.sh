@@ -38,7 +38,7 @@ frames = [
     Ether(dst=FW_MAC, src=PEER_MAC) / IP(src="198.19.0.1", dst=FW4) / UDP(sport=1, dport=9) / M("plain"),
     Ether(dst=FW_MAC, src=PEER_MAC) / Dot1Q(vlan=5) / IP(src="198.19.0.1", dst=FW4) / UDP(dport=9) / M("vlan"),
     Ether(dst=FW_MAC, src=PEER_MAC, type=0x88a8) / Dot1Q(vlan=6) / Dot1Q(vlan=7) / IP(src="198.19.0.1", dst=FW4) / UDP(dport=9) / M("qinq"),
-    Ether(dst=FW_MAC, src=PEER_MAC) / IPv6(src="2001:2:1::1", dst=FW6) / IPv6ExtHdrDestOpt() / TCP(dport=22) / M("ext6"),
+    Ether(dst=FW_MAC, src=PEER_MAC) / IPv6(src="2001:2:0:f1::1", dst=FW6) / IPv6ExtHdrDestOpt() / TCP(dport=22) / M("ext6"),
     Ether(dst=FW_MAC, src=PEER_MAC) / IP(src="198.19.0.1", dst=FW4, flags="MF", frag=0, proto=6) / (bytes(TCP(dport=22)) + M("frag0")),
 ]
 EOF

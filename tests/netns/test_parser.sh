@@ -36,7 +36,7 @@ def AH_(nh):
     """AH with a 96-bit ICV: 24 bytes, Payload Len 4."""
     return AH(nh=nh, payloadlen=4, spi=0x100, seq=1, icv=b"\0" * 12)
 OK4 = "198.19.2.2"
-OK6 = "2001:2:ff::22"
+OK6 = "2001:2:0:ff::22"
 TCP22 = bytes(TCP(sport=20, dport=22))  # what a parser reading padding would find
 EOF
 

@@ -16,7 +16,7 @@ rule() { RULES+=("$*"); }
 packet() { PACKETS+=("$*"); }
 
 for fam in 4 6; do
-	if [ $fam = 4 ]; then S() { echo "198.19.0.$1"; }; else S() { echo "2001:2:ff::$1"; }; fi
+	if [ $fam = 4 ]; then S() { echo "198.19.0.$1"; }; else S() { echo "2001:2:0:ff::$1"; }; fi
 	b=$((fam * 1000)) # ports 400x for IPv4 sources, 600x for IPv6 ones
 	# Level 1: (src, port, proto) drop beats 2..6, all pass.
 	s=$(S 1) p=$((b + 1))
@@ -153,12 +153,12 @@ d0=$(stat_counter drop_default packets)
 send_frames <<'EOF'
 frames = [
     Ether(dst=FW_MAC, src=PEER_MAC) / IP(src="198.19.0.8", dst=FW4) / UDP(dport=4008) / M("q8-4"),
-    Ether(dst=FW_MAC, src=PEER_MAC) / IPv6(src="2001:2:ff::8", dst=FW6) / UDP(dport=6008) / M("q8-6"),
+    Ether(dst=FW_MAC, src=PEER_MAC) / IPv6(src="2001:2:0:ff::8", dst=FW6) / UDP(dport=6008) / M("q8-6"),
     Ether(dst=FW_MAC, src=PEER_MAC) / IP(src="198.19.0.6", dst=FW4) / TCP(dport=4006) / M("q6-4"),
 ]
 EOF
 check_fails "level 8 (default drop): 198.19.0.8 udp/4008 is dropped" arrived q8-4
-check_fails "level 8 (default drop): 2001:2:ff::8 udp/6008 is dropped" arrived q8-6
+check_fails "level 8 (default drop): 2001:2:0:ff::8 udp/6008 is dropped" arrived q8-6
 check "level 6 pass still beats the default drop" arrived q6-4
 d1=$(stat_counter drop_default packets)
 check "drop_default counted them ($d0 -> $d1)" test "$d1" -ge $((d0 + 2)) 2>/dev/null

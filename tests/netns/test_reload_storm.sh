@@ -48,7 +48,7 @@ rules:
     src: 198.19.4.1
 EOF
 	for i in $(seq 1 25); do
-		printf '  - name: b-%d\n    src: 2001:2:ff::%x\n    proto: tcp\n' "$i" "$i"
+		printf '  - name: b-%d\n    src: 2001:2:0:ff::%x\n    proto: tcp\n' "$i" "$i"
 	done
 } >"$WORK/b.yaml"
 

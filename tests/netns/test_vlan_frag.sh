@@ -20,7 +20,7 @@ rules:
   - name: ban
     src: 198.19.2.1
   - name: ban6
-    src: 2001:2:ff::21
+    src: 2001:2:0:ff::21
   - name: tcp22
     port: 22
     proto: tcp
@@ -49,8 +49,8 @@ def E(*tags, outer=0x8100, et=None):
     return e
 OK4 = "198.19.2.2"     # no source rule
 BAN4 = "198.19.2.1"
-OK6 = "2001:2:ff::22"
-BAN6 = "2001:2:ff::21"
+OK6 = "2001:2:0:ff::22"
+BAN6 = "2001:2:0:ff::21"
 PORT22 = b"\x00\x50\x00\x16"   # what a TCP header to port 22 starts with
 EOF
 

@@ -39,11 +39,11 @@ void gen_address(struct gen_rng *rng, uint8_t out[16])
 		fw_addr_from_ipv4(out, &v4);
 		return;
 	}
+	memset(out, 0, 6);
 	out[0] = 0x20;
 	out[1] = 0x01;
-	out[2] = 0x0d;
-	out[3] = 0xb8;
-	for (int i = 4; i < 16; i++)
+	out[3] = 0x02;
+	for (int i = 6; i < 16; i++)
 		out[i] = (uint8_t)gen_next(rng);
 }
 

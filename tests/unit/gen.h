@@ -56,7 +56,7 @@ void gen_ruleset(struct gen_rng *rng, const struct gen_shape *shape, struct fw_r
 		 struct gen_pool *pool);
 void gen_ruleset_free(struct fw_ruleset *rs, struct gen_pool *pool);
 
-/* A random address: IPv4 (v4-mapped) or IPv6 under 2001:db8::/32. */
+/* A random address: IPv4 (v4-mapped) or IPv6 under 2001:2::/48 (its last 80 bits). */
 void gen_address(struct gen_rng *rng, uint8_t out[16]);
 
 /* An address at the edge of p or in it: its first, its last, one inside, or one just outside. */

@@ -157,7 +157,7 @@ static void gen_element(struct gen_rng *rng, const struct gen_pool *pool,
 	} else if (roll < 55) { /* a prefix of its own, as in a blocklist */
 		gen_address(rng, p->addr);
 		p->len = (uint8_t)(fw_addr_is_v4_mapped(p->addr) ? 105 + gen_below(rng, 24)
-								 : 32 + gen_below(rng, 97));
+								 : 48 + gen_below(rng, 81));
 		fw_prefix_mask(p->addr, p->len);
 	} else {
 		*p = pool->prefixes[gen_below(rng, (uint32_t)pool->n_prefixes)];

@@ -582,7 +582,7 @@ static const struct rule_case rule_cases[] = {
 	{ "src_icmpv6", "    src: 2001:2:0:1::7\n    proto: icmpv6\n", "2001:2:0:1::7", NULL, 0, FW_PROTO_ICMPV6, FW_ACTION_DROP, 0 },
 	{ "explicit_drop", "    port: 23\n    action: drop\n", NULL, NULL, 23, FW_PROTO_ANY, FW_ACTION_DROP, 0 },
 	{ "src_prefix_v4", "    src: 198.18.0.0/15\n", "198.18.0.0", NULL, 0, FW_PROTO_ANY, FW_ACTION_DROP, 96 + 15 },
-	{ "src_prefix_v4_8", "    src: 10.0.0.0/8\n    port: 22\n", "10.0.0.0", NULL, 22, FW_PROTO_ANY, FW_ACTION_DROP, 96 + 8 },
+	{ "src_prefix_v4_16", "    src: 198.19.0.0/16\n    port: 22\n", "198.19.0.0", NULL, 22, FW_PROTO_ANY, FW_ACTION_DROP, 96 + 16 },
 	{ "src_prefix_v4_31", "    src: 198.18.0.2/31\n", "198.18.0.2", NULL, 0, FW_PROTO_ANY, FW_ACTION_DROP, 96 + 31 },
 	{ "src_prefix_v4_1", "    src: 128.0.0.0/1\n", "128.0.0.0", NULL, 0, FW_PROTO_ANY, FW_ACTION_DROP, 96 + 1 },
 	{ "src_prefix_v4_32_is_address", "    src: 198.18.0.1/32\n", "198.18.0.1", v4_mapped_198_18_0_1, 0, FW_PROTO_ANY, FW_ACTION_DROP, 128 },
@@ -1123,7 +1123,7 @@ static void test_set_elements(void **state)
 		"    port: 22\n"
 		"sets:\n"
 		"  office:\n"                                                        /* 6 */
-		"    elements: [203.0.113.0/24, 2001:2:0:9::/64, 198.18.3.3]\n"   /* 7 */
+		"    elements: [198.18.20.0/24, 2001:2:0:9::/64, 198.18.3.3]\n"   /* 7 */
 		"  other:\n"                                                         /* 8 */
 		"    elements:\n"
 		"      - 198.18.0.0/15\n"                                            /* 10 */
@@ -1148,7 +1148,7 @@ static void test_set_elements(void **state)
 	assert_int_equal(set->count, 3);
 	assert_int_equal(set->v4, 2);
 	assert_int_equal(set->v6, 1);
-	addr_of("203.0.113.0", addr);
+	addr_of("198.18.20.0", addr);
 	assert_memory_equal(set->elements[0].prefix.addr, addr, 16);
 	assert_int_equal(set->elements[0].prefix.len, 96 + 24);
 	assert_int_equal(set->elements[0].line, 7);
@@ -1212,9 +1212,9 @@ static void write_file(const char *path, const char *text, size_t len)
 static void test_set_file_loaded(void **state)
 {
 	static const char list[] = "\xef\xbb\xbf# Spamhaus-style\r\n"
-				   "1.2.3.0/24 ; SBL123\r\n"
+				   "198.19.3.0/24 ; SBL123\r\n"
 				   "\r\n"
-				   "\t 2001:db8::/32\t# doc\r\n"
+				   "\t 2001:2::/48\t# doc\r\n"
 				   "198.18.0.1\r\n"
 				   "0.0.0.0/8";
 	char dir[] = "/tmp/xdpfw-test-sets-XXXXXX", path[128], config[128];
@@ -1239,18 +1239,18 @@ static void test_set_file_loaded(void **state)
 	/* Both sets hold the same elements, with different actions: each a tie. */
 	assert_int_equal(rc, 0);
 	assert_int_equal(count_lines(diag), 1);
-	assert_non_null(strstr(diag, "warning: rule \"abs\" ties with rule \"drop\" (line 7): both match 1.2.3.0/24 (in @drop and @abs)"));
+	assert_non_null(strstr(diag, "warning: rule \"abs\" ties with rule \"drop\" (line 7): both match 198.19.3.0/24 (in @drop and @abs)"));
 	set = &cfg.rules.sets[0];
 	assert_string_equal(set->file, path);
 	assert_string_equal(cfg.rules.sets[1].file, path);
 	assert_int_equal(set->count, 4);
 	assert_int_equal(set->v4, 3);
 	assert_int_equal(set->v6, 1);
-	addr_of("1.2.3.0", addr);
+	addr_of("198.19.3.0", addr);
 	assert_memory_equal(set->elements[0].prefix.addr, addr, 16);
 	assert_int_equal(set->elements[0].line, 2);
 	assert_int_equal(set->elements[0].col, 1);
-	assert_int_equal(set->elements[1].prefix.len, 32);
+	assert_int_equal(set->elements[1].prefix.len, 48);
 	assert_int_equal(set->elements[1].line, 4);
 	assert_int_equal(set->elements[1].col, 3);
 	assert_int_equal(set->elements[2].line, 5);

@@ -156,7 +156,7 @@ static void put_conf_d(void)
 	    "rules:\n"
 	    "  - name: bad\n"
 	    "    src: \"@bad\"\n");
-	put("conf/conf.d/lists/bad.txt", "198.51.100.0/24\n");
+	put("conf/conf.d/lists/bad.txt", "198.19.100.0/24\n");
 	put("conf/conf.d/README", "not yaml: not matched by *.yaml\n");
 	put("conf/conf.d/sub/30-not-read.yaml", "rules: [broken\n");
 }
@@ -394,7 +394,7 @@ static void test_list_file_of_included_file(void **state)
 	(void)state;
 	put("conf/conf.d/10.yaml",
 	    "sets:\n  bad: {file: lists/bad.txt}\nrules:\n  - name: bad\n    src: \"@bad\"\n");
-	put("conf/conf.d/lists/bad.txt", "198.51.100.0/24\nnonsense\n");
+	put("conf/conf.d/lists/bad.txt", "198.19.100.0/24\nnonsense\n");
 	parse_main("include: [conf.d/*.yaml]\n", &res);
 	assert_int_equal(res.rc, -EINVAL);
 	assert_non_null(strstr(res.diag, "conf/conf.d/lists/bad.txt:2:1: "));

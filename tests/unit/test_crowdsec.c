@@ -112,7 +112,7 @@ static const char real_startup[] =
 	"{\"deleted\":null,\"new\":["
 	"{\"duration\":\"9.140470055s\",\"id\":3,\"origin\":\"cscli\","
 	"\"scenario\":\"manual 'ban' from 'tester'\",\"scope\":\"Ip\",\"type\":\"ban\","
-	"\"value\":\"2001:db8::5\"},"
+	"\"value\":\"2001:2::5\"},"
 	"{\"duration\":\"29m59.14046665s\",\"id\":2,\"origin\":\"cscli\",\"scenario\":\"hello\","
 	"\"scope\":\"Range\",\"type\":\"ban\",\"value\":\"198.18.9.0/24\"},"
 	"{\"duration\":\"59m59.140463235s\",\"id\":1,\"origin\":\"cscli\","
@@ -133,14 +133,14 @@ static void test_stream_from_a_real_lapi(void **state)
 	assert_int_equal(s.ignored, 1); /* the captcha */
 	assert_string_equal(s.ignored_example, "type captcha, scope Ip");
 	assert_int_equal(s.invalid, 0);
-	/* Sorted by prefix: IPv4 (v4-mapped, ::ffff:...) before 2001:db8::5. */
+	/* Sorted by prefix: IPv4 (v4-mapped, ::ffff:...) before 2001:2::5. */
 	assert_string_equal(text(&s.bans[0].prefix), "198.18.7.7");
 	assert_int_equal(s.bans[0].duration, 3712 * S); /* 59m59.14s up to a step of 128 s */
 	assert_string_equal(s.bans[0].origin, "crowdsec:manual 'ban' from 'tester'");
 	assert_string_equal(text(&s.bans[1].prefix), "198.18.9.0/24");
 	assert_int_equal(s.bans[1].duration, 1856 * S); /* 29m59.14s, step 64 s */
 	assert_string_equal(s.bans[1].origin, "crowdsec:hello");
-	assert_string_equal(text(&s.bans[2].prefix), "2001:db8::5");
+	assert_string_equal(text(&s.bans[2].prefix), "2001:2::5");
 	assert_int_equal(s.bans[2].duration, 10 * S); /* 9.14s: whole seconds below 32 s */
 	fw_cs_stream_free(&s);
 }
@@ -168,7 +168,7 @@ static void test_stream_deletions(void **state)
 	(void)state;
 	/* Also what a real Local API sent: an expired and a deleted decision. */
 	parse("{\"deleted\":[{\"duration\":\"-1.389959305s\",\"id\":3,\"origin\":\"cscli\","
-	      "\"scenario\":\"x\",\"scope\":\"Ip\",\"type\":\"ban\",\"value\":\"2001:db8::5\"},"
+	      "\"scenario\":\"x\",\"scope\":\"Ip\",\"type\":\"ban\",\"value\":\"2001:2::5\"},"
 	      "{\"duration\":\"-15.143824ms\",\"id\":5,\"origin\":\"cscli\",\"scenario\":\"second\","
 	      "\"scope\":\"Ip\",\"type\":\"ban\",\"value\":\"198.18.7.7\"},"
 	      "{\"duration\":\"-1s\",\"scope\":\"Range\",\"type\":\"ban\",\"value\":\"198.18.9.0/24\"},"
@@ -178,7 +178,7 @@ static void test_stream_deletions(void **state)
 	assert_int_equal(s.unban_count, 3);
 	assert_int_equal(s.ignored, 1);
 	assert_string_equal(s.ignored_example, "type ban, scope Country");
-	assert_string_equal(text(&s.unbans[0]), "2001:db8::5");
+	assert_string_equal(text(&s.unbans[0]), "2001:2::5");
 	assert_string_equal(text(&s.unbans[1]), "198.18.7.7");
 	assert_string_equal(text(&s.unbans[2]), "198.18.9.0/24");
 	fw_cs_stream_free(&s);
@@ -216,7 +216,7 @@ static void test_stream_odd_decisions(void **state)
 	      CS_BAN("1m", "a", "Range", "198.18.2.7/24") ","
 	      /* no scenario: the decision's origin names it */
 	      "{\"duration\":\"1m\",\"origin\":\"CAPI\",\"scope\":\"Ip\",\"type\":\"ban\","
-	      "\"value\":\"2001:db8::9\"},"
+	      "\"value\":\"2001:2::9\"},"
 	      /* what xdpfw cannot read, or must not ban */
 	      CS_BAN("1m", "a", "Ip", "not-an-ip") "," CS_BAN("1m", "a", "Range", "0.0.0.0/0") ","
 	      CS_BAN("forever", "a", "Ip", "198.18.1.4") ","
@@ -230,7 +230,7 @@ static void test_stream_odd_decisions(void **state)
 	assert_string_equal(text(&s.bans[0].prefix), "198.18.1.3");
 	assert_int_equal(s.bans[0].duration, S);
 	assert_string_equal(text(&s.bans[1].prefix), "198.18.2.0/24");
-	assert_string_equal(text(&s.bans[2].prefix), "2001:db8::9");
+	assert_string_equal(text(&s.bans[2].prefix), "2001:2::9");
 	assert_string_equal(s.bans[2].origin, "crowdsec:CAPI");
 	assert_int_equal(s.ignored, 4); /* two expired, one without a type, the 7 */
 	assert_int_equal(s.invalid, 5);

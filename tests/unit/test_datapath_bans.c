@@ -185,7 +185,7 @@ static void link_and_malformed_frames_come_before_bans(void **state)
 		{ "echo request from a banned v6 source", PKT_ICMPV6(V6_SRC, 128), XDP_DROP,
 		  FW_STAT_DROP_BAN },
 		{ "v4 UDP, /1 ban", PKT_UDP(V4_OTHER, 53), XDP_DROP, FW_STAT_DROP_BAN },
-		{ "v4 UDP from the upper half, /1 ban", PKT_UDP("203.0.113.9", 53), XDP_DROP,
+		{ "v4 UDP from the upper half, /1 ban", PKT_UDP("198.19.7.9", 53), XDP_DROP,
 		  FW_STAT_DROP_BAN },
 		{ "v6 UDP, /1 ban", PKT_UDP(V6_OTHER, 53), XDP_DROP, FW_STAT_DROP_BAN },
 		{ "v6 UDP from the upper half, /1 ban", PKT_UDP("fd00::9", 53), XDP_DROP,
@@ -226,7 +226,7 @@ static void ban_beats_fragments_drop(void **state)
 		  { .src = V4_OTHER, .ipproto = IPPROTO_TCP, .dport = 22, .more_frags = 1 },
 		  XDP_DROP, FW_STAT_DROP_FRAGMENT },
 		{ "v6 fragment, not banned",
-		  { .src = "2001:3::9", .ipproto = IPPROTO_TCP, .dport = 22, .frag_offset = 8 },
+		  { .src = "2001:2:0:3::9", .ipproto = IPPROTO_TCP, .dport = 22, .frag_offset = 8 },
 		  XDP_DROP, FW_STAT_DROP_FRAGMENT },
 		{ "v4 whole packet, not banned", PKT_TCP(V4_OTHER, 22), XDP_PASS,
 		  FW_STAT_PASS_RULE },
@@ -251,7 +251,7 @@ static void ban_maps_are_read_only_with_their_bit(void **state)
 		{ V4_SRC, V4_SRC, 32, FW_BANS_EXACT4 },
 		{ V4_SRC, "198.18.0.0", 16, FW_BANS_PREFIX4 },
 		{ V6_SRC, V6_SRC, 128, FW_BANS_EXACT6 },
-		{ V6_SRC, "2001:2::", 32, FW_BANS_PREFIX6 },
+		{ V6_SRC, "2001:2::", 48, FW_BANS_PREFIX6 },
 	};
 	struct fw_datapath *dp = test_datapath();
 

@@ -284,7 +284,7 @@ static void test_lookup_limits(void **state)
 	struct fw_datapath *dp = lookup_datapath();
 	struct pkt_spec syn = { .src = "198.19.254.7", .ipproto = IPPROTO_TCP, .dport = 22,
 				.tcp_flags = 0x02 };
-	struct pkt_spec other = { .src = "2001:2:fe::7", .ipproto = IPPROTO_TCP, .dport = 22,
+	struct pkt_spec other = { .src = "2001:2:0:fe::7", .ipproto = IPPROTO_TCP, .dport = 22,
 				  .tcp_flags = 0x02 };
 	struct fw_ruleset rs;
 
@@ -301,7 +301,7 @@ static void test_lookup_limits(void **state)
 	syn.tcp_flags = 0x10;
 	assert_int_equal(lookup_then_run(dp, &syn), FW_STAT_DROP_BAN);
 	for (size_t i = 0; i < sizeof(per_rule) / sizeof(per_rule[0]); i++) {
-		struct pkt_spec web = { .src = i % 2 ? "198.19.254.8" : "2001:2:fe::8",
+		struct pkt_spec web = { .src = i % 2 ? "198.19.254.8" : "2001:2:0:fe::8",
 					.ipproto = IPPROTO_TCP, .dport = 23 };
 
 		assert_int_equal(lookup_then_run(dp, &web), per_rule[i]);

@@ -155,14 +155,14 @@ static void check_ids(const struct fw_ruleset *before, const struct fw_ruleset *
 }
 
 /*
- * 192.0.2.99 is in no rule set. Planted in the set a sync writes, it stays
+ * 198.19.2.99 is in no rule set. Planted in the set a sync writes, it stays
  * only if the sync wrote the difference (which leaves what it did not know
  * of); a whole write empties the set first. So a sync through the cache
  * that quietly rewrote everything would not pass for one that did not.
  */
 static void plant(struct fw_datapath *dp, uint8_t set)
 {
-	uint32_t key = htonl(0xc0000263);
+	uint32_t key = htonl(0xc6130263);
 	struct fw_source_value value = { 0 };
 
 	assert_int_equal(bpf_map_update_elem(dp->sources4_fd[set], &key, &value, BPF_NOEXIST), 0);
@@ -170,7 +170,7 @@ static void plant(struct fw_datapath *dp, uint8_t set)
 
 static bool unplant(struct fw_datapath *dp, uint8_t set)
 {
-	uint32_t key = htonl(0xc0000263);
+	uint32_t key = htonl(0xc6130263);
 
 	return bpf_map_delete_elem(dp->sources4_fd[set], &key) == 0;
 }

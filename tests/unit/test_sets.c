@@ -72,11 +72,11 @@ static void assert_element(const struct fw_set_element *e, const char *addr, uns
 static void test_formats(void **state)
 {
 	static const char text[] = "\xef\xbb\xbf; Spamhaus DROP List 2024/01/01\r\n"
-				   "1.10.16.0/20 ; SBL256894\r\n"
+				   "198.18.16.0/20 ; SBL256894\r\n"
 				   "#\n"
 				   "\n"
 				   "   \t\n"
-				   "  2001:db8::/32   # documentation\n"
+				   "  2001:2::/48   # documentation\n"
 				   "\t198.18.0.1\t\n"
 				   "0.0.0.0/8\n"
 				   "224.0.0.0/3;multicast and reserved\n"
@@ -93,8 +93,8 @@ static void test_formats(void **state)
 	assert_int_equal(set.count, 7);
 	assert_int_equal(set.v4, 5);
 	assert_int_equal(set.v6, 2);
-	assert_element(&set.elements[0], "1.10.16.0", 96 + 20, 2, 1);
-	assert_element(&set.elements[1], "2001:db8::", 32, 6, 3);
+	assert_element(&set.elements[0], "198.18.16.0", 96 + 20, 2, 1);
+	assert_element(&set.elements[1], "2001:2::", 48, 6, 3);
 	assert_element(&set.elements[2], "198.18.0.1", 128, 7, 2);
 	assert_element(&set.elements[3], "0.0.0.0", 96 + 8, 8, 1);
 	assert_element(&set.elements[4], "224.0.0.0", 96 + 3, 9, 1);
@@ -152,7 +152,7 @@ static void test_problems(void **state)
 		"198.18.0.4\x01\n"
 		"\xc3\xa9\n"
 		"::ffff:0:0/96\n"
-		"01.2.3.4\n"
+		"198.018.0.4\n"
 		"198.18.0.0/24 extra ; comment\n"
 		"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghij\n";
 	static const char want[] =
@@ -166,7 +166,7 @@ static void test_problems(void **state)
 		"8:11: byte 0x01 cannot be part of an address; a list file is ASCII text, one address or prefix per line\n"
 		"9:1: byte 0xc3 cannot be part of an address; a list file is ASCII text, one address or prefix per line\n"
 		"10:1: ::ffff:0:0/96 is a /0 prefix, which matches every IPv4 address; remove the line (a rule without src already matches every address)\n"
-		"11:1: \"01.2.3.4\" is not an IPv4 or IPv6 address or prefix; write one per line, e.g. 198.18.0.0/15 or 2001:2::/48\n"
+		"11:1: \"198.018.0.4\" is not an IPv4 or IPv6 address or prefix; write one per line, e.g. 198.18.0.0/15 or 2001:2::/48\n"
 		"12:15: more than one word on the line; write one address or prefix per line, and start a comment with # or ;\n"
 		"13:1: \"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuv...\" is not an IPv4 or IPv6 address or prefix; write one per line, e.g. 198.18.0.0/15 or 2001:2::/48\n";
 	struct fw_set set;
