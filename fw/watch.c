@@ -249,10 +249,12 @@ static int fw_watch_file(struct fw_watch *w, struct fw_watch_target *t, size_t *
 int fw_watch_set(struct fw_watch *w, const char *config, const struct fw_config_sources *sources)
 {
 	size_t count = 2 * (1 + sources->file_count) + sources->pattern_count, n = 0;
+	/* A parse lists the config first among its files: watched once, as targets[0]. */
+	size_t first = sources->file_count && !strcmp(sources->files[0], config) ? 1 : 0;
 	struct fw_watch_target *t = calloc(count, sizeof(*t));
 	int err = t ? fw_watch_file(w, t, &n, config) : -ENOMEM;
 
-	for (size_t i = 0; !err && i < sources->file_count; i++)
+	for (size_t i = first; !err && i < sources->file_count; i++)
 		err = fw_watch_file(w, t, &n, sources->files[i]);
 	for (size_t i = 0; !err && i < sources->pattern_count; i++)
 		err = fw_watch_target_new(w, &t[n++], sources->patterns[i], true);
