@@ -118,13 +118,10 @@ static int cfg_read_document(struct cfg_parser *p, yaml_event_t *ev)
 	root = cfg_read_node(&p->nodes, ev);
 	if (!root)
 		return -1;
-	if (root->kind != CFG_BROKEN && !cfg_is_null(root) && p->included)
+	if (root->kind != CFG_BROKEN && !cfg_is_null(root))
 		cfg_error(&p->diags, root->line, root->col,
-			  "an included file must be a mapping with the keys sets and rules, found %s",
-			  cfg_kind_name(root));
-	else if (root->kind != CFG_BROKEN && !cfg_is_null(root))
-		cfg_error(&p->diags, root->line, root->col,
-			  "the config must be a mapping with the keys interfaces, settings, sets, rules and crowdsec, found %s",
+			  p->included ? "an included file must be a mapping with the keys sets and rules, found %s"
+				      : "the config must be a mapping with the keys interfaces, settings, sets, rules and crowdsec, found %s",
 			  cfg_kind_name(root));
 	cfg_nodes_free(&p->nodes);
 	return 0;
