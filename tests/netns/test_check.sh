@@ -88,7 +88,8 @@ mkdir -p "$WORK/base/lists"
 echo 198.18.9.0/24 >"$WORK/base/lists/bad.txt"
 printf 'sets:\n  bad:\n    file: lists/bad.txt\nrules:\n  - name: bad\n    src: "@bad"\n' >"$WORK/copy/sets.yaml"
 check_fails "a copy's relative set file is not there" xcheck "$WORK/copy/sets.yaml" 2>/dev/null
-check "check --base-dir: it is read from there" xcheck --base-dir "$WORK/base" "$WORK/copy/sets.yaml" >/dev/null
+check_quiet() { xcheck "$@" >/dev/null; }
+check "check --base-dir: it is read from there" check_quiet --base-dir "$WORK/base" "$WORK/copy/sets.yaml"
 check_fails "check --base-dir with a missing folder fails" xcheck --base-dir "$WORK/none" "$copy" 2>"$WORK/err"
 check "... saying so" grep -q -- "--base-dir $WORK/none: No such file or directory" "$WORK/err"
 check_fails "check --base-dir with a file fails" xcheck --base-dir "$copy" "$copy" 2>"$WORK/err"
