@@ -41,15 +41,19 @@ SEQ=0
 
 # ---------------------------------------------------------------- TAP
 
+# Results go to stdout as it is now, through T_OUT: `check DESC CMD >FILE`
+# sends CMD's output to FILE, never the check's own line (three tests once
+# lost theirs that way, failures included).
+exec {T_OUT}>&1
 diag() { echo "# $*"; }
 ok() {
 	T_COUNT=$((T_COUNT + 1))
-	echo "ok - $*"
+	echo "ok - $*" >&"$T_OUT"
 }
 not_ok() {
 	T_COUNT=$((T_COUNT + 1))
 	T_FAILS=$((T_FAILS + 1))
-	echo "not ok - $*"
+	echo "not ok - $*" >&"$T_OUT"
 }
 # check DESC CMD...: ok if CMD succeeds.
 check() {
@@ -135,7 +139,7 @@ bg_start() {
 	if [ "$(type -t "$1")" != file ]; then
 		die "bg_start: $1 is not a program"
 	fi
-	"$@" >"$log" 2>&1 &
+	"$@" >"$log" 2>&1 {T_OUT}>&- &
 	BG_PID=$!
 	CLEAN_PIDS+=("$BG_PID")
 }
